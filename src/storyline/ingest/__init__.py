@@ -1,0 +1,1 @@
+"""From inputs (files, pages, feeds, URLs) to clean, dated, attributed articles."""

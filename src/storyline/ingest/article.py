@@ -1,0 +1,107 @@
+"""One raw document to one clean ``Article``: decode, extract, then date, outlet and country."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from storyline.ingest.dates import resolve_published
+from storyline.ingest.decoding import check_size, decode_bytes, maybe_gunzip
+from storyline.ingest.errors import IngestError
+from storyline.ingest.fingerprint import content_hash, minhash_of, signature_bytes, text_hash
+from storyline.ingest.html import extract_html
+from storyline.ingest.outlets import country_from_domain, host_of, resolve_outlet
+from storyline.ingest.textclean import clean_text, line_fingerprint, word_count
+from storyline.records import Article, ExtractedText, LanguageGuess, RawDocument, RawKind
+
+BoilerplateLookup = Callable[[str], frozenset[str]]
+_MIN_ARTICLE_WORDS = 20
+# Lines up to this long can be furniture worth remembering per outlet.
+_FURNITURE_LINE_MAX_WORDS = 30
+
+
+def boilerplate_key(doc: RawDocument) -> str:
+    """Which articles share furniture: same site, else same named outlet, else same folder."""
+    if host := host_of(doc.given.url):
+        return f"site:{host}"
+    if doc.given.outlet:
+        return f"outlet:{doc.given.outlet.casefold()}"
+    return f"folder:{doc.origin.rsplit('/', 1)[0] if '/' in doc.origin else '.'}"
+
+
+def _sniff_kind(text: str, content_type: str | None) -> RawKind:
+    kind = (content_type or "").lower()
+    if "html" in kind:
+        return "html"
+    if "text/plain" in kind:
+        return "text"
+    head = text[:2048].lstrip().lower()
+    return "html" if head.startswith(("<!doctype html", "<html", "<head", "<body", "<div", "<article", "<p")) else "text"
+
+
+def extract(doc: RawDocument, max_bytes: int, known_boilerplate: BoilerplateLookup) -> tuple[str, RawKind, ExtractedText]:
+    data = maybe_gunzip(doc.data, max_bytes)
+    check_size(data, max_bytes)
+    body, _how = decode_bytes(data, doc.content_type)
+    kind = doc.kind_hint or _sniff_kind(body, doc.content_type)
+    furniture = known_boilerplate(boilerplate_key(doc))
+    extracted = extract_html(body, doc.given.url, furniture) if kind == "html" else clean_text(body, furniture)
+    if len(extracted.text.split()) < _MIN_ARTICLE_WORDS and not any(p.kind == "body" for p in extracted.paragraphs):
+        raise IngestError("no article text: nothing in the input reads as prose (is it an index page, a table or a stub?)")
+    return body, kind, extracted
+
+
+def _short_line_fingerprints(extracted: ExtractedText) -> frozenset[str]:
+    paragraphs = (extracted.text[p.start:p.end] for p in extracted.paragraphs)
+    lines = (*extracted.header_lines, *extracted.footer_lines, *(r.text for r in extracted.removed), *paragraphs)
+    return frozenset(line_fingerprint(line) for line in lines if line.strip() and word_count(line) <= _FURNITURE_LINE_MAX_WORDS)
+
+
+def build_article(
+    doc: RawDocument,
+    *,
+    max_bytes: int,
+    known_boilerplate: BoilerplateLookup = lambda key: frozenset(),
+    reference: date | None = None,
+) -> Article:
+    raw_text, kind, extracted = extract(doc, max_bytes, known_boilerplate)
+    given = doc.given
+    first_paragraph = extracted.text[: extracted.paragraphs[0].end] if extracted.paragraphs else ""
+    outlet = resolve_outlet(
+        url=given.url,
+        given_name=given.outlet,
+        site_name=extracted.site_name,
+        header_lines=extracted.header_lines,
+        footer_lines=extracted.footer_lines,
+        first_paragraph=first_paragraph,
+    )
+    published = resolve_published(
+        header_lines=extracted.header_lines,
+        footer_lines=extracted.footer_lines,
+        body_text=extracted.text,
+        given=given.published,
+        given_source=given.published_source or "given",
+        html=raw_text if kind == "html" else None,
+        url=given.url,
+        reference=(doc.fetched_at.date() if doc.fetched_at else reference),
+    )
+    country = given.country or (outlet.outlet.country if outlet else None) or country_from_domain(given.url)
+    return Article(
+        origin=doc.origin,
+        raw_hash=content_hash(doc.data),
+        text_hash=text_hash(extracted.text),
+        raw_kind=kind,
+        raw_text=raw_text,
+        text=extracted.text,
+        paragraphs=extracted.paragraphs,
+        title=(given.title or extracted.title or "").strip() or None,
+        url=given.url,
+        author=extracted.author,
+        outlet=outlet,
+        country=country,
+        language=LanguageGuess(code=given.language, confidence=1.0 if given.language else 0.0),
+        published=published,
+        removed=extracted.removed,
+        minhash=signature_bytes(minhash_of(extracted.text)),
+        line_fingerprints=_short_line_fingerprints(extracted),
+    )

@@ -1,0 +1,121 @@
+"""Bytes to text: declared charset first, then UTF-8, then statistical detection.
+
+News pages lie about their encoding often enough (a Ukrainian page served as
+cp1251 with no header, a UTF-8 page declaring latin-1) that each step checks
+its result rather than trusting the label.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zlib
+
+from charset_normalizer import from_bytes
+
+from storyline.ingest.errors import IngestError
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+_BINARY_MAGIC = {
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive (or an Office document)",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x7fELF": "an executable",
+    b"BZh": "a bzip2 archive",
+    b"\xfd7zXZ": "an xz archive",
+}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_\-.]+)["']""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-:.]+)", re.I)
+# Text in which this share of characters are replacement or control characters is not text.
+_MAX_GARBAGE_SHARE = 0.02
+
+
+def gunzip_limited(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Decompress gzip without letting a small bomb fill memory."""
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = decompressor.decompress(data, max_bytes + 1)
+    except zlib.error as exc:
+        raise IngestError(f"corrupt gzip data: {exc}") from exc
+    if len(out) > max_bytes or decompressor.unconsumed_tail:
+        raise IngestError(f"too large: more than {max_bytes:,} bytes once decompressed (limit --max-bytes)")
+    return out
+
+
+def check_size(data: bytes, max_bytes: int) -> None:
+    if not data.strip():
+        raise IngestError("empty input: no bytes (or only whitespace) to read")
+    if len(data) > max_bytes:
+        raise IngestError(f"too large: {len(data):,} bytes, over the limit of {max_bytes:,} (raise it with --max-bytes)")
+
+
+def declared_charset(data: bytes, content_type: str | None = None) -> tuple[str | None, str]:
+    """The charset the input claims, and where the claim was found."""
+    if content_type and (match := _HEADER_CHARSET.search(content_type)):
+        return match.group(1), "HTTP header"
+    head = data[:4096]
+    for pattern, where in ((_XML_ENCODING, "XML declaration"), (_META_CHARSET, "HTML meta tag")):
+        if match := pattern.search(head):
+            return match.group(1).decode("ascii", "replace"), where
+    return None, ""
+
+
+def _looks_binary(data: bytes) -> str | None:
+    for magic, what in _BINARY_MAGIC.items():
+        if data.startswith(magic):
+            return what
+    sample = data[:8192]
+    if b"\x00" in sample and not (sample.startswith(codecs.BOM_UTF16_LE) or sample.startswith(codecs.BOM_UTF16_BE)):
+        return "binary data (NUL bytes)"
+    return None
+
+
+def _garbage_share(text: str) -> float:
+    if not text:
+        return 1.0
+    bad = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\n\r\t\f"))
+    return bad / len(text)
+
+
+def _try_decode(data: bytes, encoding: str) -> str | None:
+    try:
+        codecs.lookup(encoding)
+        text = data.decode(encoding)
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return text if _garbage_share(text) <= _MAX_GARBAGE_SHARE else None
+
+
+def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """Return (text, how it was decoded). Raise IngestError for binary or undecodable input."""
+    if what := _looks_binary(data):
+        raise IngestError(f"not text: the input is {what}")
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom) and (text := _try_decode(data, encoding)) is not None:
+            return text, f"{encoding} (byte-order mark)"
+    charset, where = declared_charset(data, content_type)
+    if charset and charset.lower().replace("_", "-") not in {"utf-8", "utf8"}:
+        text = _try_decode(data, charset)
+        # A page declaring a legacy charset while being valid UTF-8 is common: prefer UTF-8 when it decodes.
+        utf8 = _try_decode(data, "utf-8")
+        if utf8 is not None and not data.isascii():
+            return utf8, f"utf-8 (declared {charset} in {where}, but the bytes are UTF-8)"
+        if text is not None:
+            return text, f"{charset} (declared in {where})"
+    if (text := _try_decode(data, "utf-8")) is not None:
+        return text, "utf-8"
+    best = from_bytes(data[:200_000]).best()
+    if best is not None and (text := _try_decode(data, best.encoding)) is not None:
+        return text, f"{best.encoding} (detected)"
+    raise IngestError(
+        "undecodable bytes: not UTF-8, no usable declared charset, and detection found no encoding that fits"
+    )
+
+
+def maybe_gunzip(data: bytes, max_bytes: int) -> bytes:
+    return gunzip_limited(data, max_bytes) if data[:2] == b"\x1f\x8b" else data
+

@@ -1,0 +1,209 @@
+"""The ``storyline`` command: ingest, list, show, export and report, over one SQLite store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from storyline.ingest.decoding import DEFAULT_MAX_BYTES
+from storyline.interfaces.export import EXPORTERS
+from storyline.pipeline import IngestReport, IngestSettings, Ingestor
+from storyline.records import GivenMetadata, IngestOutcome, StoredArticle
+from storyline.store import Store
+
+app = typer.Typer(help="Follow a contested news story across the world's press.", no_args_is_help=True, add_completion=False)
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[Path, typer.Option("--db", envvar="STORYLINE_DB", help="SQLite file (or database URL) of the store.")]
+DEFAULT_DB = Path("storyline.db")
+
+
+def _open(db: Path) -> Store:
+    try:
+        return Store(db)
+    except Exception as exc:  # a corrupt file or a foreign database: say so instead of a traceback
+        err_console.print(f"[red]Cannot open the store at {db}:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+
+
+def _rate_column() -> TextColumn:
+    return TextColumn("{task.fields[rate]}")
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders, .jsonl, http(s) article or RSS/Atom feed URLs.")],
+    db: DbOption = DEFAULT_DB,
+    outlet: Annotated[str | None, typer.Option(help="Outlet name for inputs that do not say.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO country code for inputs that do not say.")] = None,
+    url: Annotated[str | None, typer.Option(help="Original URL, when ingesting one saved page.")] = None,
+    language: Annotated[str | None, typer.Option(help="ISO language code, to skip detection.")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date, for inputs that do not say.")] = None,
+    max_bytes: Annotated[int, typer.Option(help="Largest input accepted, in bytes.")] = DEFAULT_MAX_BYTES,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for a URL.")] = 20.0,
+) -> None:
+    """Ingest articles; one bad input never stops the batch, and re-running resumes."""
+    given = GivenMetadata(url=url, outlet=outlet, country=country, language=language, published=published,
+                          published_source="--published" if published else None)
+    store = _open(db)
+    ingestor = Ingestor(store, IngestSettings(given=given, max_bytes=max_bytes, timeout=timeout))
+    progress = Progress(
+        SpinnerColumn(), TextColumn("[bold]Ingesting"), BarColumn(), MofNCompleteColumn(), _rate_column(),
+        TimeElapsedColumn(), console=err_console, transient=False,
+    )
+    with progress:
+        task = progress.add_task("ingest", total=None, rate="")
+
+        def advance(outcome: IngestOutcome) -> None:
+            progress.advance(task)
+            done = progress.tasks[task].completed
+            elapsed = progress.tasks[task].elapsed or 1e-9
+            progress.update(task, rate=f"{done / elapsed:.1f} articles/s")
+            if task_total := progress.tasks[task].total:
+                progress.update(task, total=max(task_total, done))
+
+        report = ingestor.run(inputs, on_outcome=advance, on_total=lambda total: progress.update(task, total=total))
+    _print_report(report)
+    store.close()
+    if report.failures:
+        raise typer.Exit(1)
+
+
+def _print_report(report: IngestReport) -> None:
+    rate = len(report.outcomes) / report.seconds if report.seconds else 0.0
+    console.print(
+        f"[bold]Run {report.run_id}:[/bold] {report.count('stored')} stored, {report.count('copy')} linked as copies, "
+        f"{report.count('unchanged')} already in the store, {report.count('failed')} failed "
+        f"({len(report.outcomes)} inputs in {report.seconds:.1f} s, {rate:.1f}/s)."
+    )
+    if report.skipped_unsupported:
+        suffixes = sorted({Path(p).suffix or "(none)" for p in report.skipped_unsupported})
+        console.print(f"Skipped {len(report.skipped_unsupported)} file(s) of unsupported type ({', '.join(suffixes)}).")
+    if report.failures:
+        table = Table(title="Failed inputs", show_lines=False, title_style="bold red")
+        table.add_column("input", overflow="fold")
+        table.add_column("reason", overflow="fold")
+        for outcome in report.failures:
+            table.add_row(escape(outcome.origin), escape(outcome.detail))
+        console.print(table)
+
+
+def _articles_table(articles: list[StoredArticle], title: str = "Articles") -> Table:
+    table = Table(title=title)
+    for column, style in (("id", "dim"), ("title", "bold"), ("outlet", ""), ("country", ""), ("date", ""), ("lang", ""), ("words", "")):
+        table.add_column(column, style=style, overflow="fold", no_wrap=column in ("date", "lang", "id"),
+                         ratio=4 if column == "title" else None, justify="right" if column in ("id", "words") else "left")
+    for a in articles:
+        outlet = (a.outlet or "—") + (" ◆" if a.outlet_state_affiliated else "")
+        table.add_row(str(a.id), escape(a.title or "(untitled)"), escape(outlet), a.country or "—", a.published or "unknown",
+                      a.language or "?", str(a.word_count))
+    return table
+
+
+@app.command()
+def articles(db: DbOption = DEFAULT_DB, limit: Annotated[int, typer.Option(help="How many to list.")] = 50) -> None:
+    """List stored articles, newest first (◆ marks state-affiliated outlets)."""
+    with _open(db) as store:
+        console.print(_articles_table(store.articles(limit=limit)))
+
+
+@app.command()
+def show(article_id: Annotated[int, typer.Argument(help="Article id from `storyline articles`.")], db: DbOption = DEFAULT_DB) -> None:
+    """Print one clean article with the evidence behind its metadata."""
+    with _open(db) as store:
+        article = store.article(article_id)
+    if article is None:
+        err_console.print(f"[red]No article with id {article_id}.[/red]")
+        raise typer.Exit(1)
+    meta = Table.grid(padding=(0, 2))
+    meta.add_column(style="bold")
+    meta.add_column(overflow="fold")
+    rows = [
+        ("Outlet", f"{article.outlet or 'unknown'}{' (state-affiliated)' if article.outlet_state_affiliated else ''}"
+                   f"  [dim]{article.outlet_evidence or 'no evidence in the text or URL'}[/dim]"),
+        ("Country", article.country or "unknown"),
+        ("Language", f"{article.language or 'unknown'} ({article.language_confidence:.2f})"),
+        ("Published", f"{article.published or 'unknown'} ({article.published_confidence:.2f}, {article.published_method})"
+                      f"  [dim]{escape(article.published_evidence)}[/dim]"),
+        ("Source", escape(article.url or article.origin)),
+        ("Words", str(article.word_count)),
+    ]
+    for label, value in rows:
+        meta.add_row(label, value)
+    console.print(Panel(meta, title=escape(article.title or "(untitled)"), title_align="left"))
+    for p in article.paragraphs:
+        text = escape(article.text[p.start:p.end])
+        console.print(f"[bold]{text}[/bold]" if p.kind == "heading" else text, end="\n\n")
+    if article.removed:
+        removed = Table(title="Removed as noise", title_style="dim")
+        removed.add_column("line", overflow="fold", style="dim")
+        removed.add_column("why", overflow="fold", style="dim")
+        for line in article.removed:
+            removed.add_row(escape(line.text[:160]), line.reason)
+        console.print(removed)
+    for copy in article.copies:
+        console.print(f"[dim]Copy: {escape(copy.url or copy.origin)} ({copy.outlet or 'unknown outlet'}, similarity {copy.similarity:.2f})[/dim]")
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option("--format", "-f", help="json, csv or md.")] = "json",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; standard output if absent.")] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Export the store's articles."""
+    if format not in EXPORTERS:
+        err_console.print(f"[red]Unknown format {format!r}:[/red] choose one of {', '.join(EXPORTERS)}.")
+        raise typer.Exit(2)
+    with _open(db) as store:
+        text = EXPORTERS[format](store.articles(with_text=True))
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err_console.print(f"Wrote {output}")
+    else:
+        typer.echo(text)
+
+
+@app.command()
+def failures(db: DbOption = DEFAULT_DB, run: Annotated[int | None, typer.Option(help="Run id; the latest if absent.")] = None) -> None:
+    """Show what failed in an ingest run, and why."""
+    with _open(db) as store:
+        summary = store.run_summary(run)
+    if summary is None:
+        console.print("No ingest run yet.")
+        return
+    table = Table(title=f"Run {summary.id}: {len(summary.failures)} failure(s)")
+    table.add_column("input", overflow="fold")
+    table.add_column("reason", overflow="fold")
+    for failure in summary.failures:
+        table.add_row(escape(failure.origin), escape(failure.reason))
+    console.print(table)
+
+
+@app.command()
+def report(db: DbOption = DEFAULT_DB) -> None:
+    """What the store holds: articles with their outlet, country, date and language."""
+    with _open(db) as store:
+        counts = store.counts()
+        stored = store.articles()
+        last = store.run_summary()
+    console.print(f"[bold]{counts['articles']} articles[/bold], {counts['copies']} linked copies, {counts['paragraphs']} paragraphs in {db}.")
+    console.print(_articles_table(stored))
+    dated = [a for a in stored if a.published]
+    for a in stored:
+        console.print(f"[dim]#{a.id} date: {escape(a.published_evidence)}; outlet: {escape(a.outlet_evidence or 'not named')}[/dim]")
+    console.print(f"{len(dated)} of {len(stored)} dated; undated ones say so rather than guess.")
+    if last and last.failures:
+        console.print(f"[red]Last run had {len(last.failures)} failure(s):[/red] see `storyline failures`.")
+
+
+if __name__ == "__main__":
+    app()

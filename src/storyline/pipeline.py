@@ -1,0 +1,121 @@
+"""The ingest job: sources -> clean articles -> language -> store, one article per transaction.
+
+This is the one module that wires the stages together; the stages themselves
+know nothing of each other beyond the records they exchange.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from storyline.analysis.language import identify_language
+from storyline.ingest.article import boilerplate_key, build_article
+from storyline.ingest.decoding import DEFAULT_MAX_BYTES
+from storyline.ingest.errors import IngestError
+from storyline.ingest.fetch import Fetcher
+from storyline.ingest.fingerprint import NearDuplicateIndex, content_hash, signature_from_bytes
+from storyline.ingest.sources import SourceOptions, SourceStats, count_inputs, iter_documents
+from storyline.records import GivenMetadata, IngestFailure, IngestOutcome, RawDocument
+from storyline.store import Store
+
+
+@dataclass
+class IngestSettings:
+    given: GivenMetadata = field(default_factory=GivenMetadata)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    timeout: float = 20.0
+    reference_date: date | None = None
+
+
+@dataclass
+class IngestReport:
+    run_id: int
+    outcomes: list[IngestOutcome] = field(default_factory=list)
+    skipped_unsupported: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def failures(self) -> list[IngestOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == "failed"]
+
+
+class Ingestor:
+    def __init__(self, store: Store, settings: IngestSettings | None = None, fetcher: Fetcher | None = None):
+        self.store = store
+        self.settings = settings or IngestSettings()
+        self._fetcher = fetcher
+        self._near_duplicates: NearDuplicateIndex | None = None
+
+    def _index(self) -> NearDuplicateIndex:
+        if self._near_duplicates is None:
+            self._near_duplicates = NearDuplicateIndex()
+            for article_id, signature in self.store.signatures():
+                self._near_duplicates.add(article_id, signature_from_bytes(signature))
+        return self._near_duplicates
+
+    def ingest_document(self, doc: RawDocument) -> IngestOutcome:
+        if self.store.is_known_raw(content_hash(doc.data)):
+            return IngestOutcome(doc.origin, "unchanged", detail="already in the store")
+        article = build_article(
+            doc,
+            max_bytes=self.settings.max_bytes,
+            known_boilerplate=self.store.furniture_fingerprints,
+            reference=self.settings.reference_date,
+        )
+        if article.language.code is None:
+            article.language = identify_language(article.text)
+        if (original := self.store.article_with_text_hash(article.text_hash)) is not None:
+            self.store.add_copy(original, article, 1.0)
+            return IngestOutcome(doc.origin, "copy", original, "same text as an article already stored")
+        signature = signature_from_bytes(article.minhash)
+        if match := self._index().best_match(signature):
+            original, similarity = match
+            self.store.add_copy(original, article, similarity)
+            return IngestOutcome(doc.origin, "copy", original, f"near-duplicate (Jaccard {similarity:.2f})")
+        article_id = self.store.add_article(article, boilerplate_key(doc))
+        self._index().add(article_id, signature)
+        return IngestOutcome(doc.origin, "stored", article_id)
+
+    def run(
+        self,
+        inputs: list[str],
+        on_outcome: Callable[[IngestOutcome], None] = lambda outcome: None,
+        on_total: Callable[[int | None], None] = lambda total: None,
+    ) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport(run_id=self.store.start_run(inputs))
+        stats = SourceStats()
+        options = SourceOptions(given=self.settings.given, max_bytes=self.settings.max_bytes, already_ingested=self.store.has_origin)
+        on_total(count_inputs(inputs))
+        fetcher = self._fetcher or Fetcher(timeout=self.settings.timeout, max_bytes=self.settings.max_bytes)
+        try:
+            for item in iter_documents(inputs, options, fetcher, stats):
+                outcome = self._outcome_of(item, report.run_id)
+                report.outcomes.append(outcome)
+                on_outcome(outcome)
+        finally:
+            if self._fetcher is None:
+                fetcher.close()
+        report.skipped_unsupported = stats.skipped_unsupported
+        report.seconds = time.perf_counter() - started
+        self.store.finish_run(report.run_id, report.count("stored"), report.count("copy"), report.count("unchanged"), report.count("failed"))
+        return report
+
+    def _outcome_of(self, item: RawDocument | IngestFailure, run_id: int) -> IngestOutcome:
+        if isinstance(item, IngestFailure):
+            failure = item
+        else:
+            try:
+                return self.ingest_document(item)
+            except IngestError as exc:
+                failure = IngestFailure(item.origin, str(exc))
+            except Exception as exc:  # a bug on one input must not cost the batch; it is reported like any failure
+                failure = IngestFailure(item.origin, f"unexpected error ({type(exc).__name__}: {exc}); please report it")
+        self.store.record_failure(run_id, failure)
+        return IngestOutcome(failure.origin, "failed", detail=failure.reason)

@@ -1,0 +1,215 @@
+"""Plain typed records passed between stages.
+
+Stages never share live objects or database rows: ingest produces ``Article``
+records, the store persists them, later stages read them back. Keeping the
+contract in one module makes the one-way data flow visible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+RawKind = Literal["text", "html", "feed"]
+
+
+@dataclass(frozen=True)
+class GivenMetadata:
+    """Metadata a caller knows better than the page: CLI flags, sidecar files, JSONL fields, feed entries."""
+
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    country: str | None = None
+    language: str | None = None
+    published: str | None = None
+    published_source: str | None = None
+
+    def merged_over(self, fallback: GivenMetadata) -> GivenMetadata:
+        """Fields set here win; unset ones come from ``fallback``."""
+        return GivenMetadata(
+            **{
+                name: getattr(self, name) if getattr(self, name) is not None else getattr(fallback, name)
+                for name in self.__dataclass_fields__
+            }
+        )
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One input as it arrived: bytes plus where they came from."""
+
+    origin: str
+    data: bytes
+    kind_hint: RawKind | None = None
+    content_type: str | None = None
+    given: GivenMetadata = field(default_factory=GivenMetadata)
+    fetched_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    index: int
+    start: int
+    end: int
+    kind: Literal["body", "heading"] = "body"
+
+
+@dataclass(frozen=True)
+class RemovedLine:
+    """A line the cleaner dropped, and why: the evidence behind the clean text."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DateEstimate:
+    value: datetime | date | None
+    confidence: float
+    method: str
+    evidence: str
+
+    @property
+    def iso(self) -> str | None:
+        if self.value is None:
+            return None
+        if isinstance(self.value, datetime):
+            return self.value.strftime("%Y-%m-%dT%H:%M")
+        return self.value.isoformat()
+
+    @classmethod
+    def unknown(cls, evidence: str = "no date found in metadata or text") -> DateEstimate:
+        return cls(value=None, confidence=0.0, method="none", evidence=evidence)
+
+
+@dataclass(frozen=True)
+class Outlet:
+    name: str
+    domain: str | None = None
+    country: str | None = None
+    language: str | None = None
+    state_affiliated: bool = False
+
+
+@dataclass(frozen=True)
+class OutletMatch:
+    outlet: Outlet
+    evidence: str
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    code: str | None
+    confidence: float
+
+
+@dataclass(frozen=True)
+class ExtractedText:
+    """What an extractor (HTML or plain text) recovers from one document."""
+
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+    title: str | None = None
+    author: str | None = None
+    site_name: str | None = None
+    removed: tuple[RemovedLine, ...] = ()
+    # Lines that carried metadata rather than body (datelines, outlet lines): cleaners hand them on.
+    header_lines: tuple[str, ...] = ()
+    footer_lines: tuple[str, ...] = ()
+
+
+@dataclass
+class Article:
+    """A clean article ready for the store."""
+
+    origin: str
+    raw_hash: str
+    text_hash: str
+    raw_kind: RawKind
+    raw_text: str
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+    title: str | None
+    url: str | None
+    author: str | None
+    outlet: OutletMatch | None
+    country: str | None
+    language: LanguageGuess
+    published: DateEstimate
+    removed: tuple[RemovedLine, ...] = ()
+    minhash: bytes | None = None
+    # Fingerprints of the short lines around and in the article, to learn an outlet's recurring furniture.
+    line_fingerprints: frozenset[str] = frozenset()
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass(frozen=True)
+class IngestFailure:
+    origin: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What happened to one input: stored, linked as a copy, skipped as already known, or failed."""
+
+    origin: str
+    status: Literal["stored", "copy", "unchanged", "failed", "skipped"]
+    article_id: int | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class StoredCopy:
+    origin: str
+    url: str | None
+    title: str | None
+    outlet: str | None
+    similarity: float
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as the store returns it to views and later stages."""
+
+    id: int
+    origin: str
+    url: str | None
+    title: str | None
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+    outlet: str | None
+    outlet_domain: str | None
+    outlet_state_affiliated: bool
+    outlet_evidence: str | None
+    country: str | None
+    language: str | None
+    language_confidence: float
+    published: str | None
+    published_confidence: float
+    published_method: str
+    published_evidence: str
+    author: str | None
+    word_count: int
+    raw_kind: str
+    ingested_at: datetime
+    removed: tuple[RemovedLine, ...] = ()
+    copies: tuple[StoredCopy, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    id: int
+    started_at: datetime
+    finished_at: datetime | None
+    inputs: str
+    stored: int
+    copies: int
+    unchanged: int
+    failed: int
+    failures: tuple[IngestFailure, ...] = ()

@@ -1,0 +1,113 @@
+"""Database tables. Schema changes go through an Alembic migration in ``migrations/versions``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    origin: Mapped[str] = mapped_column(Text)
+    raw_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    text_hash: Mapped[str] = mapped_column(String(64), index=True)
+    raw_kind: Mapped[str] = mapped_column(String(8))
+    raw_text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text, index=True)
+    author: Mapped[str | None] = mapped_column(Text)
+    outlet_name: Mapped[str | None] = mapped_column(Text, index=True)
+    outlet_domain: Mapped[str | None] = mapped_column(Text)
+    outlet_state_affiliated: Mapped[bool] = mapped_column(Boolean, default=False)
+    outlet_evidence: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    language: Mapped[str | None] = mapped_column(String(8), index=True)
+    language_confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    published: Mapped[str | None] = mapped_column(String(16), index=True)
+    published_confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    published_method: Mapped[str] = mapped_column(String(32))
+    published_evidence: Mapped[str] = mapped_column(Text)
+    word_count: Mapped[int] = mapped_column(Integer)
+    removed_json: Mapped[str] = mapped_column(Text, default="[]")
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime)
+
+    paragraphs: Mapped[list[ParagraphRow]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="ParagraphRow.idx"
+    )
+    copies: Mapped[list[CopyRow]] = relationship(back_populates="article", cascade="all, delete-orphan")
+
+
+class ParagraphRow(Base):
+    __tablename__ = "paragraphs"
+    __table_args__ = (UniqueConstraint("article_id", "idx"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    idx: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(8))
+
+    article: Mapped[ArticleRow] = relationship(back_populates="paragraphs")
+
+
+class CopyRow(Base):
+    """Another input carrying an article already stored: syndicated, re-scraped or exact duplicates."""
+
+    __tablename__ = "copies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    origin: Mapped[str] = mapped_column(Text)
+    raw_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    outlet_name: Mapped[str | None] = mapped_column(Text)
+    similarity: Mapped[float] = mapped_column(Float)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime)
+
+    article: Mapped[ArticleRow] = relationship(back_populates="copies")
+
+
+class FailureRow(Base):
+    __tablename__ = "failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    origin: Mapped[str] = mapped_column(Text, index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RunRow(Base):
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    inputs: Mapped[str] = mapped_column(Text)
+    stored: Mapped[int] = mapped_column(Integer, default=0)
+    copies: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OutletLineRow(Base):
+    """Short lines seen per site or folder, to learn each outlet's recurring furniture."""
+
+    __tablename__ = "outlet_lines"
+    __table_args__ = (Index("ix_outlet_lines_key_fingerprint", "key", "fingerprint"),)
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(16), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
