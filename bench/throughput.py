@@ -1,0 +1,109 @@
+"""Ingest speed and peak memory on 1,000+ HTML pages, next to trafilatura alone on the same pages.
+
+The corpus is every real page of the two public sets (281) plus generated
+pages: real article paragraphs (the extraction set's ground truth and the
+seeds) shuffled into a news-page template with navigation, ads and footer,
+so that each page is a distinct article. Each side runs in its own process so
+peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.data import REPO, eval_data_dir
+
+CORPUS_SIZE = 1000
+OUT = REPO / "bench" / "out"
+
+_TEMPLATE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<meta property="article:published_time" content="{date}"><meta property="og:site_name" content="Bench Daily"></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a> <a href="/politics">Politics</a> <a href="/app">Get the app</a></nav>
+<div class="ad">Advertisement</div><article><h1>{title}</h1><p class="byline">By Bench Reporter</p>{body}</article>
+<aside><h3>Related</h3><ul><li><a href="/a">Other story one</a></li><li><a href="/b">Other story two</a></li></ul></aside>
+<footer>© 2025 Bench Daily. All rights reserved. <a href="/privacy">Privacy</a></footer></body></html>"""
+
+
+def _paragraph_pool() -> list[str]:
+    truth = json.loads((eval_data_dir() / "extraction-scrapinghub" / "ground-truth.json").read_text(encoding="utf-8"))
+    pool = [p.strip() for item in truth.values() for p in item["articleBody"].split("\n") if len(p.split()) >= 15]
+    for seed in sorted((REPO / "examples" / "seeds").glob("*.txt")):
+        pool += [p.strip() for p in seed.read_text(encoding="utf-8").split("\n") if len(p.split()) >= 15]
+    return pool
+
+
+def build_corpus(target: Path, size: int = CORPUS_SIZE) -> int:
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    data = eval_data_dir()
+    count = 0
+    for page in sorted((data / "extraction-scrapinghub" / "html").glob("*.html.gz")):
+        (target / f"{count:05d}.html").write_bytes(gzip.decompress(page.read_bytes()))
+        count += 1
+    for page in sorted((data / "dates-mediacloud" / "html").glob("*.html")):
+        shutil.copy(page, target / f"{count:05d}.html")
+        count += 1
+    rng = random.Random(7)
+    pool = _paragraph_pool()
+    while count < size:
+        paragraphs = rng.sample(pool, rng.randint(5, 12))
+        title = " ".join(paragraphs[0].split()[:9]).rstrip(".,;:")
+        body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+        date = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        (target / f"{count:05d}.html").write_text(_TEMPLATE.format(title=html.escape(title), date=date, body=body), encoding="utf-8")
+        count += 1
+    return count
+
+
+def _worker(mode: str, corpus: Path, db: Path) -> None:
+    started = time.perf_counter()
+    if mode == "storyline":
+        from storyline.pipeline import Ingestor
+        from storyline.store import Store
+
+        with Store(db) as store:
+            report = Ingestor(store).run([str(corpus)])
+        n, detail = len(report.outcomes), f"{report.count('stored')} stored, {report.count('copy')} copies, {report.count('failed')} failed"
+    else:
+        import trafilatura
+
+        pages = sorted(corpus.glob("*.html"))
+        for page in pages:
+            trafilatura.bare_extraction(page.read_bytes(), with_metadata=True)
+        n, detail = len(pages), "text + metadata"
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"n": n, "seconds": seconds, "peak_mb": peak_mb, "detail": detail}))
+
+
+def _run(mode: str, corpus: Path, db: Path) -> dict:
+    result = subprocess.run([sys.executable, "-m", "bench.throughput", "worker", mode, str(corpus), str(db)],
+                            cwd=REPO, capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def measure() -> list[dict]:
+    corpus = OUT / "corpus"
+    size = build_corpus(corpus)
+    db = OUT / "bench.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    rows = []
+    for mode in ("storyline", "trafilatura"):
+        result = _run(mode, corpus, db)
+        rows.append({"mode": mode, "pages": size, **result, "rate": result["n"] / result["seconds"]})
+    return rows
+
+
+if __name__ == "__main__" and len(sys.argv) == 5 and sys.argv[1] == "worker":
+    _worker(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
