@@ -44,6 +44,10 @@ _WEEKDAY_INDEX = {name: i for i, names in enumerate(
      ("friday", "fri"), ("saturday", "sat"), ("sunday", "sun"))) for name in names}
 # A line is a dateline when, once the date is removed, at most this many words remain ("Updated", "ET").
 _MAX_EXTRA_WORDS = 3
+# A date line in another language is short: "22 жовтня 2024", "14 Aralık 2025 Pazar".
+_MAX_LOCAL_DATE_WORDS = 6
+# An update stamp may put the time before the date ("Updated 3:21 PM ET, Tue October 22, 2024").
+_MAX_STAMP_PREFIX_CHARS = 20
 # How far back a weekday-without-year may reach: beyond this, two years usually fit.
 _WEEKDAY_LOOKBACK_YEARS = 10
 
@@ -111,7 +115,7 @@ def _parse_wordy(fragment: str, languages: list[str] | None) -> datetime | date 
     )
     if parsed is None:
         return None
-    return parsed if _time_parts(fragment) else parsed.date()
+    return parsed if re.search(r"\d{1,2}[:.]\d{2}", fragment) else parsed.date()
 
 
 def _remaining_words(line: str, matched: str) -> int:
@@ -132,12 +136,15 @@ def find_dateline(line: str, month_first: bool = True, languages: list[str] | No
     if found is None and (wordy := _WORDY.search(body)):
         value = _parse_wordy(wordy.group(0), languages)
         found = (value, wordy.group(0)) if value else None
+    if found is None and len(body.split()) <= _MAX_LOCAL_DATE_WORDS and (value := _parse_wordy(body, languages)):
+        # Month names in other languages ("22 жовтня 2024"): dateparser knows some 200 locales.
+        found = (value, body)
     if found is None:
         return None
     value, matched = found
     if stamp:
         # An update stamp may carry a whole editor's note after the date ("...ET: This article was updated").
-        if body.find(matched) > 3:
+        if body.find(matched) > _MAX_STAMP_PREFIX_CHARS:
             return None
         label = stamp["label"].lower()
         return DatelineMatch(value=value, kind="update-stamp" if label.startswith(("upd", "last")) else "dateline", text=text)

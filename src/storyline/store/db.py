@@ -125,7 +125,7 @@ class Store:
 
     def signatures(self) -> Iterator[tuple[int, bytes]]:
         with self._session() as session:
-            yield from session.execute(select(ArticleRow.id, ArticleRow.minhash).where(ArticleRow.minhash.is_not(None))).tuples()
+            yield from session.execute(select(ArticleRow.id, ArticleRow.minhash).where(ArticleRow.minhash.is_not(None)))
 
     def furniture_fingerprints(self, key: str, min_articles: int = FURNITURE_MIN_ARTICLES) -> frozenset[str]:
         with self._session() as session:

@@ -1,0 +1,47 @@
+"""Shared fixtures: the seed corpus with its answer key, real pages, and fresh stores."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from storyline.pipeline import Ingestor
+from storyline.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "examples" / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def fold(text: str) -> str:
+    """Compare texts as a reader would: typographic quotes and spacing do not matter."""
+    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="session")
+def gold() -> dict:
+    return json.loads((SEEDS / "gold.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    with Store(tmp_path / "test.db") as opened:
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def seeded_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The five seeds ingested once through the real pipeline."""
+    with Store(tmp_path_factory.mktemp("seeded") / "seeds.db") as opened:
+        Ingestor(opened).run([str(SEEDS)])
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def seed_articles(seeded_store: Store) -> dict:
+    """Stored seed articles keyed by their file name, as in gold.json."""
+    return {Path(a.origin).name: a for a in seeded_store.articles(with_text=True)}

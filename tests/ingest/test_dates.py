@@ -1,0 +1,70 @@
+from datetime import date, datetime
+
+import pytest
+
+from storyline.ingest.dates import find_dateline, resolve_published, resolve_weekday_without_year
+
+
+@pytest.mark.parametrize(
+    ("line", "expected", "kind"),
+    [
+        ("20:01 22.10.2024", datetime(2024, 10, 22, 20, 1), "dateline"),
+        ("Update 2/14/22, 5:18 a.m. ET: This article was updated.", datetime(2022, 2, 14, 5, 18), "update-stamp"),
+        ("Updated 3:21 PM ET, Tue October 22, 2024", date(2024, 10, 22), "update-stamp"),
+        ("Published: October 22, 2024", date(2024, 10, 22), "dateline"),
+        ("October 1, 2024 at 3:45 pm", datetime(2024, 10, 1, 15, 45), "dateline"),
+        ("2024-10-22T09:30:00Z", datetime(2024, 10, 22, 9, 30), "dateline"),
+        ("22 жовтня 2024", date(2024, 10, 22), "dateline"),
+        ("22 октября 2024, 14:05", datetime(2024, 10, 22, 14, 5), "dateline"),
+        ("14 Aralık 2025 Pazar", date(2025, 12, 14), "dateline"),
+        ("13/02/2022", date(2022, 2, 13), "dateline"),
+    ],
+)
+def test_datelines_in_many_shapes(line, expected, kind):
+    found = find_dateline(line)
+    assert found is not None and found.value == expected and found.kind == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Russia annexed Ukraine's southern Crimean peninsula in 2014.",
+        "On October 1, Perebeinis stated that Western partners would publicly reject any proposition.",
+        "Vadym Prystaiko, at the time Ukrainian foreign minister, gives a press conference in Berlin on December 20, 2019.",
+    ],
+)
+def test_sentences_mentioning_dates_are_not_datelines(line):
+    assert find_dateline(line) is None
+
+
+def test_weekday_fixes_the_year():
+    day, why = resolve_weekday_without_year("Sunday, December 14", date(2026, 11, 23), "launched in February 2022")
+    assert day == date(2025, 12, 14)
+    assert "Sunday" in why
+
+
+def test_weekday_that_fits_several_years_stays_unknown():
+    # 22 October was a Tuesday in 2019 and 2024: with no year in the text, both are plausible.
+    day, why = resolve_weekday_without_year("Tuesday, October 22", date(2026, 11, 23), "")
+    assert day is None and "several years" in why
+
+
+def test_weekday_never_resolves_into_the_future():
+    day, _ = resolve_weekday_without_year("Monday, December 14", date(2026, 11, 23), "in 2026")
+    assert day is None
+
+
+def test_unknown_rather_than_a_guess():
+    estimate = resolve_published(body_text="On October 1, Perebeinis stated that partners would reject it.")
+    assert estimate.value is None and estimate.method == "none"
+
+
+def test_given_date_wins_and_is_cited():
+    estimate = resolve_published(header_lines=("20:01 22.10.2024",), given="2024-10-23", given_source="feed entry date")
+    assert estimate.iso == "2024-10-23" and "feed entry" in estimate.evidence
+
+
+def test_html_metadata_is_read():
+    html = '<html><head><meta property="article:published_time" content="2024-10-22T20:01:00+03:00"></head><body><p>Text.</p></body></html>'
+    estimate = resolve_published(html=html, url="https://example.org/news/item")
+    assert estimate.iso.startswith("2024-10-22") and estimate.method == "html-metadata"
