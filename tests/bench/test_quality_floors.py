@@ -1,0 +1,24 @@
+"""Quality gates: a slice of each public evaluation must stay at or above its pinned floor.
+
+Floors sit just under what the code scores today on these slices; raise one when
+you beat it, never lower one to pass. Full figures: `make bench`.
+"""
+
+from bench import dates, extraction
+
+EXTRACTION_PAGES = 60
+EXTRACTION_F1_FLOOR = 0.95
+DATES_PAGES = 50
+DATES_ACCURACY_FLOOR = 0.88
+
+
+def test_extraction_f1_floor():
+    result = extraction.evaluate(limit=EXTRACTION_PAGES)
+    assert result.storyline.f1 >= EXTRACTION_F1_FLOOR, result
+    # The cleaning pass on top of trafilatura must not cost recall worth speaking of.
+    assert result.storyline.f1 >= result.trafilatura_alone.f1 - 0.01, result
+
+
+def test_publication_date_accuracy_floor():
+    result = dates.evaluate(limit=DATES_PAGES)
+    assert result.storyline_accuracy >= DATES_ACCURACY_FLOOR, result

@@ -1,0 +1,108 @@
+"""The CLI as a user runs it: a real process, a real SQLite file."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.data import eval_data_dir
+from tests.conftest import SEEDS
+
+STORYLINE = [sys.executable, "-m", "storyline.interfaces.cli"]
+
+
+def run(*args: str, db: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([*STORYLINE, *args, "--db", str(db)], capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("cli") / "storyline.db"
+    result = run("ingest", str(SEEDS), db=db)
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def test_ingest_reports_what_happened(seeded_db):
+    result = run("ingest", str(SEEDS), db=seeded_db)
+    assert result.returncode == 0
+    assert "0 stored" in result.stdout and "5 already in the store" in result.stdout
+    assert "unsupported type (.json)" in result.stdout
+
+
+def test_articles_and_show(seeded_db):
+    listing = run("articles", db=seeded_db).stdout
+    assert "Fars News Agency" in listing and "2025-12-14" in listing
+    shown = run("show", "3", db=seeded_db).stdout
+    assert "Al Jazeera" in shown and "Sunday" in shown and "Removed as noise" in shown
+    assert run("show", "999", db=seeded_db).returncode == 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "md"])
+def test_exports(seeded_db, fmt):
+    out = run("export", "--format", fmt, db=seeded_db).stdout
+    if fmt == "json":
+        data = json.loads(out)["articles"]
+        assert len(data) == 5 and all(p["text"] for a in data for p in a["paragraphs"])
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert {r["outlet"] for r in rows} >= {"Al Jazeera", "Fars News Agency"}
+    else:
+        assert out.startswith("# Storyline export") and "## Ukraine ready to drop NATO membership ambition" in out
+
+
+def test_failures_exit_non_zero_and_are_listed(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    db = tmp_path / "s.db"
+    result = run("ingest", str(tmp_path / "empty.txt"), str(SEEDS / "001_3b806ca0330072c3.txt"), db=db)
+    assert result.returncode == 1
+    assert "empty.txt" in result.stdout and "empty input" in result.stdout and "1 stored" in result.stdout
+    assert "empty input" in run("failures", db=db).stdout
+
+
+def _snapshot(db: Path) -> set[tuple]:
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return set(connection.execute("SELECT raw_hash, title, published, word_count FROM articles"))
+
+
+@pytest.mark.slow
+def test_killed_ingest_resumes_to_the_same_store(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for page in sorted((eval_data_dir() / "extraction-scrapinghub" / "html").glob("*.html.gz"))[:60]:
+        (pages / page.name.removesuffix(".gz")).write_bytes(gzip.decompress(page.read_bytes()))
+    reference, interrupted = tmp_path / "reference.db", tmp_path / "interrupted.db"
+    assert run("ingest", str(pages), db=reference).returncode == 0
+
+    process = subprocess.Popen([*STORYLINE, "ingest", str(pages), "--db", str(interrupted)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        if interrupted.exists():
+            try:
+                with sqlite3.connect(interrupted, timeout=1) as connection:
+                    if connection.execute("SELECT count(*) FROM articles").fetchone()[0] >= 10:
+                        break
+            except sqlite3.OperationalError:
+                continue
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    partial = _snapshot(interrupted)
+    assert 10 <= len(partial) < len(_snapshot(reference))
+
+    resumed = run("ingest", str(pages), db=interrupted)
+    assert resumed.returncode == 0, resumed.stdout
+    assert f"{len(partial)} already in the store" in resumed.stdout
+    assert _snapshot(interrupted) == _snapshot(reference)

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import shutil
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from storyline.pipeline import Ingestor
+from storyline.store import Store
+from storyline.store.models import Base
+from tests.conftest import SEEDS
+
+
+def test_migrations_build_exactly_the_models_schema(store):
+    with store.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_sqlite_store_runs_in_wal_mode(store):
+    with store.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_reingesting_the_same_articles_is_a_no_op(store):
+    Ingestor(store).run([str(SEEDS)])
+    before = store.counts()
+    report = Ingestor(store).run([str(SEEDS)])
+    assert store.counts() == before
+    assert {o.status for o in report.outcomes} == {"unchanged"}
+
+
+def test_reopening_keeps_the_store(tmp_path):
+    with Store(tmp_path / "s.db") as first:
+        Ingestor(first).run([str(SEEDS / "002_49451109cdc68bcb.txt")])
+    with Store(tmp_path / "s.db") as again:
+        assert again.counts()["articles"] == 1
+
+
+def test_syndicated_copy_is_linked_not_stored_twice(store, tmp_path):
+    original = (SEEDS / "002_49451109cdc68bcb.txt").read_text(encoding="utf-8")
+    paragraphs = original.split("\n\n")
+    # The same wire story elsewhere: another outlet line, a dropped paragraph, its own footer.
+    syndicated = "\n\n".join([p.replace("Al Jazeera", "Gulf News") for p in paragraphs if not p.startswith("Fighting has also")])
+    (tmp_path / "copy.txt").write_text(syndicated + "\n\nFollow us on social media", encoding="utf-8")
+    Ingestor(store).run([str(SEEDS / "002_49451109cdc68bcb.txt")])
+    report = Ingestor(store).run([str(tmp_path / "copy.txt")])
+    assert report.outcomes[0].status == "copy" and "near-duplicate" in report.outcomes[0].detail
+    assert store.counts() == {**store.counts(), "articles": 1, "copies": 1}
+    copies = store.article(report.outcomes[0].article_id).copies
+    assert copies[0].outlet == "Gulf News" and 0.8 <= copies[0].similarity < 1.0
+
+
+def test_same_text_under_another_name_is_an_exact_copy(store, tmp_path):
+    shutil.copy(SEEDS / "000_60cd841b4f1b7f06.txt", tmp_path / "a.txt")
+    (tmp_path / "b.txt").write_text((SEEDS / "000_60cd841b4f1b7f06.txt").read_text(encoding="utf-8") + "\n\nAD\n", encoding="utf-8")
+    report = Ingestor(store).run([str(tmp_path)])
+    assert [o.status for o in report.outcomes] == ["stored", "copy"]
+    assert store.article(report.outcomes[0].article_id).copies[0].similarity == 1.0
+
+
+def test_lines_recurring_across_an_outlet_become_furniture(store, tmp_path):
+    promo = "Our morning briefing arrives before breakfast on weekdays"
+    for seed in sorted(SEEDS.glob("*.txt")):
+        lines = seed.read_text(encoding="utf-8").splitlines()
+        first_paragraph = next(i for i, line in enumerate(lines) if len(line.split()) > 30)
+        lines.insert(first_paragraph + 1, f"\n{promo}\n")
+        (tmp_path / seed.name).write_text("\n".join(lines), encoding="utf-8")
+    Ingestor(store).run([str(tmp_path)])
+    texts = [a.text for a in sorted(store.articles(with_text=True), key=lambda a: a.id)]
+    # Once three articles of the folder carried it, later ones lose it.
+    assert promo in texts[0] and promo not in texts[-1]
+    assert any(r.reason == "recurs in other articles of this outlet" for a in store.articles(with_text=True) for r in a.removed)
