@@ -55,7 +55,7 @@ def evaluate(limit: int | None = None) -> DatesResult:
     gold = [g for _u, _d, g in pages]
     return DatesResult(
         pages=len(pages),
-        storyline_accuracy=sum(o == g for o, g in zip(ours, gold)) / len(pages),
+        storyline_accuracy=sum(o == g for o, g in zip(ours, gold, strict=True)) / len(pages),
         storyline_unknown=sum(o is None for o in ours),
-        htmldate_accuracy=sum(a == g for a, g in zip(alone, gold)) / len(pages),
+        htmldate_accuracy=sum(a == g for a, g in zip(alone, gold, strict=True)) / len(pages),
     )

@@ -130,7 +130,7 @@ def find_dateline(line: str, month_first: bool = True, languages: list[str] | No
         return None
     stamp = _STAMP_PREFIX.match(text)
     body = text[stamp.end():] if stamp else text
-    if (weekday := _WEEKDAY_NO_YEAR.match(body)) and not stamp:
+    if _WEEKDAY_NO_YEAR.match(body) and not stamp:
         return DatelineMatch(value=date.min, kind="weekday-without-year", text=text)
     found = _parse_numeric(body, month_first)
     if found is None and (wordy := _WORDY.search(body)):
@@ -233,7 +233,7 @@ def resolve_published(
         if found.kind == "dateline":
             return DateEstimate(value=found.value, confidence=0.85 if where == "header" else 0.75, method=f"{where}-dateline",
                                 evidence=f"{where} line '{found.text[:120]}'")
-    for found, where in stamps:
+    for found, _where in stamps:
         if found.kind == "update-stamp":
             return DateEstimate(value=found.value, confidence=0.6, method="update-stamp",
                                 evidence=f"update stamp '{found.text[:120]}' (published on or before this)")
