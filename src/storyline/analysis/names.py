@@ -1,0 +1,49 @@
+"""Person names across spellings: Zelensky / Zelenskyy, Yevgeny / Yevhen, Andrey / Andriy.
+
+Names from Cyrillic reach English copy through several transliteration
+systems (and through Russian or Ukrainian forms of the same name). A name's
+*skeleton* folds those differences: diacritics and case go, vowels and y/j
+go, Russian g and Ukrainian h meet, x becomes ks. Two mentions are one person
+when their surnames' skeletons match and their first names (where both are
+given) do too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_VOWELS = re.compile(r"[aeiouyjw]")
+_NON_LETTERS = re.compile(r"[^a-z]")
+
+
+def fold(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def skeleton(name: str) -> str:
+    """Consonant skeleton of one name part, transliteration-insensitive."""
+    text = _NON_LETTERS.sub("", fold(name))
+    text = text.replace("x", "ks").replace("kh", "h").replace("g", "h").replace("ph", "f")
+    text = _VOWELS.sub("", text)
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+def name_parts(name: str) -> list[str]:
+    return [part for part in re.split(r"[\s\-]+", name.strip()) if part and part[0].isalpha()]
+
+
+def surname_key(name: str) -> str:
+    parts = name_parts(name)
+    return skeleton(parts[-1]) if parts else ""
+
+
+def same_person(a: str, b: str) -> bool:
+    """True when two mentions can name one person: same surname skeleton, compatible first names."""
+    parts_a, parts_b = name_parts(a), name_parts(b)
+    if not parts_a or not parts_b or surname_key(a) != surname_key(b):
+        return False
+    if len(parts_a) == 1 or len(parts_b) == 1:
+        return True
+    return skeleton(parts_a[0]) == skeleton(parts_b[0])

