@@ -19,6 +19,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/storyline ingest examples/seeds --db $(DB)
+	$(BIN)/storyline analyze --db $(DB)
 	$(BIN)/storyline report --db $(DB)
 
 test: $(STAMP)

@@ -213,3 +213,59 @@ class RunSummary:
     unchanged: int
     failed: int
     failures: tuple[IngestFailure, ...] = ()
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One attributed statement, with the offsets of its sentence in the article's clean text."""
+
+    kind: str  # "direct" or "indirect"
+    text: str
+    start: int
+    end: int
+    speaker: str
+    speaker_kind: str  # "person" or "organisation"
+    role: str | None
+    cue: str
+    via: str  # how the speaker was found: subject, pronoun, role noun, same paragraph, continuation, according to
+    date: str | None
+    date_kind: str  # "event" (the text dates the statement) or "article"
+
+
+@dataclass(frozen=True)
+class StoredStatement:
+    id: int
+    article_id: int
+    actor_id: int
+    speaker: str
+    role: str | None
+    kind: str
+    text: str
+    sentence: str
+    start: int
+    end: int
+    cue: str
+    via: str
+    date: str | None
+    date_kind: str
+    outlet: str | None
+    country: str | None
+    article_title: str | None
+
+
+@dataclass(frozen=True)
+class ActorRole:
+    role: str
+    date: str | None
+    article_id: int
+
+
+@dataclass(frozen=True)
+class StoredActor:
+    id: int
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    roles: tuple[ActorRole, ...]
+    statements: int
+    outlets: tuple[str, ...]

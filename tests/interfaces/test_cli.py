@@ -106,3 +106,17 @@ def test_killed_ingest_resumes_to_the_same_store(tmp_path):
     assert resumed.returncode == 0, resumed.stdout
     assert f"{len(partial)} already in the store" in resumed.stdout
     assert _snapshot(interrupted) == _snapshot(reference)
+
+
+def test_analyze_statements_and_actors(tmp_path):
+    db = tmp_path / "s.db"
+    run("ingest", str(SEEDS), db=db)
+    analysed = run("analyze", db=db)
+    assert analysed.returncode == 0 and "Analysed 5 article(s)" in analysed.stdout
+    said = run("statements", "--speaker", "Zelensky", db=db).stdout
+    assert "Volodymyr Zelenskyy" in said and "2025-12-14" in said and "Prystaiko" not in said
+    actors = run("actors", db=db).stdout
+    assert "Oleksii Kuleba" in actors and "Dmytro Kuleba" in actors and "Kremlin spokesman" in actors
+    exported = json.loads(run("export", "--format", "json", db=db).stdout)
+    assert exported["statements"] and all(s["sentence"] for s in exported["statements"])
+    assert "Analysed 0 article(s)" in run("analyze", db=db).stdout

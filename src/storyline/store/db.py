@@ -9,25 +9,41 @@ resumes because inputs already stored are recognised by their content hash.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, delete, event, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from storyline.records import (
+    ActorRole,
     Article,
     IngestFailure,
     Paragraph,
     RemovedLine,
     RunSummary,
+    Statement,
+    StoredActor,
     StoredArticle,
     StoredCopy,
+    StoredStatement,
 )
 from storyline.store.upgrade import upgrade_to_head
-from storyline.store.models import ArticleRow, CopyRow, FailureRow, OutletLineRow, ParagraphRow, RunRow
+from storyline.store.models import (
+    ActorAliasRow,
+    ActorRoleRow,
+    ActorRow,
+    ArticleRow,
+    CopyRow,
+    FailureRow,
+    OutletLineRow,
+    ParagraphRow,
+    RunRow,
+    StatementRow,
+)
 
 # A line recurring in at least this many articles of one site or folder is that outlet's furniture.
 FURNITURE_MIN_ARTICLES = 3
@@ -228,4 +244,126 @@ class Store:
                 "articles": session.scalar(select(func.count(ArticleRow.id))) or 0,
                 "copies": session.scalar(select(func.count(CopyRow.id))) or 0,
                 "paragraphs": session.scalar(select(func.count(ParagraphRow.id))) or 0,
+                "statements": session.scalar(select(func.count(StatementRow.id))) or 0,
+                "actors": session.scalar(select(func.count(ActorRow.id))) or 0,
             }
+
+    # --- analysis: statements and actors ------------------------------------------------------
+
+    def article_ids_to_analyze(self, version: int, since: str | None = None, redo: bool = False) -> list[int]:
+        with self._session() as session:
+            query = select(ArticleRow.id).order_by(ArticleRow.id)
+            if not redo:
+                query = query.where((ArticleRow.analyzed_version.is_(None)) | (ArticleRow.analyzed_version < version))
+            if since:
+                query = query.where(ArticleRow.ingested_at >= datetime.fromisoformat(since))
+            return list(session.scalars(query))
+
+    def actor_index(self) -> list[tuple[int, str, str, list[str]]]:
+        """(id, name, kind, roles) of every actor, for matching new mentions."""
+        with self._session() as session:
+            roles: dict[int, list[str]] = {}
+            for actor_id, role in session.execute(select(ActorRoleRow.actor_id, ActorRoleRow.role).distinct()):
+                roles.setdefault(actor_id, []).append(role)
+            return [(a.id, a.name, a.kind, roles.get(a.id, [])) for a in session.scalars(select(ActorRow).order_by(ActorRow.id))]
+
+    def save_statements(self, article_id: int, resolved: list[tuple[Statement, int | None]], version: int, key_of) -> list[int]:
+        """Replace an article's statements in one transaction; ``None`` actor ids create actors. Returns the actor ids used."""
+        with self._session() as session, session.begin():
+            session.execute(delete(StatementRow).where(StatementRow.article_id == article_id))
+            session.execute(delete(ActorRoleRow).where(ActorRoleRow.article_id == article_id))
+            created: dict[tuple[str, str], ActorRow] = {}
+            used: list[int] = []
+            for statement, actor_id in resolved:
+                if actor_id is None:
+                    actor = created.get((statement.speaker, statement.speaker_kind))
+                    if actor is None:
+                        actor = ActorRow(name=statement.speaker, kind=statement.speaker_kind, key=key_of(statement.speaker, statement.speaker_kind))
+                        session.add(actor)
+                        session.flush()
+                        created[(statement.speaker, statement.speaker_kind)] = actor
+                else:
+                    actor = session.get(ActorRow, actor_id)
+                    if len(statement.speaker.split()) > len(actor.name.split()):
+                        actor.name = statement.speaker
+                used.append(actor.id)
+                if statement.speaker not in {a.alias for a in actor.aliases}:
+                    actor.aliases.append(ActorAliasRow(alias=statement.speaker))
+                if statement.role and not any(r.role == statement.role and r.article_id == article_id for r in actor.roles):
+                    actor.roles.append(ActorRoleRow(role=statement.role, article_id=article_id, date=statement.date))
+                session.add(StatementRow(
+                    article_id=article_id, actor_id=actor.id, speaker=statement.speaker, kind=statement.kind, text=statement.text, start=statement.start,
+                    end=statement.end, role=statement.role, cue=statement.cue, via=statement.via, date=statement.date,
+                    date_kind=statement.date_kind,
+                ))
+            session.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(analyzed_version=version))
+            return used
+
+    def merge_actors(self, source_id: int, target_id: int) -> None:
+        """Fold one actor into another: statements, roles and aliases move; the source goes."""
+        with self._session() as session, session.begin():
+            source, target = session.get(ActorRow, source_id), session.get(ActorRow, target_id)
+            session.execute(update(StatementRow).where(StatementRow.actor_id == source_id).values(actor_id=target_id))
+            session.execute(update(ActorRoleRow).where(ActorRoleRow.actor_id == source_id).values(actor_id=target_id))
+            known = {a.alias for a in target.aliases}
+            for alias in source.aliases:
+                if alias.alias not in known:
+                    target.aliases.append(ActorAliasRow(alias=alias.alias))
+            session.delete(source)
+
+    def tidy_actors(self) -> None:
+        """Drop actors left without statements; name each after its most used full spelling, whatever the order of arrival."""
+        with self._session() as session, session.begin():
+            speaking = select(StatementRow.actor_id).distinct()
+            session.execute(delete(ActorRow).where(ActorRow.id.not_in(speaking)))
+            spellings: dict[int, Counter] = {}
+            for actor_id, speaker in session.execute(select(StatementRow.actor_id, StatementRow.speaker)):
+                spellings.setdefault(actor_id, Counter())[speaker] += 1
+            for actor in session.scalars(select(ActorRow)):
+                counts = spellings.get(actor.id)
+                if counts:
+                    actor.name = max(counts, key=lambda name: (len(name.split()), counts[name], name))
+
+    def statements(self, actor_ids: list[int] | None = None, since: str | None = None) -> list[StoredStatement]:
+        with self._session() as session:
+            query = (
+                select(StatementRow, ActorRow.name, ArticleRow)
+                .join(ActorRow, StatementRow.actor_id == ActorRow.id)
+                .join(ArticleRow, StatementRow.article_id == ArticleRow.id)
+                .order_by(StatementRow.date.is_(None), StatementRow.date, StatementRow.article_id, StatementRow.start)
+            )
+            if actor_ids is not None:
+                query = query.where(StatementRow.actor_id.in_(actor_ids))
+            if since:
+                query = query.where(StatementRow.date >= since)
+            return [
+                StoredStatement(
+                    id=row.id, article_id=row.article_id, actor_id=row.actor_id, speaker=name, role=row.role, kind=row.kind,
+                    text=row.text, sentence=article.text[row.start:row.end], start=row.start, end=row.end, cue=row.cue,
+                    via=row.via, date=row.date, date_kind=row.date_kind, outlet=article.outlet_name, country=article.country,
+                    article_title=article.title,
+                )
+                for row, name, article in session.execute(query)
+            ]
+
+    def actors(self) -> list[StoredActor]:
+        with self._session() as session:
+            counts = dict(session.execute(select(StatementRow.actor_id, func.count(StatementRow.id)).group_by(StatementRow.actor_id)).all())
+            outlets: dict[int, set[str]] = {}
+            for actor_id, outlet in session.execute(
+                select(StatementRow.actor_id, ArticleRow.outlet_name).join(ArticleRow, StatementRow.article_id == ArticleRow.id).distinct()
+            ):
+                if outlet:
+                    outlets.setdefault(actor_id, set()).add(outlet)
+            actors = session.scalars(select(ActorRow).options(selectinload(ActorRow.aliases), selectinload(ActorRow.roles))).all()
+            return sorted(
+                (
+                    StoredActor(
+                        id=a.id, name=a.name, kind=a.kind, aliases=tuple(sorted({x.alias for x in a.aliases})),
+                        roles=tuple(ActorRole(r.role, r.date, r.article_id) for r in sorted(a.roles, key=lambda r: (r.date or "", r.id))),
+                        statements=counts.get(a.id, 0), outlets=tuple(sorted(outlets.get(a.id, ()))),
+                    )
+                    for a in actors
+                ),
+                key=lambda actor: (-actor.statements, actor.name),
+            )

@@ -40,6 +40,8 @@ class ArticleRow(Base):
     removed_json: Mapped[str] = mapped_column(Text, default="[]")
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     ingested_at: Mapped[datetime] = mapped_column(DateTime)
+    # Version of the analysis that last ran on this article; NULL until analysed. A rerun picks up the rest.
+    analyzed_version: Mapped[int | None] = mapped_column(Integer, index=True)
 
     paragraphs: Mapped[list[ParagraphRow]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="ParagraphRow.idx"
@@ -111,3 +113,56 @@ class OutletLineRow(Base):
     key: Mapped[str] = mapped_column(Text, primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(16), primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+
+
+class ActorRow(Base):
+    """A person or organisation that speaks, once across the whole store whatever the spelling."""
+
+    __tablename__ = "actors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(64), index=True)
+
+    aliases: Mapped[list[ActorAliasRow]] = relationship(cascade="all, delete-orphan")
+    roles: Mapped[list[ActorRoleRow]] = relationship(cascade="all, delete-orphan")
+
+
+class ActorAliasRow(Base):
+    __tablename__ = "actor_aliases"
+    __table_args__ = (UniqueConstraint("actor_id", "alias"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(Text)
+
+
+class ActorRoleRow(Base):
+    """A role as one article gives it, dated by the statement it came with."""
+
+    __tablename__ = "actor_roles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(Text)
+    date: Mapped[str | None] = mapped_column(String(16))
+
+
+class StatementRow(Base):
+    __tablename__ = "statements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    speaker: Mapped[str] = mapped_column(Text)  # the spelling this article uses
+    kind: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str | None] = mapped_column(Text)
+    cue: Mapped[str] = mapped_column(String(32))
+    via: Mapped[str] = mapped_column(String(32))
+    date: Mapped[str | None] = mapped_column(String(16), index=True)
+    date_kind: Mapped[str] = mapped_column(String(8))

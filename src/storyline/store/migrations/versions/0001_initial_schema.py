@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 21:25:54.246959
+Create Date: 2026-11-23
 """
 
 from alembic import op

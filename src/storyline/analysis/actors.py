@@ -1,0 +1,107 @@
+"""One actor per person or organisation across the store, whatever the spelling or the article.
+
+A full name joins the actor with the same name (transliteration folded, see
+``names``). A surname alone ("Kuleba") joins the full-named actor whose roles
+fit its own ("who previously led Ukraine's Foreign Ministry" fits "Ukrainian
+Foreign Minister", not "Deputy Prime Minister"); when none fits yet it becomes
+an actor of its own, merged later by ``surname_merges`` once a fitting full
+name arrives, so the result does not depend on the order articles come in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from storyline.analysis.names import fold, name_parts, same_person, surname_key
+
+# Words that say where, not what: two roles sharing only these are not the same job.
+_PLACE_STEMS = {"ukrain", "russia", "united", "kingdo", "states", "americ", "german", "europe", "kremli", "nato", "kyiv", "moscow"}
+_NOISE_STEMS = {"former", "previo", "curren", "time", "serves", "served"}
+
+
+def role_stems(role: str | None) -> set[str]:
+    if not role:
+        return set()
+    words = re.findall(r"[^\W\d_]+", fold(role))
+    return {w[:6] for w in words if len(w) >= 4} - _PLACE_STEMS - _NOISE_STEMS
+
+
+# Job words every government has: sharing one says little ("Foreign Minister" vs "Deputy Prime Minister").
+_GENERIC_STEMS = {"minist", "head", "chief", "offici", "leader", "secret", "deputy", "member", "senior"}
+
+
+def roles_fit(a: list[str], b: list[str]) -> bool:
+    """Roles fit when either side has none, or they share a specific job word (generic ones only if that is all there is)."""
+    stems_a = set().union(*(role_stems(r) for r in a)) if a else set()
+    stems_b = set().union(*(role_stems(r) for r in b)) if b else set()
+    if not stems_a or not stems_b:
+        return True
+    specific_a, specific_b = stems_a - _GENERIC_STEMS, stems_b - _GENERIC_STEMS
+    if specific_a and specific_b:
+        return bool(specific_a & specific_b)
+    return bool(stems_a & stems_b)
+
+
+def organisation_key(name: str) -> str:
+    return re.sub(r"^the\s+", "", fold(name)).strip()
+
+
+@dataclass
+class KnownActor:
+    id: int
+    name: str
+    kind: str
+    roles: list[str] = field(default_factory=list)
+
+    @property
+    def full(self) -> bool:
+        return len(name_parts(self.name)) >= 2
+
+
+@dataclass(frozen=True)
+class NewActor:
+    name: str
+    kind: str
+
+
+class ActorDirectory:
+    def __init__(self, actors: list[KnownActor]):
+        self.actors = {actor.id: actor for actor in actors}
+
+    def resolve(self, name: str, kind: str, role: str | None) -> int | NewActor:
+        if kind != "person":
+            key = organisation_key(name)
+            return next((a.id for a in self.actors.values() if a.kind == kind and organisation_key(a.name) == key), NewActor(name, kind))
+        roles = [role] if role else []
+        candidates = [a for a in self.actors.values() if a.kind == "person" and same_person(a.name, name) and roles_fit(a.roles, roles)]
+        if len(name_parts(name)) >= 2:
+            full = [a for a in candidates if a.full]
+            chosen = full or candidates
+        else:
+            chosen = [a for a in candidates if a.full] or candidates
+        if not chosen:
+            return NewActor(name, kind)
+        best = max(chosen, key=lambda a: (len(role_stems(role) & set().union(*(role_stems(r) for r in a.roles))) if a.roles else 0, -a.id))
+        return best.id
+
+    def learn(self, actor_id: int, name: str, kind: str, role: str | None) -> None:
+        actor = self.actors.setdefault(actor_id, KnownActor(actor_id, name, kind))
+        if len(name_parts(name)) > len(name_parts(actor.name)):
+            actor.name = name
+        if role and role not in actor.roles:
+            actor.roles.append(role)
+
+    def surname_merges(self) -> list[tuple[int, int]]:
+        """(surname-only actor, full-named actor) pairs where exactly one full name fits."""
+        merges = []
+        for actor in self.actors.values():
+            if actor.kind != "person" or actor.full:
+                continue
+            fitting = [
+                other for other in self.actors.values()
+                if other.full and other.kind == "person" and surname_key(other.name) == surname_key(actor.name) and roles_fit(other.roles, actor.roles)
+            ]
+            if len(fitting) == 1:
+                merges.append((actor.id, fitting[0].id))
+        return merges
