@@ -5,7 +5,9 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from bench import dates, extraction, throughput
+import time
+
+from bench import dates, extraction, quotes, throughput
 
 console = Console(width=170)
 
@@ -23,7 +25,27 @@ def _quality_table() -> Table:
     table.add_row(f"{dates.DATASET} ({dat.pages} pages)", "day accuracy (unknown)",
                   f"{dat.storyline_accuracy:.3f} ({dat.storyline_unknown} unknown)", f"htmldate {dat.htmldate_accuracy:.3f}",
                   "; ".join(f"{k} {v:.3f}" for k, v in dates.REFERENCE.items()))
+    quo = quotes.evaluate("dev")
+    table.add_row(f"{quotes.DATASET} dev ({quo.documents} docs, {quo.gold} attributions)", "content F1 overlap / exact (P / R)",
+                  f"{quo.content_overlap.f1:.3f} / {quo.content_exact.f1:.3f} ({quo.content_overlap.precision:.3f} / {quo.content_overlap.recall:.3f})",
+                  "—", "PARC3 BBC Citron: content F1 0.833 overlap / 0.593 exact")
+    table.add_row(f"{quotes.DATASET} dev", "content + source F1 (P / R)",
+                  f"{quo.content_and_source.f1:.3f} ({quo.content_and_source.precision:.3f} / {quo.content_and_source.recall:.3f})",
+                  "—", "PARC3 BBC Citron: source F1 0.820 exact (no PolNeAR leaderboard)")
     return table
+
+
+def _analysis_speed() -> str:
+    from storyline.analysis.statements import extract_statements, load_pipeline
+
+    load_pipeline()
+    documents = quotes.load_documents("train", limit=200)
+    started = time.perf_counter()
+    for _name, text, _gold in documents:
+        extract_statements(text, quotes._paragraphs(text))
+    seconds = time.perf_counter() - started
+    words = sum(len(text.split()) for _n, text, _g in documents)
+    return f"Analysis (statements): {len(documents)} PolNeAR articles ({words:,} words) in {seconds:.1f} s = {len(documents) / seconds:.1f} articles/s on 2 cores."
 
 
 def _speed_table() -> Table:
@@ -41,3 +63,4 @@ def _speed_table() -> Table:
 if __name__ == "__main__":
     console.print(_quality_table())
     console.print(_speed_table())
+    console.print(_analysis_speed())

@@ -230,6 +230,9 @@ class Statement:
     via: str  # how the speaker was found: subject, pronoun, role noun, same paragraph, continuation, according to
     date: str | None
     date_kind: str  # "event" (the text dates the statement) or "article"
+    # Where the speaker is named for this statement ("he", "the President", "Kremlin spokesman Dmitry Peskov").
+    mention_start: int | None = None
+    mention_end: int | None = None
 
 
 @dataclass(frozen=True)

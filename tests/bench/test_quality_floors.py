@@ -4,12 +4,15 @@ Floors sit just under what the code scores today on these slices; raise one when
 you beat it, never lower one to pass. Full figures: `make bench`.
 """
 
-from bench import dates, extraction
+from bench import dates, extraction, quotes
 
 EXTRACTION_PAGES = 60
 EXTRACTION_F1_FLOOR = 0.95
 DATES_PAGES = 50
 DATES_ACCURACY_FLOOR = 0.88
+QUOTES_DOCUMENTS = 25
+QUOTES_CONTENT_F1_FLOOR = 0.50
+QUOTES_SOURCE_F1_FLOOR = 0.43
 
 
 def test_extraction_f1_floor():
@@ -22,3 +25,9 @@ def test_extraction_f1_floor():
 def test_publication_date_accuracy_floor():
     result = dates.evaluate(limit=DATES_PAGES)
     assert result.storyline_accuracy >= DATES_ACCURACY_FLOOR, result
+
+
+def test_quotation_attribution_floor():
+    result = quotes.evaluate("dev", limit=QUOTES_DOCUMENTS)
+    assert result.content_overlap.f1 >= QUOTES_CONTENT_F1_FLOOR, result
+    assert result.content_and_source.f1 >= QUOTES_SOURCE_F1_FLOOR, result

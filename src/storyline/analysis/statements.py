@@ -188,23 +188,24 @@ class _Extractor:
         text, start, end = _phrase(token)
         lowered = token.text.casefold()
         at = offset + start
+        mention = (offset + start, offset + end)
         if lowered in _PRONOUNS:
             person = self.salient or self.article.latest(at)
-            return (person.name, "person", person.roles[0] if person.roles else None, "pronoun") if person else None
+            return (person.name, "person", person.roles[0] if person.roles else None, "pronoun", mention) if person else None
         for name, position in self.spans:
             if position <= token.idx < position + len(name) and (token.text in name or surname_key(token.text) == surname_key(name)):
                 person = self.article.person(name, at)
-                return person.name, "person", person.roles[0] if person.roles else None, "subject"
+                return person.name, "person", person.roles[0] if person.roles else None, "subject", mention
         role = _ROLE_WORD.search(text)
         if role and token.pos_ == "NOUN" or (role and token.text[:1].isupper() and token.ent_type_ == ""):
             person = self.article.latest(at, role=role.group(0).casefold())
             if person:
-                return person.name, "person", person.roles[0] if person.roles else text, "role noun"
+                return person.name, "person", person.roles[0] if person.roles else text, "role noun", mention
         if token.ent_type_ in ("ORG", "GPE", "NORP") and token.pos_ == "PROPN":
             ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
             name = _clean_name(ent.text if ent else text)
             if name.casefold() not in {"nato"} or lowered != "nato":
-                return name, "organisation", None, "subject"
+                return name, "organisation", None, "subject", mention
         return None
 
     def add(self, kind: str, text: str, sentence: Span, offset: int, speaker: tuple[str, str, str | None, str], cue: str) -> None:
@@ -212,6 +213,7 @@ class _Extractor:
         self.statements.append(Statement(
             kind=kind, text=text.strip(), start=offset + sentence.start_char, end=offset + sentence.end_char,
             speaker=speaker[0], speaker_kind=speaker[1], role=speaker[2], cue=cue, via=speaker[3], date=when, date_kind=when_kind,
+            mention_start=speaker[4][0], mention_end=speaker[4][1],
         ))
 
     def paragraph(self, doc, offset: int) -> None:
@@ -243,9 +245,10 @@ class _Extractor:
         previous = self.statements[-1] if self.statements else None
         for quote, sentence in pending:
             if paragraph_speaker:
-                self.add("direct", quote, sentence, offset, (*paragraph_speaker[0][:3], "same paragraph"), paragraph_speaker[1])
+                self.add("direct", quote, sentence, offset, (*paragraph_speaker[0][:3], "same paragraph", paragraph_speaker[0][4]), paragraph_speaker[1])
             elif previous and previous.kind == "direct":
-                self.add("direct", quote, sentence, offset, (previous.speaker, previous.speaker_kind, previous.role, "continuation"), previous.cue)
+                self.add("direct", quote, sentence, offset,
+                         (previous.speaker, previous.speaker_kind, previous.role, "continuation", (previous.mention_start, previous.mention_end)), previous.cue)
 
     def _update_salience(self, sentence: Span, speaker: tuple | None) -> None:
         if speaker and speaker[1] == "person":
@@ -266,7 +269,7 @@ class _Extractor:
             if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
                 target = next((t for t in token.nbor().children if t.dep_ == "pobj"), None)
                 if target is not None and by_name(target.text.strip("“”\"")) is None and (speaker := self.resolve(target, offset)):
-                    return (speaker[0], speaker[1], speaker[2], "according to"), "according to"
+                    return (speaker[0], speaker[1], speaker[2], "according to", speaker[4]), "according to"
         for token in sentence:
             if token.lemma_ in REPORTING_VERBS and token.pos_ in ("VERB", "AUX") and not any(s <= token.idx < e for s, e, _ in quotes):
                 subject = _subject(token)
