@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
 
@@ -63,6 +63,18 @@ class Person:
     def add_name(self, name: str) -> None:
         if len(name.split()) > len(self.name.split()):
             self.name = name
+
+
+@dataclass(frozen=True)
+class _Speaker:
+    """Who a statement belongs to, how we know, and where the text names them."""
+
+    name: str
+    kind: str
+    role: str | None
+    via: str
+    mention: tuple[int, int] | None
+    cue: str = ""
 
 
 @dataclass
@@ -183,7 +195,7 @@ class _Extractor:
         # Centering: "he" in a sentence most often continues the previous sentence's subject.
         self.salient: Person | None = None
 
-    def resolve(self, token: Token, offset: int) -> tuple[str, str, str | None, str] | None:
+    def resolve(self, token: Token, offset: int) -> _Speaker | None:
         """(speaker, kind, role, how) for a reporting verb's subject, or None when it is no speaker."""
         text, start, end = _phrase(token)
         lowered = token.text.casefold()
@@ -191,71 +203,75 @@ class _Extractor:
         mention = (offset + start, offset + end)
         if lowered in _PRONOUNS:
             person = self.salient or self.article.latest(at)
-            return (person.name, "person", person.roles[0] if person.roles else None, "pronoun", mention) if person else None
+            return _Speaker(person.name, "person", person.roles[0] if person.roles else None, "pronoun", mention) if person else None
         for name, position in self.spans:
             if position <= token.idx < position + len(name) and (token.text in name or surname_key(token.text) == surname_key(name)):
                 person = self.article.person(name, at)
-                return person.name, "person", person.roles[0] if person.roles else None, "subject", mention
+                return _Speaker(person.name, "person", person.roles[0] if person.roles else None, "subject", mention)
         role = _ROLE_WORD.search(text)
         if role and token.pos_ == "NOUN" or (role and token.text[:1].isupper() and token.ent_type_ == ""):
             person = self.article.latest(at, role=role.group(0).casefold())
             if person:
-                return person.name, "person", person.roles[0] if person.roles else text, "role noun", mention
+                return _Speaker(person.name, "person", person.roles[0] if person.roles else text, "role noun", mention)
         if token.ent_type_ in ("ORG", "GPE", "NORP") and token.pos_ == "PROPN":
             ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
             name = _clean_name(ent.text if ent else text)
             if name.casefold() not in {"nato"} or lowered != "nato":
-                return name, "organisation", None, "subject", mention
+                return _Speaker(name, "organisation", None, "subject", mention)
         return None
 
-    def add(self, kind: str, text: str, sentence: Span, offset: int, speaker: tuple[str, str, str | None, str], cue: str) -> None:
+    def add(self, kind: str, text: str, sentence: Span, offset: int, speaker: _Speaker) -> None:
         when, when_kind = _statement_date(sentence, self.article.published)
         self.statements.append(Statement(
             kind=kind, text=text.strip(), start=offset + sentence.start_char, end=offset + sentence.end_char,
-            speaker=speaker[0], speaker_kind=speaker[1], role=speaker[2], cue=cue, via=speaker[3], date=when, date_kind=when_kind,
-            mention_start=speaker[4][0], mention_end=speaker[4][1],
+            speaker=speaker.name, speaker_kind=speaker.kind, role=speaker.role, cue=speaker.cue, via=speaker.via, date=when,
+            date_kind=when_kind, mention_start=speaker.mention[0] if speaker.mention else None,
+            mention_end=speaker.mention[1] if speaker.mention else None,
         ))
 
     def paragraph(self, doc, offset: int) -> None:
         quotes = [(m.start(), m.end(), next(g for g in m.groups() if g)) for m in _QUOTES.finditer(doc.text)]
         quotes = [(s, e, q) for s, e, q in quotes if len(q.split()) >= _MIN_QUOTE_WORDS]
-        paragraph_speaker = None
-        pending: list[tuple[str, Span]] = []
+        paragraph_speaker: _Speaker | None = None
+        unattributed: list[tuple[str, Span]] = []
         for sentence in doc.sents:
-            self.spans = _person_spans(sentence, self.article)
-            for name, position in self.spans:
-                person = self.article.person(name, offset + position)
-                for role in _roles_around(doc.text, position, position + len(name)):
-                    if role not in person.roles:
-                        person.roles.append(role)
+            self._register_people(sentence, doc.text, offset)
             inside = [(s, e, q) for s, e, q in quotes if s < sentence.end_char and e > sentence.start_char]
-            speaker, cue = self._speaker_of(sentence, offset, inside)
+            speaker = self._speaker_of(sentence, offset, inside)
             self._update_salience(sentence, speaker)
-            for s, _e, quote in inside:
-                if s >= sentence.start_char - 1:
-                    (pending if speaker is None else []).append((quote, sentence))
-                    if speaker:
-                        self.add("direct", quote, sentence, offset, speaker, cue)
+            for quote_start, _end, quote in inside:
+                if quote_start < sentence.start_char - 1:
+                    continue  # a quotation begun in an earlier sentence was taken there
+                if speaker:
+                    self.add("direct", quote, sentence, offset, speaker)
+                else:
+                    unattributed.append((quote, sentence))
             if speaker:
-                paragraph_speaker = (speaker, cue)
-                if not inside:
-                    content = self._content(sentence, cue)
-                    if content:
-                        self.add("indirect", content, sentence, offset, speaker, cue)
+                paragraph_speaker = speaker
+                if not inside and (content := self._content(sentence, speaker.cue)):
+                    self.add("indirect", content, sentence, offset, speaker)
         previous = self.statements[-1] if self.statements else None
-        for quote, sentence in pending:
+        for quote, sentence in unattributed:
             if paragraph_speaker:
-                self.add("direct", quote, sentence, offset, (*paragraph_speaker[0][:3], "same paragraph", paragraph_speaker[0][4]), paragraph_speaker[1])
+                self.add("direct", quote, sentence, offset, replace(paragraph_speaker, via="same paragraph"))
             elif previous and previous.kind == "direct":
+                mention = (previous.mention_start, previous.mention_end) if previous.mention_start is not None else None
                 self.add("direct", quote, sentence, offset,
-                         (previous.speaker, previous.speaker_kind, previous.role, "continuation", (previous.mention_start, previous.mention_end)), previous.cue)
+                         _Speaker(previous.speaker, previous.speaker_kind, previous.role, "continuation", mention, previous.cue))
 
-    def _update_salience(self, sentence: Span, speaker: tuple | None) -> None:
-        if speaker and speaker[1] == "person":
-            self.salient = next((p for p in self.article.people if p.name == speaker[0]), self.salient)
+    def _register_people(self, sentence: Span, paragraph_text: str, offset: int) -> None:
+        self.spans = _person_spans(sentence, self.article)
+        for name, position in self.spans:
+            person = self.article.person(name, offset + position)
+            for role in _roles_around(paragraph_text, position, position + len(name)):
+                if role not in person.roles:
+                    person.roles.append(role)
+
+    def _update_salience(self, sentence: Span, speaker: _Speaker | None) -> None:
+        if speaker and speaker.kind == "person":
+            self.salient = next((p for p in self.article.people if p.name == speaker.name), self.salient)
             return
-        root = sentence.root
-        subject = _subject(root)
+        subject = _subject(sentence.root)
         if subject is None:
             return
         for token in subject.subtree:
@@ -264,18 +280,18 @@ class _Extractor:
                     self.salient = next((p for p in self.article.people if same_person(p.name, name)), self.salient)
                     return
 
-    def _speaker_of(self, sentence: Span, offset: int, quotes: list) -> tuple[tuple | None, str]:
+    def _speaker_of(self, sentence: Span, offset: int, quotes: list) -> _Speaker | None:
         for token in sentence:
             if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
                 target = next((t for t in token.nbor().children if t.dep_ == "pobj"), None)
                 if target is not None and by_name(target.text.strip("“”\"")) is None and (speaker := self.resolve(target, offset)):
-                    return (speaker[0], speaker[1], speaker[2], "according to", speaker[4]), "according to"
+                    return replace(speaker, via="according to", cue="according to")
         for token in sentence:
             if token.lemma_ in REPORTING_VERBS and token.pos_ in ("VERB", "AUX") and not any(s <= token.idx < e for s, e, _ in quotes):
                 subject = _subject(token)
                 if subject is not None and (speaker := self.resolve(subject, offset)):
-                    return speaker, token.lemma_
-        return None, ""
+                    return replace(speaker, cue=token.lemma_)
+        return None
 
     @staticmethod
     def _content(sentence: Span, cue: str) -> str | None:
