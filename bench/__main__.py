@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 from rich.console import Console
 from rich.table import Table
-
-import time
 
 from bench import dates, extraction, quotes, throughput
 

@@ -1,4 +1,4 @@
-"""The jobs: ingest (sources -> clean articles -> language -> store) and analyze (stored articles -> statements, actors).
+"""The ingest job: sources -> clean articles -> language -> store, one article per transaction.
 
 This is the one module that wires the stages together; the stages themselves
 know nothing of each other beyond the records they exchange.
@@ -11,10 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from storyline.analysis.actors import ActorDirectory, KnownActor, organisation_key
 from storyline.analysis.language import identify_language
-from storyline.analysis.names import surname_key
-from storyline.analysis.statements import extract_statements
 from storyline.ingest.article import boilerplate_key, build_article
 from storyline.ingest.decoding import DEFAULT_MAX_BYTES
 from storyline.ingest.errors import IngestError
@@ -123,51 +120,3 @@ class Ingestor:
         self.store.record_failure(run_id, failure)
         return IngestOutcome(failure.origin, "failed", detail=failure.reason)
 
-
-# Bump when statement extraction changes, so `storyline analyze` re-runs it on stored articles.
-ANALYSIS_VERSION = 1
-
-
-@dataclass
-class AnalysisReport:
-    articles: int = 0
-    statements: int = 0
-    merged_actors: int = 0
-    seconds: float = 0.0
-
-
-def _actor_key(name: str, kind: str) -> str:
-    return surname_key(name) if kind == "person" else organisation_key(name)
-
-
-class Analyzer:
-    """Statements and actors for stored articles; each article is saved in its own transaction."""
-
-    def __init__(self, store: Store):
-        self.store = store
-
-    def run(self, since: str | None = None, redo: bool = False,
-            on_total: Callable[[int], None] = lambda total: None, on_article: Callable[[int], None] = lambda article_id: None) -> AnalysisReport:
-        started = time.perf_counter()
-        report = AnalysisReport()
-        ids = self.store.article_ids_to_analyze(ANALYSIS_VERSION, since, redo)
-        on_total(len(ids))
-        directory = ActorDirectory([KnownActor(i, name, kind, roles) for i, name, kind, roles in self.store.actor_index()])
-        for article_id in ids:
-            article = self.store.article(article_id)
-            published = date.fromisoformat(article.published[:10]) if article.published else None
-            statements = extract_statements(article.text, [(p.start, p.end) for p in article.paragraphs], published)
-            resolved = [(s, ref if isinstance(ref, int) else None) for s in statements
-                        for ref in [directory.resolve(s.speaker, s.speaker_kind, s.role)]]
-            used = self.store.save_statements(article_id, resolved, ANALYSIS_VERSION, _actor_key)
-            for statement, actor_id in zip(statements, used, strict=True):
-                directory.learn(actor_id, statement.speaker, statement.speaker_kind, statement.role)
-            report.articles += 1
-            report.statements += len(statements)
-            on_article(article_id)
-        for source, target in directory.surname_merges():
-            self.store.merge_actors(source, target)
-            report.merged_actors += 1
-        self.store.tidy_actors()
-        report.seconds = time.perf_counter() - started
-        return report

@@ -8,7 +8,8 @@ import pytest
 
 from storyline.analysis.actors import roles_fit
 from storyline.analysis.names import same_person
-from storyline.pipeline import Analyzer, Ingestor
+from storyline.analyze import Analyzer
+from storyline.pipeline import Ingestor
 from storyline.store import Store
 from tests.conftest import SEEDS
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.pipeline import IngestSettings, Ingestor
+from storyline.pipeline import Ingestor, IngestSettings
 from tests.conftest import FIXTURES, SEEDS
 
 REAL_PAGE = gzip.decompress((FIXTURES / "pages" / "wsj-stadia.html.gz").read_bytes())

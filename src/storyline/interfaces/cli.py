@@ -12,10 +12,11 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from storyline.analysis.names import same_person
+from storyline.analyze import Analyzer
 from storyline.ingest.decoding import DEFAULT_MAX_BYTES
 from storyline.interfaces.export import EXPORTERS
-from storyline.analysis.names import same_person
-from storyline.pipeline import Analyzer, IngestReport, IngestSettings, Ingestor
+from storyline.pipeline import Ingestor, IngestReport, IngestSettings
 from storyline.records import GivenMetadata, IngestOutcome, StoredArticle
 from storyline.store import Store
 

@@ -31,7 +31,6 @@ from storyline.records import (
     StoredCopy,
     StoredStatement,
 )
-from storyline.store.upgrade import upgrade_to_head
 from storyline.store.models import (
     ActorAliasRow,
     ActorRoleRow,
@@ -44,6 +43,7 @@ from storyline.store.models import (
     RunRow,
     StatementRow,
 )
+from storyline.store.upgrade import upgrade_to_head
 
 # A line recurring in at least this many articles of one site or folder is that outlet's furniture.
 FURNITURE_MIN_ARTICLES = 3
