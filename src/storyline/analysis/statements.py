@@ -32,7 +32,15 @@ REPORTING_VERBS = frozenset(
     """say tell stress note claim warn add state emphasize emphasise underscore explain insist argue suggest
     announce declare assert reiterate acknowledge admit deny confirm clarify indicate describe call accuse
     vow promise pledge point urge characterize characterise reply respond answer write tweet post believe
-    express propose demand comment""".split()
+    express propose demand comment think expect hope fear want feel know consider estimate predict allege report
+    reveal disclose signal recall concede contend maintain agree disagree doubt question""".split()
+)
+# Unnamed speakers that journalism attributes to all the time: "sources said", "Ukrainian officials say".
+GROUP_NOUNS = frozenset(
+    """official source aide analyst expert critic observer witness resident voter supporter opponent activist lawyer
+    attorney report media campaign government ministry administration committee commission agency poll survey study
+    statement document police military army authority prosecutor investigator researcher scientist economist people
+    citizen member lawmaker diplomat spokesperson partner ally""".split()
 )
 ROLE_NOUNS = (
     "president|prime minister|deputy prime minister|minister|deputy minister|foreign minister|defence minister|defense minister|"
@@ -176,6 +184,14 @@ def _statement_date(sentence: Span, published: date | None) -> tuple[str | None,
     return (published.isoformat() if published else None), "article"
 
 
+def _names_an_outlet(target: Token) -> bool:
+    """'according to RT', 'according to the report of Fars News Agency': a cited outlet is a source, not a speaker."""
+    phrase = target.doc[target.left_edge.i:target.right_edge.i + 1]
+    names = [target.text.strip("“”\"")] + [ent.text for ent in phrase.ents]
+    # An outlet's name may lead a longer one: "Fars News Agency International Group".
+    return any(by_name(" ".join(name.split()[:length])) is not None for name in names for length in range(len(name.split()), 0, -1))
+
+
 def _subject(verb: Token) -> Token | None:
     return next((child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")), None)
 
@@ -215,9 +231,9 @@ class _Extractor:
                 return _Speaker(person.name, "person", person.roles[0] if person.roles else text, "role noun", mention)
         if token.ent_type_ in ("ORG", "GPE", "NORP") and token.pos_ == "PROPN":
             ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-            name = _clean_name(ent.text if ent else text)
-            if name.casefold() not in {"nato"} or lowered != "nato":
-                return _Speaker(name, "organisation", None, "subject", mention)
+            return _Speaker(_clean_name(ent.text if ent else text), "organisation", None, "subject", mention)
+        if token.pos_ == "NOUN" and token.lemma_.casefold() in GROUP_NOUNS:
+            return _Speaker(_clean_name(text), "group", None, "subject", mention)
         return None
 
     def add(self, kind: str, text: str, sentence: Span, offset: int, speaker: _Speaker) -> None:
@@ -284,7 +300,7 @@ class _Extractor:
         for token in sentence:
             if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
                 target = next((t for t in token.nbor().children if t.dep_ == "pobj"), None)
-                if target is not None and by_name(target.text.strip("“”\"")) is None and (speaker := self.resolve(target, offset)):
+                if target is not None and not _names_an_outlet(target) and (speaker := self.resolve(target, offset)):
                     return replace(speaker, via="according to", cue="according to")
         for token in sentence:
             if token.lemma_ in REPORTING_VERBS and token.pos_ in ("VERB", "AUX") and not any(s <= token.idx < e for s, e, _ in quotes):
