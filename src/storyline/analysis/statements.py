@@ -208,6 +208,7 @@ class _Extractor:
         self.article = article
         self.statements: list[Statement] = []
         self.spans: list[tuple[str, int]] = []
+        self.previous_sentence: Span | None = None
         # Centering: "he" in a sentence most often continues the previous sentence's subject.
         self.salient: Person | None = None
 
@@ -281,6 +282,26 @@ class _Extractor:
             person = self.article.person(name, offset + position)
             for role in _roles_around(paragraph_text, position, position + len(name)):
                 if role not in person.roles:
+                    person.roles.append(role)
+        self._roles_from_plural(sentence)
+        self.previous_sentence = sentence
+
+    def _roles_from_plural(self, sentence: Span) -> None:
+        """"… meeting with US envoys. Steve Witkoff and Jared Kushner arrived …": each named person is a US envoy."""
+        subject = _subject(sentence.root)
+        previous = self.previous_sentence
+        if subject is None or previous is None or not any(c.dep_ == "conj" for c in subject.children):
+            return
+        plural = next((t for t in previous if t.tag_ == "NNS" and _ROLE_WORD.fullmatch(t.lemma_)), None)
+        if plural is None:
+            return
+        modifiers = [t.text for t in plural.lefts if t.dep_ in ("compound", "amod") and t.text[:1].isupper()]
+        role = " ".join([*modifiers, plural.lemma_])
+        named = [subject, *[c for c in subject.children if c.dep_ == "conj"]]
+        for token in named:
+            for name, position in self.spans:
+                person = next((p for p in self.article.people if same_person(p.name, name)), None)
+                if position <= token.idx < position + len(name) and person is not None and not person.roles:
                     person.roles.append(role)
 
     def _update_salience(self, sentence: Span, speaker: _Speaker | None) -> None:
