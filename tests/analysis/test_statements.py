@@ -121,3 +121,12 @@ def test_pronoun_and_role_noun_resolve_to_the_right_person():
 def test_unnamed_groups_are_speakers_of_their_own_kind(statements_by_seed):
     groups = {s.speaker: s for s in statements_by_seed["002_49451109cdc68bcb.txt"] if s.speaker_kind == "group"}
     assert "Ukrainian officials" in groups and "deliberately attacking the power grid" in groups["Ukrainian officials"].text
+
+
+def test_speaker_introduced_with_a_colon_owns_the_next_paragraphs_quotation():
+    text = ("In a statement on Friday, Kremlin spokesman Dmitry Peskov said:\n\n"
+            "“Naturally, this issue is one of the cornerstones, and it is subject to special discussion.”")
+    paragraphs = [(0, text.index("\n\n")), (text.index("\n\n") + 2, len(text))]
+    [statement] = extract_statements(text, paragraphs, date(2025, 12, 15))
+    assert statement.kind == "direct" and statement.via == "introduced with a colon"
+    assert same_person(statement.speaker, "Dmitry Peskov") and statement.role == "Kremlin spokesman"

@@ -209,6 +209,7 @@ class _Extractor:
         self.statements: list[Statement] = []
         self.spans: list[tuple[str, int]] = []
         self.previous_sentence: Span | None = None
+        self.introduced: _Speaker | None = None
         # Centering: "he" in a sentence most often continues the previous sentence's subject.
         self.salient: Person | None = None
 
@@ -251,6 +252,7 @@ class _Extractor:
         quotes = [(s, e, q) for s, e, q in quotes if len(q.split()) >= _MIN_QUOTE_WORDS]
         paragraph_speaker: _Speaker | None = None
         unattributed: list[tuple[str, Span]] = []
+        introduced, self.introduced = self.introduced, None
         for sentence in doc.sents:
             self._register_people(sentence, doc.text, offset)
             inside = [(s, e, q) for s, e, q in quotes if s < sentence.end_char and e > sentence.start_char]
@@ -267,9 +269,13 @@ class _Extractor:
                 paragraph_speaker = speaker
                 if not inside and (content := self._content(sentence, speaker.cue)):
                     self.add("indirect", content, sentence, offset, speaker)
+                # "Trump said:" closing a paragraph hands the speaker to the quotation that opens the next one.
+                self.introduced = speaker if not inside and sentence.text.rstrip().endswith(":") else None
         previous = self.statements[-1] if self.statements else None
         for quote, sentence in unattributed:
-            if paragraph_speaker:
+            if introduced:
+                self.add("direct", quote, sentence, offset, replace(introduced, via="introduced with a colon"))
+            elif paragraph_speaker:
                 self.add("direct", quote, sentence, offset, replace(paragraph_speaker, via="same paragraph"))
             elif previous and previous.kind == "direct":
                 mention = (previous.mention_start, previous.mention_end) if previous.mention_start is not None else None
