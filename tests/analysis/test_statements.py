@@ -130,3 +130,9 @@ def test_speaker_introduced_with_a_colon_owns_the_next_paragraphs_quotation():
     [statement] = extract_statements(text, paragraphs, date(2025, 12, 15))
     assert statement.kind == "direct" and statement.via == "introduced with a colon"
     assert same_person(statement.speaker, "Dmitry Peskov") and statement.role == "Kremlin spokesman"
+
+
+def test_impossible_calendar_dates_do_not_break_an_article():
+    text = "On February 30, Ukrainian Foreign Minister Dmytro Kuleba said that Kyiv would not trade land for membership."
+    [statement] = extract_statements(text, [(0, len(text))], date(2024, 3, 5))
+    assert statement.date == "2024-03-05" and statement.date_kind == "article"

@@ -49,7 +49,7 @@ ROLE_NOUNS = (
     "chairman|chairwoman|director|king|emir|premier|speaker|negotiator|representative"
 )
 _ROLE_WORD = re.compile(rf"\b(?:{ROLE_NOUNS})\b", re.I)
-_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
+_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _QUOTES = re.compile(r"“([^”]+)”|\"([^\"]+)\"|«([^»]+)»|„([^“”]+)[“”]")
 # A quotation shorter than this is a scare quote inside reported speech ("flexible"), not a statement of its own.
 _MIN_QUOTE_WORDS = 4
@@ -87,7 +87,6 @@ class _Speaker:
 
 @dataclass
 class _Article:
-    text: str
     published: date | None
     people: list[Person] = field(default_factory=list)
     surnames: set[str] = field(default_factory=set)
@@ -102,7 +101,7 @@ class _Article:
         self.people.append(person)
         return person
 
-    def latest(self, before: int, role: str | None = None, gender: str | None = None) -> Person | None:
+    def latest(self, before: int, role: str | None = None) -> Person | None:
         candidates = [p for p in self.people if p.last_seen <= before]
         if role:
             fitting = [p for p in candidates if any(role in r.casefold() for r in p.roles)]
@@ -161,6 +160,14 @@ def _roles_around(text: str, start: int, end: int) -> list[str]:
     return [re.sub(r"\s+", " ", r) for r in roles]
 
 
+def _calendar_day(year: int, month: int, day: int) -> date | None:
+    """A real calendar day, or None ("February 30", or February 29 in a common year)."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
 def _statement_date(sentence: Span, published: date | None) -> tuple[str | None, str]:
     for ent in sentence.ents:
         if ent.label_ != "DATE":
@@ -175,11 +182,13 @@ def _statement_date(sentence: Span, published: date | None) -> tuple[str | None,
         day = next((int(w) for w in re.findall(r"\b\d{1,2}\b", ent.text)), None)
         year = next((int(w) for w in re.findall(r"\b(?:19|20)\d{2}\b", ent.text)), None)
         if month and day:
+            explicit_year = year is not None
             year = year or (published.year if published else None)
-            if year:
-                candidate = date(year, _MONTHS.index(month) + 1, day)
-                if published and candidate > published and not re.search(r"\b(?:19|20)\d{2}\b", ent.text):
-                    candidate = candidate.replace(year=year - 1)
+            candidate = _calendar_day(year, _MONTHS.index(month) + 1, day) if year else None
+            # "On October 1" in a piece dated in September is last year's October 1.
+            if candidate and published and candidate > published and not explicit_year:
+                candidate = _calendar_day(year - 1, _MONTHS.index(month) + 1, day)
+            if candidate:
                 return candidate.isoformat(), "event"
     return (published.isoformat() if published else None), "article"
 
@@ -381,7 +390,7 @@ def _person_surnames(docs: list) -> set[str]:
 def extract_statements(text: str, paragraphs: list[tuple[int, int]], published: date | None = None) -> list[Statement]:
     """Statements of one article, in text order. ``paragraphs`` are (start, end) offsets into ``text``."""
     nlp = load_pipeline()
-    article = _Article(text=text, published=published)
+    article = _Article(published=published)
     docs = list(nlp.pipe(text[start:end] for start, end in paragraphs))
     article.surnames = _person_surnames(docs)
     extractor = _Extractor(article)
