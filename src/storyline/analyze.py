@@ -10,8 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from storyline.analysis.actors import ActorDirectory, KnownActor, organisation_key
-from storyline.analysis.names import surname_key
+from storyline.analysis.actors import ActorDirectory, KnownActor
 from storyline.analysis.statements import extract_statements
 from storyline.store import Store
 
@@ -25,10 +24,6 @@ class AnalysisReport:
     statements: int = 0
     merged_actors: int = 0
     seconds: float = 0.0
-
-
-def _actor_key(name: str, kind: str) -> str:
-    return surname_key(name) if kind == "person" else organisation_key(name)
 
 
 class Analyzer:
@@ -48,9 +43,10 @@ class Analyzer:
             article = self.store.article(article_id)
             published = date.fromisoformat(article.published[:10]) if article.published else None
             statements = extract_statements(article.text, [(p.start, p.end) for p in article.paragraphs], published)
-            resolved = [(s, ref if isinstance(ref, int) else None) for s in statements
-                        for ref in [directory.resolve(s.speaker, s.speaker_kind, s.role)]]
-            used = self.store.save_statements(article_id, resolved, ANALYSIS_VERSION, _actor_key)
+            # A known actor's id, or None for a speaker the store has not met yet (the store creates it).
+            known_ids = [directory.resolve(s.speaker, s.speaker_kind, s.role) for s in statements]
+            resolved = [(s, ref if isinstance(ref, int) else None) for s, ref in zip(statements, known_ids, strict=True)]
+            used = self.store.save_statements(article_id, resolved, ANALYSIS_VERSION)
             for statement, actor_id in zip(statements, used, strict=True):
                 directory.learn(actor_id, statement.speaker, statement.speaker_kind, statement.role)
             report.articles += 1

@@ -119,4 +119,3 @@ class Ingestor:
                 failure = IngestFailure(item.origin, f"unexpected error ({type(exc).__name__}: {exc}); please report it")
         self.store.record_failure(run_id, failure)
         return IngestOutcome(failure.origin, "failed", detail=failure.reason)
-

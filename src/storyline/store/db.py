@@ -267,7 +267,7 @@ class Store:
                 roles.setdefault(actor_id, []).append(role)
             return [(a.id, a.name, a.kind, roles.get(a.id, [])) for a in session.scalars(select(ActorRow).order_by(ActorRow.id))]
 
-    def save_statements(self, article_id: int, resolved: list[tuple[Statement, int | None]], version: int, key_of) -> list[int]:
+    def save_statements(self, article_id: int, resolved: list[tuple[Statement, int | None]], version: int) -> list[int]:
         """Replace an article's statements in one transaction; ``None`` actor ids create actors. Returns the actor ids used."""
         with self._session() as session, session.begin():
             session.execute(delete(StatementRow).where(StatementRow.article_id == article_id))
@@ -278,14 +278,12 @@ class Store:
                 if actor_id is None:
                     actor = created.get((statement.speaker, statement.speaker_kind))
                     if actor is None:
-                        actor = ActorRow(name=statement.speaker, kind=statement.speaker_kind, key=key_of(statement.speaker, statement.speaker_kind))
+                        actor = ActorRow(name=statement.speaker, kind=statement.speaker_kind)
                         session.add(actor)
                         session.flush()
                         created[(statement.speaker, statement.speaker_kind)] = actor
                 else:
                     actor = session.get(ActorRow, actor_id)
-                    if len(statement.speaker.split()) > len(actor.name.split()):
-                        actor.name = statement.speaker
                 used.append(actor.id)
                 if statement.speaker not in {a.alias for a in actor.aliases}:
                     actor.aliases.append(ActorAliasRow(alias=statement.speaker))
@@ -326,8 +324,10 @@ class Store:
 
     def statements(self, actor_ids: list[int] | None = None, since: str | None = None) -> list[StoredStatement]:
         with self._session() as session:
+            # The sentence is cut out in SQL: loading whole articles (raw HTML included) per statement is waste.
+            sentence = func.substr(ArticleRow.text, StatementRow.start + 1, StatementRow.end - StatementRow.start)
             query = (
-                select(StatementRow, ActorRow.name, ArticleRow)
+                select(StatementRow, ActorRow.name, sentence, ArticleRow.outlet_name, ArticleRow.country, ArticleRow.title)
                 .join(ActorRow, StatementRow.actor_id == ActorRow.id)
                 .join(ArticleRow, StatementRow.article_id == ArticleRow.id)
                 .order_by(StatementRow.date.is_(None), StatementRow.date, StatementRow.article_id, StatementRow.start)
@@ -339,11 +339,10 @@ class Store:
             return [
                 StoredStatement(
                     id=row.id, article_id=row.article_id, actor_id=row.actor_id, speaker=name, role=row.role, kind=row.kind,
-                    text=row.text, sentence=article.text[row.start:row.end], start=row.start, end=row.end, cue=row.cue,
-                    via=row.via, date=row.date, date_kind=row.date_kind, outlet=article.outlet_name, country=article.country,
-                    article_title=article.title,
+                    text=row.text, sentence=text, start=row.start, end=row.end, cue=row.cue,
+                    via=row.via, date=row.date, date_kind=row.date_kind, outlet=outlet, country=country, article_title=title,
                 )
-                for row, name, article in session.execute(query)
+                for row, name, text, outlet, country, title in session.execute(query)
             ]
 
     def actors(self) -> list[StoredActor]:

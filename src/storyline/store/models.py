@@ -123,7 +123,6 @@ class ActorRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))
-    key: Mapped[str] = mapped_column(String(64), index=True)
 
     aliases: Mapped[list[ActorAliasRow]] = relationship(cascade="all, delete-orphan")
     roles: Mapped[list[ActorRoleRow]] = relationship(cascade="all, delete-orphan")

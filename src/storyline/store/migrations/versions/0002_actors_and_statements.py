@@ -20,12 +20,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.Text(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
-    sa.Column('key', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('actors', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_actors_key'), ['key'], unique=False)
-
     op.create_table('actor_aliases',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=False),
@@ -102,8 +98,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_actor_aliases_actor_id'))
 
     op.drop_table('actor_aliases')
-    with op.batch_alter_table('actors', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_actors_key'))
-
     op.drop_table('actors')
     # ### end Alembic commands ###
