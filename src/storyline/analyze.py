@@ -15,7 +15,7 @@ from storyline.analysis.statements import extract_statements
 from storyline.store import Store
 
 # Bump when statement extraction changes, so `storyline analyze` re-runs it on stored articles.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 
 @dataclass

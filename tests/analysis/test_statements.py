@@ -73,6 +73,13 @@ def test_weekday_dates_resolve_against_the_article_date(statements_by_seed):
     assert any(s.date == "2025-12-15" and s.date_kind == "event" for s in peskov)
 
 
+def test_a_day_without_a_year_in_an_undated_article_stays_partial(statements_by_seed):
+    """Seed 000 has no date and says only "On October 1": the day is kept, the year is not guessed."""
+    october = [s for s in statements_by_seed["000_60cd841b4f1b7f06.txt"] if "would publicly reject" in s.text]
+    assert october and all(s.date == "--10-01" and s.date_kind == "event" for s in october)
+    assert same_person(october[0].speaker, "Yevhen Perebeinis")
+
+
 PARAGRAPHS = {
     "curly": "“We will not trade our land for membership in any alliance,” the foreign minister Dmytro Kuleba said on Tuesday.",
     "straight split": '"We are flexible trying to find the best way out," Vadym Prystaiko said. "That is something we might do."',

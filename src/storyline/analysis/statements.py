@@ -190,6 +190,10 @@ def _statement_date(sentence: Span, published: date | None) -> tuple[str | None,
                 candidate = _calendar_day(year - 1, _MONTHS.index(month) + 1, day)
             if candidate:
                 return candidate.isoformat(), "event"
+            if not year and _calendar_day(2000, _MONTHS.index(month) + 1, day):
+                # Neither the text nor the article gives the year: keep the day as ISO 8601's
+                # "--MM-DD" rather than guess; the story's dated articles can settle the year later.
+                return f"--{_MONTHS.index(month) + 1:02d}-{day:02d}", "event"
     return (published.isoformat() if published else None), "article"
 
 
