@@ -229,7 +229,7 @@ class Statement:
     cue: str
     via: str  # how the speaker was found: subject, pronoun, role noun, same paragraph, continuation, according to
     date: str | None
-    date_kind: str  # "event" (the text dates the statement) or "article"
+    date_kind: str  # "event" (the text dates the statement), "article", or "earlier" (before that date's events)
     # Where the speaker is named for this statement ("he", "the President", "Kremlin spokesman Dmitry Peskov").
     mention_start: int | None = None
     mention_end: int | None = None
@@ -272,3 +272,51 @@ class StoredActor:
     roles: tuple[ActorRole, ...]
     statements: int
     outlets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Proposition:
+    id: int
+    text: str
+    origin: str  # "user" or "proposed"
+    status: str  # "accepted", "proposed" or "dropped"
+    stances: int = 0
+
+
+@dataclass(frozen=True)
+class StanceJudged:
+    """A statement's stance on a proposition, as the positions stage hands it to the store."""
+
+    statement_id: int
+    stance: str  # support, oppose or mixed
+    confidence: float
+    anchor: str
+    cues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PositionPoint:
+    """One dated point on an actor's position timeline, with the statement that is its evidence."""
+
+    proposition_id: int
+    stance: str
+    confidence: float
+    anchor: str
+    cues: tuple[str, ...]
+    statement: StoredStatement
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A change or clash of positions, with both ends' evidence.
+
+    kind: "shift" (one actor moves), "walk-back" (moves within days and the text says it
+    clarifies), "contradiction" (one side's actors, or outlets on one actor, disagree)."""
+
+    kind: str
+    proposition_id: int
+    actor: str
+    before: PositionPoint
+    after: PositionPoint
+    reason: str
+    reported: str | None = None  # a sentence in which the press itself names the change

@@ -42,6 +42,11 @@ GROUP_NOUNS = frozenset(
     statement document police military army authority prosecutor investigator researcher scientist economist people
     citizen member lawmaker diplomat spokesperson partner ally""".split()
 )
+# Nouns that carry someone's position when a "to" clause says what it is: "the proposal of the
+# former NATO Secretary General to receive membership ...", "Zelenskyy's bid to remove measures ...".
+POSITION_NOUNS = frozenset("proposal plan bid offer call demand initiative suggestion idea push request refusal".split())
+# Speakers that are sources rather than actors: "media reports said", "a poll found". They hold no position.
+SOURCE_NOUNS = frozenset("report media poll survey study document statement".split())
 ROLE_NOUNS = (
     "president|prime minister|deputy prime minister|minister|deputy minister|foreign minister|defence minister|defense minister|"
     "ambassador|spokesman|spokeswoman|spokesperson|adviser|advisor|envoy|secretary general|secretary of state|secretary|"
@@ -160,6 +165,16 @@ def _roles_around(text: str, start: int, end: int) -> list[str]:
     return [re.sub(r"\s+", " ", r) for r in roles]
 
 
+# A sentence that tells of remarks made before the day it is dated by: "Hours earlier, he had told
+# ...", "walked back earlier remarks in which he said ...".
+_EARLIER = re.compile(
+    r"^\W*(?:(?:hours|days|minutes|moments|weeks)\s+)?earlier\b"
+    r"|\b(?:earlier|previous|prior)\s+(?:remarks|comments|statements?|interview|claims?)\s+(?:in\s+which|where|that)\b"
+    r"|\bhad\s+(?:\w+ly\s+)?(?:said|told|stated|claimed|suggested|argued|declared|insisted|indicated)\b",
+    re.I,
+)
+
+
 def _calendar_day(year: int, month: int, day: int) -> date | None:
     """A real calendar day, or None ("February 30", or February 29 in a common year)."""
     try:
@@ -220,6 +235,8 @@ class _Extractor:
     def __init__(self, article: _Article):
         self.article = article
         self.statements: list[Statement] = []
+        # Positions held by someone the text may name only later ("the former NATO Secretary General").
+        self.pending_positions: list[tuple[str, str, Span, int, Span]] = []
         self.spans: list[tuple[str, int]] = []
         self.previous_sentence: Span | None = None
         self.introduced: _Speaker | None = None
@@ -251,8 +268,13 @@ class _Extractor:
             return _Speaker(_clean_name(text), "group", None, "subject", mention)
         return None
 
-    def add(self, kind: str, text: str, sentence: Span, offset: int, speaker: _Speaker) -> None:
-        when, when_kind = _statement_date(sentence, self.article.published)
+    def add(self, kind: str, text: str, sentence: Span, offset: int, speaker: _Speaker, dated_by_sentence: bool = True) -> None:
+        if dated_by_sentence:
+            when, when_kind = _statement_date(sentence, self.article.published)
+        else:
+            when, when_kind = (self.article.published.isoformat() if self.article.published else None), "article"
+        if dated_by_sentence and _EARLIER.search(sentence.text):
+            when_kind = "earlier"  # said before that date's events: "walked back earlier remarks in which he said"
         self.statements.append(Statement(
             kind=kind, text=text.strip(), start=offset + sentence.start_char, end=offset + sentence.end_char,
             speaker=speaker.name, speaker_kind=speaker.kind, role=speaker.role, cue=speaker.cue, via=speaker.via, date=when,
@@ -284,6 +306,7 @@ class _Extractor:
                     self.add("indirect", content, sentence, offset, speaker)
                 # "Trump said:" closing a paragraph hands the speaker to the quotation that opens the next one.
                 self.introduced = speaker if not inside and sentence.text.rstrip().endswith(":") else None
+            self._find_positions(sentence, offset)
         previous = self.statements[-1] if self.statements else None
         for quote, sentence in unattributed:
             if introduced:
@@ -294,6 +317,37 @@ class _Extractor:
                 mention = (previous.mention_start, previous.mention_end) if previous.mention_start is not None else None
                 self.add("direct", quote, sentence, offset,
                          _Speaker(previous.speaker, previous.speaker_kind, previous.role, "continuation", mention, previous.cue))
+
+    def _find_positions(self, sentence: Span, offset: int) -> None:
+        for noun in sentence:
+            if noun.lemma_ not in POSITION_NOUNS or noun.pos_ != "NOUN":
+                continue
+            content = next((c for c in noun.children if c.dep_ == "acl" and any(a.lower_ == "to" for a in c.children)), None)
+            holder = next((c for c in noun.children if c.dep_ == "poss" or (c.dep_ == "compound" and any(k.dep_ == "case" for k in c.children))), None)
+            if holder is None:
+                of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+                holder = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+            if content is None or holder is None:
+                continue
+            doc = sentence.doc
+            text = doc[content.left_edge.i:content.right_edge.i + 1].text
+            self.pending_positions.append((noun.lemma_, text, sentence, offset, doc[holder.left_edge.i:holder.i + 1]))
+
+    def finish(self) -> list[Statement]:
+        """Attribute the positions whose holder the article names anywhere, then order by place in the text."""
+        for cue, text, sentence, offset, holder in self.pending_positions:
+            name = _clean_name(holder.text)
+            person = next((p for p in self.article.people if same_person(p.name, name)), None)
+            role = " ".join(m.group(0).casefold() for m in _ROLE_WORD.finditer(holder.text))
+            if person is None and role:
+                person = next((p for p in self.article.people if any(role in r.casefold() for r in p.roles)), None)
+            if person is not None:
+                speaker = _Speaker(person.name, "person", person.roles[0] if person.roles else None, "position noun",
+                                   (offset + holder.start_char, offset + holder.end_char), cue)
+                # A position is held, not uttered on the sentence's day: "Media reports on Monday said ... Zelenskyy's bid".
+                self.add("indirect", text, sentence, offset, speaker, dated_by_sentence=False)
+        self.statements.sort(key=lambda s: (s.start, s.mention_start or 0))
+        return self.statements
 
     def _register_people(self, sentence: Span, paragraph_text: str, offset: int) -> None:
         self.spans = _person_spans(sentence, self.article)
@@ -391,6 +445,12 @@ def _person_surnames(docs: list) -> set[str]:
     return anchored
 
 
+def speaks_for_no_one(speaker: str) -> bool:
+    """True for a source such as "Media reports": it passes claims on, it takes no side."""
+    words = speaker.casefold().split()
+    return bool(words) and re.sub(r"(?:ies|s)$", lambda m: "y" if m.group(0) == "ies" else "", words[-1]) in SOURCE_NOUNS
+
+
 def extract_statements(text: str, paragraphs: list[tuple[int, int]], published: date | None = None) -> list[Statement]:
     """Statements of one article, in text order. ``paragraphs`` are (start, end) offsets into ``text``."""
     nlp = load_pipeline()
@@ -400,4 +460,4 @@ def extract_statements(text: str, paragraphs: list[tuple[int, int]], published: 
     extractor = _Extractor(article)
     for doc, (start, _end) in zip(docs, paragraphs, strict=True):
         extractor.paragraph(doc, start)
-    return extractor.statements
+    return extractor.finish()

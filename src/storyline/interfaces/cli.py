@@ -15,9 +15,9 @@ from rich.table import Table
 from storyline.analysis.names import same_person
 from storyline.analyze import Analyzer
 from storyline.ingest.decoding import DEFAULT_MAX_BYTES
-from storyline.interfaces.export import EXPORTERS
+from storyline.interfaces.export import EXPORTERS, Bundle
 from storyline.pipeline import Ingestor, IngestReport, IngestSettings
-from storyline.records import GivenMetadata, IngestOutcome, StoredArticle
+from storyline.records import GivenMetadata, IngestOutcome, PositionPoint, Proposition, StoredArticle
 from storyline.store import Store
 
 app = typer.Typer(help="Follow a contested news story across the world's press.", no_args_is_help=True, add_completion=False)
@@ -129,9 +129,28 @@ def analyze(
             progress.update(task, rate=f"{done / elapsed:.1f} articles/s")
 
         result = Analyzer(store).run(since=since, redo=redo, on_total=lambda total: progress.update(task, total=total), on_article=advance)
-    store.close()
     console.print(f"Analysed {result.articles} article(s): {result.statements} statements, "
                   f"{result.merged_actors} actor(s) merged by name, in {result.seconds:.1f} s.")
+    if store.propositions(status="accepted"):
+        _score_positions(store)
+    store.close()
+
+
+def _score_positions(store: Store, only: Proposition | None = None) -> None:
+    """Judge the statements no proposition has seen yet, with a progress bar."""
+    from storyline.positions.scoring import PositionScorer
+
+    propositions = [only] if only else store.propositions(status="accepted")
+    pending = sum(len(store.statements(after_id=store.scored_through(p.id))) for p in propositions)
+    if not pending:
+        return
+    progress = Progress(SpinnerColumn(), TextColumn("[bold]Judging stances"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=err_console)
+    with progress:
+        task = progress.add_task("stances", total=pending)
+        scorer = PositionScorer(store)
+        stances = sum(scorer.score(p, on_batch=lambda n: progress.advance(task, n)).stances for p in propositions)
+    console.print(f"Judged {pending} statement-proposition pair(s): {stances} stance(s) taken.")
 
 
 @app.command()
@@ -167,6 +186,151 @@ def actors(db: DbOption = DEFAULT_DB) -> None:
         aliases = ", ".join(a for a in actor.aliases if a != actor.name)
         table.add_row(escape(actor.name), escape(aliases), escape(roles), str(actor.statements), escape(", ".join(actor.outlets) or "—"))
     console.print(table)
+
+
+def _proposition_or_exit(store: Store, reference: str) -> Proposition:
+    from storyline.positions.queries import find_proposition
+
+    proposition = find_proposition(store, reference)
+    if proposition is None:
+        known = "; ".join(f"{p.id}: {p.text}" for p in store.propositions()) or "none yet (add one with `storyline propose`)"
+        err_console.print(f"[red]No single proposition matches {reference!r}.[/red] Known: {escape(known)}")
+        raise typer.Exit(2)
+    return proposition
+
+
+@app.command()
+def propose(
+    text: Annotated[str, typer.Argument(help='The proposition in plain words: "Ukraine should give up territory for NATO membership".')],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Name a proposition and judge every stored statement's stance on it."""
+    if len(text.split()) < 3:
+        err_console.print("[red]A proposition needs a few words:[/red] say who should do or be what.")
+        raise typer.Exit(2)
+    with _open(db) as store:
+        proposition_id = store.add_proposition(text.strip(), origin="user")
+        proposition = next(p for p in store.propositions() if p.id == proposition_id)
+        console.print(f"Proposition {proposition.id}: {escape(proposition.text)}")
+        _score_positions(store, proposition)
+
+
+@app.command()
+def propositions(
+    db: DbOption = DEFAULT_DB,
+    suggest: Annotated[bool, typer.Option(help="Propose propositions from claims that recur across articles.")] = False,
+    accept: Annotated[int | None, typer.Option(help="Accept a proposed proposition (by id) and judge statements on it.")] = None,
+    drop: Annotated[int | None, typer.Option(help="Drop a proposition (by id); its stances stay until it is deleted by a merge.")] = None,
+    rename: Annotated[int | None, typer.Option(help="Reword a proposition (by id), with --to.")] = None,
+    to: Annotated[str | None, typer.Option(help="The new wording, for --rename.")] = None,
+    merge: Annotated[int | None, typer.Option(help="Fold this proposition (by id) into the one given with --into.")] = None,
+    into: Annotated[int | None, typer.Option(help="The proposition that --merge folds into.")] = None,
+) -> None:
+    """List propositions; suggest, accept, rename, merge or drop them."""
+    with _open(db) as store:
+        try:
+            if suggest:
+                from storyline.positions.proposals import suggest as suggest_propositions
+
+                known = {p.text for p in store.propositions()}
+                for text, count, articles_ in suggest_propositions(store.statements(), known):
+                    store.add_proposition(text, origin="proposed", status="proposed")
+                    console.print(f"Proposed ({count} statements, {articles_} articles): {escape(text)}")
+            if accept is not None:
+                store.update_proposition(accept, status="accepted")
+            if drop is not None:
+                store.update_proposition(drop, status="dropped")
+            if rename is not None:
+                if not to:
+                    err_console.print("[red]--rename needs --to with the new wording.[/red]")
+                    raise typer.Exit(2)
+                store.update_proposition(rename, text=to.strip())
+            if merge is not None:
+                if into is None:
+                    err_console.print("[red]--merge needs --into with the proposition to keep.[/red]")
+                    raise typer.Exit(2)
+                store.merge_propositions(merge, into)
+        except KeyError as exc:
+            err_console.print(f"[red]No proposition with id {exc.args[0]}.[/red]")
+            raise typer.Exit(2) from exc
+        if accept is not None or rename is not None or merge is not None:
+            _score_positions(store)
+        rows = store.propositions()
+    table = Table(title=f"{len(rows)} proposition(s)")
+    for column in ("id", "proposition", "origin", "status", "stances"):
+        table.add_column(column, overflow="fold")
+    for p in rows:
+        table.add_row(str(p.id), escape(p.text), p.origin, p.status, str(p.stances))
+    console.print(table)
+
+
+_STANCE_STYLE = {"support": "green", "oppose": "red", "mixed": "yellow"}
+
+
+def _when(point: PositionPoint) -> str:
+    date_ = point.statement.date or "undated"
+    return f"before {date_}" if point.statement.date_kind == "earlier" else date_
+
+
+@app.command()
+def positions(
+    proposition: Annotated[str, typer.Argument(help="Proposition id, or words of its wording.")],
+    db: DbOption = DEFAULT_DB,
+    actor: Annotated[str | None, typer.Option(help="Only this actor (any spelling).")] = None,
+) -> None:
+    """A proposition's timeline: date, actor, stance, quote, outlet; then where each actor stands now."""
+    from storyline.positions.queries import shifts, timeline
+
+    with _open(db) as store:
+        chosen = _proposition_or_exit(store, proposition)
+        actor_ids = [a.id for a in store.actors() if same_person(a.name, actor) or actor.casefold() in a.name.casefold()] if actor else None
+        points = timeline(store, chosen.id, actor_ids)
+        found = [s for s in shifts(store, chosen.id) if actor_ids is None or s.after.statement.actor_id in actor_ids]
+    table = Table(title=escape(chosen.text))
+    for column in ("date", "actor", "stance", "conf.", "quote", "decided by", "outlet", "art."):
+        table.add_column(column, overflow="fold", ratio=5 if column == "quote" else None)
+    for p in points:
+        style = _STANCE_STYLE[p.stance]
+        table.add_row(_when(p), escape(p.statement.speaker), f"[{style}]{p.stance}[/{style}]", f"{p.confidence:.2f}",
+                      escape(p.statement.text), escape(", ".join([p.anchor, *p.cues])), escape(p.statement.outlet or "—"),
+                      str(p.statement.article_id))
+    console.print(table)
+    latest: dict[str, PositionPoint] = {}
+    for p in points:
+        latest[p.statement.speaker] = p
+    side_by_side = Table(title="Where each actor stands (latest dated statement)")
+    for column in ("actor", "stance", "as of", "statements"):
+        side_by_side.add_column(column)
+    for name, p in sorted(latest.items()):
+        style = _STANCE_STYLE[p.stance]
+        side_by_side.add_row(escape(name), f"[{style}]{p.stance}[/{style}]", _when(p), str(sum(q.statement.speaker == name for q in points)))
+    console.print(side_by_side)
+    _print_shifts(found)
+
+
+def _print_shifts(found: list) -> None:
+    table = Table(title=f"{len(found)} shift(s), walk-back(s) and contradiction(s)")
+    for column in ("kind", "actor", "from", "to", "why", "the press says"):
+        table.add_column(column, overflow="fold")
+    for s in found:
+        table.add_row(s.kind, escape(s.actor), f"{_when(s.before)} {s.before.stance}: {escape(s.before.statement.text[:80])}",
+                      f"{_when(s.after)} {s.after.stance}: {escape(s.after.statement.text[:80])}", escape(s.reason), escape(s.reported or "—"))
+    console.print(table)
+
+
+@app.command()
+def shifts(
+    db: DbOption = DEFAULT_DB,
+    since: Annotated[str | None, typer.Option(help="Only shifts whose later end is on or after this date.")] = None,
+    proposition: Annotated[str | None, typer.Option(help="Only this proposition (id or words).")] = None,
+) -> None:
+    """Every shift, walk-back and contradiction in the store's positions."""
+    from storyline.positions.queries import shifts as find_shifts
+
+    with _open(db) as store:
+        chosen = _proposition_or_exit(store, proposition) if proposition else None
+        found = find_shifts(store, chosen.id if chosen else None, since)
+    _print_shifts(found)
 
 
 @app.command()
@@ -220,12 +384,15 @@ def export(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; standard output if absent.")] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Export the store's articles."""
+    """Export the store: articles, statements, actors, propositions, positions and shifts."""
     if format not in EXPORTERS:
         err_console.print(f"[red]Unknown format {format!r}:[/red] choose one of {', '.join(EXPORTERS)}.")
         raise typer.Exit(2)
     with _open(db) as store:
-        text = EXPORTERS[format](store.articles(with_text=True), store.statements(), store.actors())
+        from storyline.positions.queries import shifts as find_shifts
+
+        text = EXPORTERS[format](Bundle(store.articles(with_text=True), store.statements(), store.actors(), store.propositions(),
+                                        store.positions(), find_shifts(store)))
     if output:
         output.write_text(text, encoding="utf-8")
         err_console.print(f"Wrote {output}")

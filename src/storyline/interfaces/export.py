@@ -6,14 +6,40 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 
-from storyline.records import StoredActor, StoredArticle, StoredStatement
+from storyline.records import PositionPoint, Proposition, Shift, StoredActor, StoredArticle, StoredStatement
 
 _CSV_COLUMNS = (
     "id", "title", "outlet", "country", "language", "published", "published_method",
     "published_confidence", "word_count", "url", "origin",
 )
+
+
+@dataclass
+class Bundle:
+    """Everything an export can hold; each format writes the parts that are not empty."""
+
+    articles: list[StoredArticle]
+    statements: list[StoredStatement] = field(default_factory=list)
+    actors: list[StoredActor] = field(default_factory=list)
+    propositions: list[Proposition] = field(default_factory=list)
+    positions: list[PositionPoint] = field(default_factory=list)
+    shifts: list[Shift] = field(default_factory=list)
+
+
+def _position_dict(point: PositionPoint) -> dict:
+    """A stance with the provenance a reader checks it by: statement, sentence, article, offsets."""
+    st = point.statement
+    return {"proposition_id": point.proposition_id, "actor": st.speaker, "actor_id": st.actor_id, "stance": point.stance,
+            "confidence": point.confidence, "decided_by": [point.anchor, *point.cues], "date": st.date, "date_kind": st.date_kind,
+            "statement_id": st.id, "statement": st.text, "sentence": st.sentence, "article_id": st.article_id,
+            "start": st.start, "end": st.end, "outlet": st.outlet, "country": st.country}
+
+
+def _shift_dict(shift: Shift) -> dict:
+    return {"kind": shift.kind, "proposition_id": shift.proposition_id, "actor": shift.actor, "reason": shift.reason,
+            "reported": shift.reported, "before": _position_dict(shift.before), "after": _position_dict(shift.after)}
 
 
 def _article_dict(article: StoredArticle) -> dict:
@@ -27,33 +53,43 @@ def _article_dict(article: StoredArticle) -> dict:
     return data
 
 
-def to_json(articles: list[StoredArticle], statements: list[StoredStatement] = (), actors: list[StoredActor] = ()) -> str:
+def to_json(bundle: Bundle) -> str:
     return json.dumps(
-        {"articles": [_article_dict(a) for a in articles], "statements": [asdict(s) for s in statements], "actors": [asdict(a) for a in actors]},
+        {"articles": [_article_dict(a) for a in bundle.articles], "statements": [asdict(s) for s in bundle.statements],
+         "actors": [asdict(a) for a in bundle.actors], "propositions": [asdict(p) for p in bundle.propositions],
+         "positions": [_position_dict(p) for p in bundle.positions], "shifts": [_shift_dict(s) for s in bundle.shifts]},
         ensure_ascii=False, indent=2,
     )
 
 
-def to_csv(articles: list[StoredArticle], statements: list[StoredStatement] = (), actors: list[StoredActor] = ()) -> str:
-    """Articles, then (when there are any) statements with speaker, date and the article they cite."""
+def _csv_section(buffer: io.StringIO, rows: list[dict]) -> None:
+    if rows:
+        buffer.write("\n")
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def to_csv(bundle: Bundle) -> str:
+    """Articles, then (when there are any) statements, positions and shifts, each a section with its own header."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[*_CSV_COLUMNS, "text"])
     writer.writeheader()
-    for article in articles:
+    for article in bundle.articles:
         writer.writerow({**{c: getattr(article, c) for c in _CSV_COLUMNS}, "text": article.text})
-    if statements:
-        buffer.write("\n")
-        columns = ("id", "article_id", "speaker", "role", "kind", "date", "date_kind", "outlet", "start", "end", "text")
-        statement_writer = csv.DictWriter(buffer, fieldnames=columns)
-        statement_writer.writeheader()
-        for statement in statements:
-            statement_writer.writerow({c: getattr(statement, c) for c in columns})
+    columns = ("id", "article_id", "speaker", "role", "kind", "date", "date_kind", "outlet", "start", "end", "text")
+    _csv_section(buffer, [{c: getattr(s, c) for c in columns} for s in bundle.statements])
+    _csv_section(buffer, [{**_position_dict(p), "decided_by": "; ".join(_position_dict(p)["decided_by"])} for p in bundle.positions])
+    _csv_section(buffer, [{"kind": s.kind, "proposition_id": s.proposition_id, "actor": s.actor, "from": s.before.stance,
+                           "to": s.after.stance, "from_date": s.before.statement.date, "to_date": s.after.statement.date,
+                           "from_statement_id": s.before.statement.id, "to_statement_id": s.after.statement.id,
+                           "reason": s.reason, "reported": s.reported} for s in bundle.shifts])
     return buffer.getvalue()
 
 
-def to_markdown(articles: list[StoredArticle], statements: list[StoredStatement] = (), actors: list[StoredActor] = ()) -> str:
+def to_markdown(bundle: Bundle) -> str:
     parts = ["# Storyline export", ""]
-    for article in articles:
+    for article in bundle.articles:
         parts += [
             f"## {article.title or '(untitled)'}",
             "",
@@ -64,12 +100,23 @@ def to_markdown(articles: list[StoredArticle], statements: list[StoredStatement]
             "",
             *[f"{'### ' if p.kind == 'heading' else ''}{article.text[p.start:p.end]}\n" for p in article.paragraphs],
         ]
-        quoted = [s for s in statements if s.article_id == article.id]
+        quoted = [s for s in bundle.statements if s.article_id == article.id]
         if quoted:
             parts += ["### Statements", ""]
             parts += [f"- **{s.speaker}**{f' ({s.role})' if s.role else ''}, {s.date or 'undated'}: {s.text}" for s in quoted]
             parts.append("")
+    for proposition in bundle.propositions:
+        points = [p for p in bundle.positions if p.proposition_id == proposition.id]
+        parts += [f"## Positions: {proposition.text}", ""]
+        parts += [f"- {p.statement.date or 'undated'} · **{p.statement.speaker}** · {p.stance} ({p.confidence:.2f}) · "
+                  f"{p.statement.outlet or 'outlet unknown'}, article {p.statement.article_id}: “{p.statement.text}”" for p in points]
+        parts.append("")
+        shifts = [s for s in bundle.shifts if s.proposition_id == proposition.id]
+        if shifts:
+            parts += ["### Shifts and contradictions", ""]
+            parts += [f"- {s.kind}: **{s.actor}** {s.reason}" + (f" (reported: “{s.reported}”)" if s.reported else "") for s in shifts]
+            parts.append("")
     return "\n".join(parts)
 
 
-EXPORTERS: dict[str, Callable[..., str]] = {"json": to_json, "csv": to_csv, "md": to_markdown}
+EXPORTERS: dict[str, Callable[[Bundle], str]] = {"json": to_json, "csv": to_csv, "md": to_markdown}

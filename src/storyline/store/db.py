@@ -23,8 +23,11 @@ from storyline.records import (
     Article,
     IngestFailure,
     Paragraph,
+    PositionPoint,
+    Proposition,
     RemovedLine,
     RunSummary,
+    StanceJudged,
     Statement,
     StoredActor,
     StoredArticle,
@@ -40,7 +43,9 @@ from storyline.store.models import (
     FailureRow,
     OutletLineRow,
     ParagraphRow,
+    PropositionRow,
     RunRow,
+    StanceRow,
     StatementRow,
 )
 from storyline.store.upgrade import upgrade_to_head
@@ -322,27 +327,109 @@ class Store:
                 if counts:
                     actor.name = max(counts, key=lambda name: (len(name.split()), counts[name], name))
 
-    def statements(self, actor_ids: list[int] | None = None, since: str | None = None) -> list[StoredStatement]:
+    @staticmethod
+    def _statement_query(*extra_columns):
+        # The sentence is cut out in SQL: loading whole articles (raw HTML included) per statement is waste.
+        sentence = func.substr(ArticleRow.text, StatementRow.start + 1, StatementRow.end - StatementRow.start)
+        return (
+            select(StatementRow, ActorRow.name, sentence, ArticleRow.outlet_name, ArticleRow.country, ArticleRow.title, *extra_columns)
+            .join(ActorRow, StatementRow.actor_id == ActorRow.id)
+            .join(ArticleRow, StatementRow.article_id == ArticleRow.id)
+            .order_by(StatementRow.date.is_(None), StatementRow.date, StatementRow.article_id, StatementRow.start)
+        )
+
+    @staticmethod
+    def _to_statement(row: StatementRow, name: str, sentence: str, outlet: str | None, country: str | None, title: str | None) -> StoredStatement:
+        return StoredStatement(
+            id=row.id, article_id=row.article_id, actor_id=row.actor_id, speaker=name, role=row.role, kind=row.kind,
+            text=row.text, sentence=sentence, start=row.start, end=row.end, cue=row.cue,
+            via=row.via, date=row.date, date_kind=row.date_kind, outlet=outlet, country=country, article_title=title,
+        )
+
+    def statements(self, actor_ids: list[int] | None = None, since: str | None = None, after_id: int = 0) -> list[StoredStatement]:
         with self._session() as session:
-            # The sentence is cut out in SQL: loading whole articles (raw HTML included) per statement is waste.
-            sentence = func.substr(ArticleRow.text, StatementRow.start + 1, StatementRow.end - StatementRow.start)
-            query = (
-                select(StatementRow, ActorRow.name, sentence, ArticleRow.outlet_name, ArticleRow.country, ArticleRow.title)
-                .join(ActorRow, StatementRow.actor_id == ActorRow.id)
-                .join(ArticleRow, StatementRow.article_id == ArticleRow.id)
-                .order_by(StatementRow.date.is_(None), StatementRow.date, StatementRow.article_id, StatementRow.start)
-            )
+            query = self._statement_query()
             if actor_ids is not None:
                 query = query.where(StatementRow.actor_id.in_(actor_ids))
             if since:
                 query = query.where(StatementRow.date >= since)
+            if after_id:
+                query = query.where(StatementRow.id > after_id)
+            return [self._to_statement(*row) for row in session.execute(query)]
+
+    # Propositions and stances
+
+    def add_proposition(self, text: str, origin: str = "user", status: str = "accepted") -> int:
+        """The proposition's id; naming an existing one again returns it (and accepts it if a user named it)."""
+        with self._session() as session, session.begin():
+            row = session.scalar(select(PropositionRow).where(PropositionRow.text == text))
+            if row is None:
+                row = PropositionRow(text=text, origin=origin, status=status, scored_through=0, created_at=_now())
+                session.add(row)
+                session.flush()
+            elif origin == "user":
+                row.status = "accepted"
+            return row.id
+
+    def propositions(self, status: str | None = None) -> list[Proposition]:
+        with self._session() as session:
+            counts = dict(session.execute(select(StanceRow.proposition_id, func.count(StanceRow.id)).group_by(StanceRow.proposition_id)).all())
+            query = select(PropositionRow).order_by(PropositionRow.id)
+            if status:
+                query = query.where(PropositionRow.status == status)
+            return [Proposition(r.id, r.text, r.origin, r.status, counts.get(r.id, 0)) for r in session.scalars(query)]
+
+    def update_proposition(self, proposition_id: int, *, text: str | None = None, status: str | None = None) -> None:
+        with self._session() as session, session.begin():
+            row = session.get(PropositionRow, proposition_id)
+            if row is None:
+                raise KeyError(proposition_id)
+            if text is not None and text != row.text:
+                row.text = text
+                # New words may change every judgement: judge all statements again.
+                row.scored_through = 0
+                session.execute(delete(StanceRow).where(StanceRow.proposition_id == proposition_id))
+            if status is not None:
+                row.status = status
+
+    def merge_propositions(self, source_id: int, target_id: int) -> None:
+        """Fold one proposition into another; the target keeps its wording and is judged again."""
+        with self._session() as session, session.begin():
+            if session.get(PropositionRow, source_id) is None or session.get(PropositionRow, target_id) is None:
+                raise KeyError(source_id if session.get(PropositionRow, source_id) is None else target_id)
+            session.execute(delete(PropositionRow).where(PropositionRow.id == source_id))
+            session.execute(delete(StanceRow).where(StanceRow.proposition_id.in_([source_id, target_id])))
+            session.execute(update(PropositionRow).where(PropositionRow.id == target_id).values(scored_through=0, status="accepted"))
+
+    def scored_through(self, proposition_id: int) -> int:
+        with self._session() as session:
+            return session.scalar(select(PropositionRow.scored_through).where(PropositionRow.id == proposition_id)) or 0
+
+    def save_stances(self, proposition_id: int, judged: list[StanceJudged], through_statement_id: int) -> None:
+        """Stances and the high-water mark move together, so an interrupted run resumes where it stopped."""
+        with self._session() as session, session.begin():
+            known = set(session.scalars(select(StatementRow.id).where(StatementRow.id.in_([j.statement_id for j in judged]))))
+            session.execute(delete(StanceRow).where(StanceRow.proposition_id == proposition_id,
+                                                    StanceRow.statement_id.in_([j.statement_id for j in judged])))
+            session.add_all(
+                StanceRow(statement_id=j.statement_id, proposition_id=proposition_id, stance=j.stance,
+                          confidence=j.confidence, anchor=j.anchor, cues=json.dumps(list(j.cues)))
+                for j in judged if j.statement_id in known
+            )
+            session.execute(update(PropositionRow).where(PropositionRow.id == proposition_id).values(scored_through=through_statement_id))
+
+    def positions(self, proposition_id: int | None = None, actor_ids: list[int] | None = None) -> list[PositionPoint]:
+        """Every stance with its statement, in statement-date order."""
+        with self._session() as session:
+            query = self._statement_query(StanceRow).join(StanceRow, StanceRow.statement_id == StatementRow.id)
+            if proposition_id is not None:
+                query = query.where(StanceRow.proposition_id == proposition_id)
+            if actor_ids is not None:
+                query = query.where(StatementRow.actor_id.in_(actor_ids))
             return [
-                StoredStatement(
-                    id=row.id, article_id=row.article_id, actor_id=row.actor_id, speaker=name, role=row.role, kind=row.kind,
-                    text=row.text, sentence=text, start=row.start, end=row.end, cue=row.cue,
-                    via=row.via, date=row.date, date_kind=row.date_kind, outlet=outlet, country=country, article_title=title,
-                )
-                for row, name, text, outlet, country, title in session.execute(query)
+                PositionPoint(stance.proposition_id, stance.stance, stance.confidence, stance.anchor, tuple(json.loads(stance.cues)),
+                              self._to_statement(*row))
+                for *row, stance in session.execute(query)
             ]
 
     def actors(self) -> list[StoredActor]:

@@ -165,3 +165,32 @@ class StatementRow(Base):
     via: Mapped[str] = mapped_column(String(32))
     date: Mapped[str | None] = mapped_column(String(16), index=True)
     date_kind: Mapped[str] = mapped_column(String(8))
+
+
+class PropositionRow(Base):
+    """A yes/no claim that actors take sides on, named by a user or proposed from recurring statements."""
+
+    __tablename__ = "propositions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text, unique=True)
+    origin: Mapped[str] = mapped_column(String(16))  # user or proposed
+    status: Mapped[str] = mapped_column(String(16))  # accepted, proposed or dropped
+    # Statements up to this id have been judged against the proposition; newer ones wait.
+    scored_through: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class StanceRow(Base):
+    """One statement's stance on one proposition, with the words that decided it."""
+
+    __tablename__ = "stances"
+    __table_args__ = (UniqueConstraint("statement_id", "proposition_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id", ondelete="CASCADE"), index=True)
+    proposition_id: Mapped[int] = mapped_column(ForeignKey("propositions.id", ondelete="CASCADE"), index=True)
+    stance: Mapped[str] = mapped_column(String(8))
+    confidence: Mapped[float] = mapped_column(Float)
+    anchor: Mapped[str] = mapped_column(Text)
+    cues: Mapped[str] = mapped_column(Text)  # JSON list

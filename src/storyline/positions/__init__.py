@@ -1,0 +1,1 @@
+"""Positions: statements judged against propositions, as timelines with shifts and contradictions."""

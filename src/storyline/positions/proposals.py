@@ -1,0 +1,63 @@
+"""Propose propositions from the store's statements: claims that recur across articles.
+
+Statements are grouped by leader clustering over their embeddings (one pass, each statement
+joins the nearest group whose centroid is close enough, or starts one), and every group heard
+in enough articles becomes a proposition worded as its most central statement.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from storyline.analysis import embeddings
+from storyline.records import StoredStatement
+
+SAME_CLAIM = 0.6
+MIN_STATEMENTS = 3
+MIN_ARTICLES = 2
+MIN_WORDS = 6
+
+
+@dataclass
+class _Group:
+    total: np.ndarray
+    members: list[int] = field(default_factory=list)
+
+    @property
+    def centroid(self) -> np.ndarray:
+        return self.total / (np.linalg.norm(self.total) + 1e-9)
+
+
+def wording(text: str) -> str:
+    """A statement's content as a free-standing sentence: no leading 'that', capitalised, one full stop."""
+    text = re.sub(r"^(?:that|whether)\s+", "", text.strip(" \"“”‘’'"), flags=re.I)
+    text = re.sub(r"[\s,;:.]+$", "", text)
+    return text[:1].upper() + text[1:] + "."
+
+
+def suggest(statements: list[StoredStatement], known: set[str] = frozenset()) -> list[tuple[str, int, int]]:
+    """(wording, statements, articles) for each recurring claim, most heard first."""
+    usable = [s for s in statements if len(s.text.split()) >= MIN_WORDS]
+    vectors = embeddings.encode([s.text for s in usable])
+    groups: list[_Group] = []
+    for index, vector in enumerate(vectors):
+        scores = [float(g.centroid @ vector) for g in groups]
+        best = int(np.argmax(scores)) if scores else -1
+        if best >= 0 and scores[best] >= SAME_CLAIM:
+            groups[best].total += vector
+            groups[best].members.append(index)
+        else:
+            groups.append(_Group(vector.copy(), [index]))
+    proposals = []
+    for group in groups:
+        articles = {usable[i].article_id for i in group.members}
+        if len(group.members) < MIN_STATEMENTS or len(articles) < MIN_ARTICLES:
+            continue
+        central = max(group.members, key=lambda i: float(vectors[i] @ group.centroid))
+        text = wording(usable[central].text)
+        if text not in known:
+            proposals.append((text, len(group.members), len(articles)))
+    return sorted(proposals, key=lambda p: (-p[2], -p[1]))

@@ -1,0 +1,38 @@
+"""Positions and shifts as the interfaces show them, read from the store."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from storyline.positions.timeline import detect, side_of, sortable
+from storyline.records import PositionPoint, Proposition, Shift
+from storyline.store import Store
+
+
+def find_proposition(store: Store, reference: str) -> Proposition | None:
+    """A proposition by id, exact wording, or the only one whose wording holds these words."""
+    propositions = store.propositions()
+    if reference.isdigit():
+        return next((p for p in propositions if p.id == int(reference)), None)
+    exact = [p for p in propositions if p.text.casefold().rstrip(".") == reference.casefold().rstrip(".")]
+    if exact:
+        return exact[0]
+    matching = [p for p in propositions if reference.casefold() in p.text.casefold()]
+    return matching[0] if len(matching) == 1 else None
+
+
+def timeline(store: Store, proposition_id: int, actor_ids: list[int] | None = None) -> list[PositionPoint]:
+    return sorted(store.positions(proposition_id, actor_ids), key=sortable)
+
+
+def shifts(store: Store, proposition_id: int | None = None, since: str | None = None) -> list[Shift]:
+    points = store.positions(proposition_id)
+
+    @lru_cache(maxsize=256)
+    def article_text(article_id: int) -> str:
+        article = store.article(article_id)
+        return article.text if article else ""
+
+    sides = {actor.id: side_of(" ; ".join(r.role for r in actor.roles)) for actor in store.actors()}
+    found = detect(points, article_text, sides)
+    return [s for s in found if not since or (s.after.statement.date or "") >= since]

@@ -1,0 +1,124 @@
+"""Position timelines, and the shifts, walk-backs and contradictions they show.
+
+Points are ordered by the statement's own date, not the article's; a statement the text places
+before its day's events ("Hours earlier, he had told ...") sorts before that day's others.
+Only points with a full calendar date take part in shifts: an undated claim has no "before".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from itertools import combinations, groupby
+
+from storyline.records import PositionPoint, Shift
+
+WALK_BACK_DAYS = 7
+SAME_SIDE_DAYS = 30
+OUTLET_DAYS = 3
+CLARIFICATION = re.compile(
+    r"\b(?:walk(?:ed|s|ing)?\s+back|clarif\w*|backtrack\w*|row(?:ed|s)?\s+back|retract\w*|U-turn|misinterpret\w*"
+    r"|taken\s+out\s+of\s+context|misquot\w*|backpedal\w*)", re.I)
+REPORTED_CHANGE = re.compile(
+    r"\b(?:shift|significant\s+change|U-turn|reversal|change\s+of\s+(?:position|stance|course|heart|tack)"
+    r"|departure\s+from|about-face|turnaround|softened|hardened)\b", re.I)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+
+# Who speaks for which side: a role that names a country ("deputy head of Ukraine's Foreign
+# Ministry", "Kremlin spokesman") puts its holder on that country's side.
+SIDES = {
+    "Ukraine": ("ukraine", "ukrainian", "kyiv", "kiev"),
+    "Russia": ("russia", "russian", "kremlin", "moscow"),
+    "United States": ("united states", "u.s.", "us ", "american", "white house", "washington"),
+    "United Kingdom": ("united kingdom", "u.k.", "british", "britain", "downing street"),
+    "Germany": ("germany", "german", "berlin"),
+    "France": ("france", "french", "elysee"),
+    "Turkey": ("turkey", "türkiye", "turkish", "ankara"),
+    "Iran": ("iran", "iranian", "tehran"),
+    "China": ("china", "chinese", "beijing"),
+    "Israel": ("israel", "israeli"),
+    "NATO": ("nato",),
+    "European Union": ("european union", "eu ", "european commission"),
+}
+
+
+def sortable(point: PositionPoint) -> tuple:
+    statement = point.statement
+    return (statement.date or "9999", 0 if statement.date_kind == "earlier" else 1, statement.article_id, statement.start)
+
+
+def full_date(point: PositionPoint) -> date | None:
+    try:
+        return date.fromisoformat(point.statement.date or "")
+    except ValueError:
+        return None
+
+
+def side_of(roles: str) -> str | None:
+    lowered = f" {roles.casefold()} "
+    for side, words in SIDES.items():
+        if any(f" {w}" in lowered or f"{w}'s" in lowered for w in words):
+            return side
+    return None
+
+
+def _sentence_matching(text: str, pattern: re.Pattern) -> str | None:
+    return next((m.group(0).strip() for m in _SENTENCE.finditer(text) if pattern.search(m.group(0))), None)
+
+
+def actor_shifts(points: list[PositionPoint], article_text: Callable[[int], str]) -> list[Shift]:
+    """Shifts and walk-backs of one actor on one proposition."""
+    dated = sorted((p for p in points if full_date(p)), key=sortable)
+    shifts = []
+    # Runs of one stance; a change between runs is a shift, provided the text orders the two ends.
+    runs = [list(run) for _stance, run in groupby(dated, key=lambda p: p.stance)]
+    for before_run, after_run in zip(runs, runs[1:], strict=False):
+        before, after = before_run[-1], after_run[0]
+        same_moment = sortable(before)[:2] == sortable(after)[:2]
+        if same_moment:
+            continue  # one day, no order between them: two readings, not a move
+        text = article_text(after.statement.article_id)
+        days = (full_date(after) - full_date(before)).days
+        clarified = _sentence_matching(text, CLARIFICATION) if days <= WALK_BACK_DAYS else None
+        kind = "walk-back" if clarified else "shift"
+        reason = f"{before.stance} -> {after.stance} in {days} day(s)" + (f"; the text says: {clarified}" if clarified else "")
+        shifts.append(Shift(kind, after.proposition_id, after.statement.speaker, before, after, reason,
+                            _sentence_matching(text, REPORTED_CHANGE)))
+    return shifts
+
+
+def contradictions(points: list[PositionPoint], sides: dict[int, str | None]) -> list[Shift]:
+    """Outlets that report one actor's stance differently, and one side's actors who disagree."""
+    found = []
+    dated = [p for p in points if full_date(p) and p.stance in ("support", "oppose")]
+    for a, b in combinations(sorted(dated, key=sortable), 2):
+        if a.stance == b.stance:
+            continue
+        days = abs((full_date(b) - full_date(a)).days)
+        sa, sb = a.statement, b.statement
+        if sa.actor_id == sb.actor_id and sa.outlet and sb.outlet and sa.outlet != sb.outlet and days <= OUTLET_DAYS:
+            found.append(Shift("contradiction", a.proposition_id, sa.speaker, a, b,
+                               f"{sa.outlet} reports {a.stance}, {sb.outlet} reports {b.stance} within {days} day(s)"))
+        elif sa.actor_id != sb.actor_id and days <= SAME_SIDE_DAYS and sides.get(sa.actor_id) and sides.get(sa.actor_id) == sides.get(sb.actor_id):
+            found.append(Shift("contradiction", a.proposition_id, f"{sa.speaker} / {sb.speaker}", a, b,
+                               f"both speak for {sides[sa.actor_id]}: {sa.speaker} {a.stance}, {sb.speaker} {b.stance} within {days} day(s)"))
+    return found
+
+
+def _actor_key(point: PositionPoint) -> tuple[int, int]:
+    return point.proposition_id, point.statement.actor_id
+
+
+def _proposition_key(point: PositionPoint) -> int:
+    return point.proposition_id
+
+
+def detect(points: list[PositionPoint], article_text: Callable[[int], str], sides: dict[int, str | None]) -> list[Shift]:
+    """All shifts, walk-backs and contradictions in the points, in date order of their later end."""
+    found = []
+    for _key, group in groupby(sorted(points, key=_actor_key), key=_actor_key):
+        found.extend(actor_shifts(list(group), article_text))
+    for _id, group in groupby(sorted(points, key=_proposition_key), key=_proposition_key):
+        found.extend(contradictions(list(group), sides))
+    return sorted(found, key=lambda s: sortable(s.after))
