@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 DB     ?= storyline.db
 
-.PHONY: demo test bench eval install clean
+.PHONY: demo test bench eval install clean train-stance
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/storyline ingest examples/seeds --db $(DB)
 	$(BIN)/storyline analyze --db $(DB)
+	$(BIN)/storyline propose --db $(DB) "Ukraine should give up territory in exchange for NATO membership." \
+	    "Ukraine should pursue / be granted NATO membership."
+	$(BIN)/storyline shifts --db $(DB)
 	$(BIN)/storyline report --db $(DB)
 
 test: $(STAMP)
@@ -27,6 +30,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Retrains src/storyline/analysis/models/stance.skops on FNC-1 (about 11 minutes on 2 cores).
+train-stance: $(STAMP)
+	$(BIN)/python -m bench.stance train
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm

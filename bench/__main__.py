@@ -7,7 +7,7 @@ import time
 from rich.console import Console
 from rich.table import Table
 
-from bench import dates, extraction, quotes, throughput
+from bench import dates, extraction, quotes, stance, throughput
 
 console = Console(width=170)
 
@@ -32,7 +32,37 @@ def _quality_table() -> Table:
     table.add_row(f"{quotes.DATASET} dev", "content + source F1 (P / R)",
                   f"{quo.content_and_source.f1:.3f} ({quo.content_and_source.precision:.3f} / {quo.content_and_source.recall:.3f})",
                   "—", "PARC3 BBC Citron: source F1 0.820 exact (no PolNeAR leaderboard)")
+    sta = stance.evaluate()
+    table.add_row(f"{stance.DATASET} ({sta.pairs} pairs)", "FNC score / macro-F1 (disagree F1)",
+                  f"{sta.fnc_score:.2f} / {sta.macro_f1:.3f} ({sta.class_f1['disagree']:.3f})", "—",
+                  "; ".join(f"{k} {v:.2f}" for k, v in stance.REFERENCE.items()) + "; top-2017 macro-F1 about 0.58-0.61")
+    table.add_row(f"{stance.DATASET}", "per-class F1 agree / disagree / discuss / unrelated",
+                  " / ".join(f"{sta.class_f1[label]:.3f}" for label in ("agree", "disagree", "discuss", "unrelated")), "—", "—")
     return table
+
+
+def _positions_speed() -> str:
+    """Time to judge 10k statement-proposition pairs, on statements found in PolNeAR articles."""
+    from storyline.analysis.statements import extract_statements
+    from storyline.positions.scoring import PositionScorer
+    from storyline.records import StoredStatement
+
+    found = []
+    for name, text, _gold in quotes.load_documents("train", limit=400):
+        for s in extract_statements(text, quotes._paragraphs(text)):
+            found.append(StoredStatement(len(found) + 1, 0, 0, s.speaker, s.role, s.kind, s.text, text[s.start:s.end], s.start, s.end,
+                                         s.cue, s.via, s.date, s.date_kind, name, None, None))
+    per_proposition = 2000
+    statements = found[:per_proposition]
+    scorer = PositionScorer(store=None, sentence_before=lambda _s: None)
+    scorer.judge(stance.SPEED_PROPOSITIONS[0], statements[:20])  # load the models before the clock starts
+    started = time.perf_counter()
+    taken = sum(len(scorer.judge(p, statements)) for p in stance.SPEED_PROPOSITIONS)
+    seconds = time.perf_counter() - started
+    pairs = len(statements) * len(stance.SPEED_PROPOSITIONS)
+    return (f"Positions: {pairs:,} statement-proposition pairs (PolNeAR statements x {len(stance.SPEED_PROPOSITIONS)} propositions) "
+            f"judged in {seconds:.1f} s = {pairs / seconds:,.0f} pairs/s, {seconds / pairs * 10_000:.1f} s per 10k pairs on 2 cores; "
+            f"{taken} stances taken.")
 
 
 def _analysis_speed() -> str:
@@ -64,3 +94,4 @@ if __name__ == "__main__":
     console.print(_quality_table())
     console.print(_speed_table())
     console.print(_analysis_speed())
+    console.print(_positions_speed())

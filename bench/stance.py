@@ -17,6 +17,7 @@ import json
 import random
 import sys
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,13 +25,23 @@ import numpy as np
 
 from bench.data import REPO, eval_data_dir
 from storyline.analysis import embeddings
-from storyline.analysis.stance import LABELS, MODEL_CARD, MODEL_FILE, StanceModel, pair_features, split_sentences
+from storyline.analysis.stance import LABELS, MODEL_FILE, StanceModel, pair_features, split_sentences
 
 DATASET = "FNC-1 (train split, held-out bodies)"
 REFERENCE = {"2017 winner (SOLAT)": 82.02, "RoBERTa fine-tuned (Dulhanty 2019)": 90.0}
+# Propositions for timing the positions stage on PolNeAR's 2016 US election statements.
+SPEED_PROPOSITIONS = (
+    "Hillary Clinton should be prosecuted over her private email server.",
+    "The United States should build a wall on the border with Mexico.",
+    "Donald Trump should release his tax returns.",
+    "The Affordable Care Act should be repealed.",
+    "The United States should ban Muslims from entering the country.",
+)
 HELD_OUT_SHARE = 0.2
 SPLIT_SEED = 20170601
 CACHE = REPO / "bench" / "out" / "fnc-vectors"
+# Rare classes weigh (share of the class)^-power: 0 ignores rarity, 1 balances the classes fully.
+CLASS_WEIGHT_POWER = 0.5
 
 
 @dataclass
@@ -91,6 +102,22 @@ def _vectors(texts: list[str]) -> np.ndarray:
 
 
 def features(bodies: dict[str, str], pairs: list[Pair]) -> np.ndarray:
+    """Feature rows of the pairs, cached on disk by the pairs and the feature code's source."""
+    import inspect
+
+    from storyline.analysis import stance
+
+    key = "\x00".join(f"{p.headline}\x01{p.body_id}" for p in pairs) + inspect.getsource(stance)
+    path = CACHE / f"features-{hashlib.sha256(key.encode()).hexdigest()[:16]}.npy"
+    if path.exists():
+        return np.load(path)
+    rows = _features(bodies, pairs)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(path, rows)
+    return rows
+
+
+def _features(bodies: dict[str, str], pairs: list[Pair]) -> np.ndarray:
     body_sentences = {b: split_sentences(bodies[b]) or [bodies[b]] for b in sorted({p.body_id for p in pairs}, key=int)}
     flat = [s for sentences in body_sentences.values() for s in sentences]
     flat_vectors = _vectors(flat)
@@ -121,7 +148,7 @@ def score(pairs: list[Pair], predicted: list[str], seconds: float) -> StanceScor
                         seconds / max(1, len(pairs)) * 10_000)
 
 
-def train() -> dict:
+def train(class_weight_power: float = CLASS_WEIGHT_POWER, model_file: Path = MODEL_FILE) -> dict:
     from sklearn.ensemble import HistGradientBoostingClassifier
     from skops.io import dump
 
@@ -132,14 +159,14 @@ def train() -> dict:
     y_train = np.array([p.stance for p in training])
     # Rare classes weigh more, gently: FNC's score rewards the related classes, macro-F1 the rare one.
     counts = {label: (y_train == label).sum() for label in LABELS}
-    weights = np.array([(len(y_train) / (len(LABELS) * counts[y])) ** 0.5 for y in y_train])
+    weights = np.array([(len(y_train) / (len(LABELS) * counts[y])) ** class_weight_power for y in y_train])
     classifier = HistGradientBoostingClassifier(max_iter=400, learning_rate=0.08, max_leaf_nodes=31, min_samples_leaf=30,
                                                 l2_regularization=1.0, early_stopping=True, validation_fraction=0.1,
                                                 n_iter_no_change=30, random_state=0)
     classifier.fit(x_train, y_train, sample_weight=weights)
     trained_seconds = time.perf_counter() - started
-    MODEL_FILE.parent.mkdir(parents=True, exist_ok=True)
-    dump(classifier, MODEL_FILE)
+    model_file.parent.mkdir(parents=True, exist_ok=True)
+    dump(classifier, model_file, compression=zipfile.ZIP_DEFLATED)
     scores = evaluate(StanceModel(classifier, {}), bodies, held_out)
     card = {
         "task": "stance of a text toward a claim, FNC-1 labels " + ", ".join(LABELS),
@@ -147,13 +174,14 @@ def train() -> dict:
         "split": f"by body id, {HELD_OUT_SHARE:.0%} of bodies held out, random.Random({SPLIT_SEED}).shuffle",
         "training_pairs": len(training), "held_out_pairs": len(held_out),
         "encoder": embeddings.EMBEDDING_MODEL,
-        "classifier": f"scikit-learn HistGradientBoostingClassifier, {classifier.n_iter_} iterations",
+        "classifier": f"scikit-learn HistGradientBoostingClassifier, {classifier.n_iter_} iterations, "
+                      f"class weights (share)^-{class_weight_power}",
         "training_seconds": round(trained_seconds, 1),
         "held_out": {"fnc_score": round(scores.fnc_score, 2), "macro_f1": round(scores.macro_f1, 4),
                      "class_f1": {k: round(v, 4) for k, v in scores.class_f1.items()}, "accuracy": round(scores.accuracy, 4)},
         "command": "python -m bench.stance train",
     }
-    MODEL_CARD.write_text(json.dumps(card, indent=2) + "\n")
+    model_file.with_suffix(".json").write_text(json.dumps(card, indent=2) + "\n")
     return card
 
 

@@ -4,7 +4,7 @@ Floors sit just under what the code scores today on these slices; raise one when
 you beat it, never lower one to pass. Full figures: `make bench`.
 """
 
-from bench import dates, extraction, quotes
+from bench import dates, extraction, quotes, stance
 
 EXTRACTION_PAGES = 60
 EXTRACTION_F1_FLOOR = 0.95
@@ -13,6 +13,9 @@ DATES_ACCURACY_FLOOR = 0.88
 QUOTES_DOCUMENTS = 25
 QUOTES_CONTENT_F1_FLOOR = 0.55
 QUOTES_SOURCE_F1_FLOOR = 0.49
+STANCE_BODIES = 40
+STANCE_FNC_FLOOR = 92.0
+STANCE_MACRO_F1_FLOOR = 0.55
 
 
 def test_extraction_f1_floor():
@@ -31,3 +34,10 @@ def test_quotation_attribution_floor():
     result = quotes.evaluate("dev", limit=QUOTES_DOCUMENTS)
     assert result.content_overlap.f1 >= QUOTES_CONTENT_F1_FLOOR, result
     assert result.content_and_source.f1 >= QUOTES_SOURCE_F1_FLOOR, result
+
+
+def test_stance_floor():
+    """The shipped FNC-1 classifier on the first held-out bodies, never seen in training."""
+    result = stance.evaluate(limit_bodies=STANCE_BODIES)
+    assert result.fnc_score >= STANCE_FNC_FLOOR, result
+    assert result.macro_f1 >= STANCE_MACRO_F1_FLOOR, result

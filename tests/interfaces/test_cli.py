@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bench.data import eval_data_dir
-from tests.conftest import SEEDS
+from tests.conftest import REPO, SEEDS
 
 STORYLINE = [sys.executable, "-m", "storyline.interfaces.cli"]
 
@@ -120,3 +120,31 @@ def test_analyze_statements_and_actors(tmp_path):
     exported = json.loads(run("export", "--format", "json", db=db).stdout)
     assert exported["statements"] and all(s["sentence"] for s in exported["statements"])
     assert "Analysed 0 article(s)" in run("analyze", db=db).stdout
+
+
+def test_propose_positions_shifts_and_their_exports(tmp_path):
+    db = tmp_path / "p.db"
+    run("ingest", str(SEEDS), db=db)
+    run("analyze", db=db)
+    proposed = run("propose", "Ukraine should pursue / be granted NATO membership.", db=db)
+    assert proposed.returncode == 0 and "stance(s) taken" in proposed.stdout
+    timeline = run("positions", "NATO membership", "--actor", "Zelensky", db=db).stdout
+    assert "2024-10-22" in timeline and "support" in timeline and "oppose" in timeline and "Prystaiko" not in timeline
+    assert "The shift would mark a significant change" in timeline
+    found = run("shifts", db=db).stdout
+    assert "walk-back" in found and "Vadym Prystaiko" in found and "Volodymyr Zelenskyy" in found
+    assert run("positions", "no such proposition", db=db).returncode == 2
+    # The user's curation: a second wording is merged into the first, which is judged again.
+    run("propose", "Ukraine should join NATO.", db=db)
+    merged = run("propositions", "--merge", "2", "--into", "1", db=db)
+    assert merged.returncode == 0 and "Ukraine should join NATO." not in merged.stdout
+    exported = json.loads(run("export", "--format", "json", db=db).stdout)
+    assert {s["kind"] for s in exported["shifts"]} >= {"shift", "walk-back"}
+    assert all(p["sentence"] and p["article_id"] and p["decided_by"] for p in exported["positions"])
+    markdown = run("export", "--format", "md", db=db).stdout
+    assert "## Positions: Ukraine should pursue / be granted NATO membership." in markdown
+    # A new article's statements are judged on the accepted propositions as `analyze` stores them, once.
+    run("ingest", str(REPO / "tests" / "fixtures" / "pages" / "wsj-stadia.html.gz"), db=db)
+    analysed = run("analyze", db=db).stdout
+    assert "Analysed 1 article(s)" in analysed and "statement-proposition pair(s)" in analysed
+    assert "Judged" not in run("analyze", db=db).stdout

@@ -48,6 +48,7 @@ cornerstone fundamental
 """.split())
 HEDGES = frozenset("might may could perhaps possibly maybe flexible contemplate consider if unless whether".split())
 EXCHANGE_MARKERS = frozenset("exchange return swap".split())
+TRADE_VERBS = frozenset("trade exchange swap barter".split())
 ATTITUDES = frozenset("demand want insist propose suggest believe hope expect urge push seek have ask".split())
 FIRST_PERSON = frozenset("we i us our my".split())
 ANAPHORS = frozenset("this that it these those such".split())
@@ -124,6 +125,10 @@ def _object_phrases(token: Token) -> list[str]:
 
 
 def _exchange_phrase(token: Token) -> str | None:
+    """What a trade gets in return: 'trade land *for membership*', 'drop it in exchange *for guarantees*'."""
+    if token.lemma_ in TRADE_VERBS:
+        for prep in [c for c in token.children if c.lower_ == "for"] + [g for c in token.children if c.dep_ == "dobj" for g in c.children if g.lower_ == "for"]:
+            return " ".join(t.text for t in prep.subtree if t != prep)
     for descendant in token.subtree:
         if descendant.lower_ in EXCHANGE_MARKERS:
             for prep in descendant.children:
@@ -211,7 +216,7 @@ def _walk(anchor: Token, direction: int) -> tuple[int, list[str], list[str], boo
     for word in _negated(anchor):
         sign, flips = -sign, [*flips, word]
     trade_below = _exchange_phrase(anchor) is not None
-    negated_trade = False
+    negated_trade = trade_below and bool(flips)
     child, token = anchor, anchor.head
     if anchor.dep_ == "ROOT":
         for word in _existential_negation(anchor):
@@ -269,7 +274,11 @@ def lean(doc: Doc, claim: ParsedClaim, direct: bool = False) -> Lean | None:
     for token in doc:
         direction = _direction(token)
         phrases = _object_phrases(token) if direction else []
-        if phrases:
+        given_for = _exchange_phrase(token) if direction > 0 else None
+        if given_for and claim.direction < 0 and similarity.best([given_for], claim.objects) >= OBJECT_SIMILARITY:
+            # "obtaining NATO membership in exchange for occupied territories" gives the territories up.
+            candidates.append((token, -1, similarity.best([given_for], claim.objects)))
+        elif phrases:
             score = similarity.best(phrases, claim.objects)
             if score >= OBJECT_SIMILARITY:
                 candidates.append((token, direction, score))

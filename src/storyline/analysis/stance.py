@@ -26,7 +26,6 @@ from storyline.analysis import embeddings
 LABELS = ("agree", "disagree", "discuss", "unrelated")
 MODEL_DIR = Path(__file__).parent / "models"
 MODEL_FILE = MODEL_DIR / "stance.skops"
-MODEL_CARD = MODEL_DIR / "stance.json"
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|n't")
 _CLAUSE_END = re.compile(r"[,;:.!?()\u2013\u2014]|\b(?:but|although|though|while|whereas|however|because|which|who)\b")

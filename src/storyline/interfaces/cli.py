@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from storyline.analysis.names import same_person
-from storyline.analyze import Analyzer
 from storyline.ingest.decoding import DEFAULT_MAX_BYTES
 from storyline.interfaces.export import EXPORTERS, Bundle
-from storyline.pipeline import Ingestor, IngestReport, IngestSettings
-from storyline.records import GivenMetadata, IngestOutcome, PositionPoint, Proposition, StoredArticle
+from storyline.records import (
+    GivenMetadata,
+    IngestOutcome,
+    PositionPoint,
+    Proposition,
+    StoredArticle,
+)
 from storyline.store import Store
+
+if TYPE_CHECKING:
+    from storyline.pipeline import IngestReport
 
 app = typer.Typer(help="Follow a contested news story across the world's press.", no_args_is_help=True, add_completion=False)
 console = Console()
@@ -56,6 +70,11 @@ def ingest(
     given = GivenMetadata(url=url, outlet=outlet, country=country, language=language, published=published,
                           published_source="--published" if published else None)
     store = _open(db)
+    from storyline.pipeline import (  # extraction libraries load only to ingest
+        Ingestor,
+        IngestSettings,
+    )
+
     ingestor = Ingestor(store, IngestSettings(given=given, max_bytes=max_bytes, timeout=timeout))
     progress = Progress(
         SpinnerColumn(), TextColumn("[bold]Ingesting"), BarColumn(), MofNCompleteColumn(), _rate_column(),
@@ -117,6 +136,10 @@ def analyze(
     redo: Annotated[bool, typer.Option(help="Analyse again articles already analysed.")] = False,
 ) -> None:
     """Find statements and their speakers in stored articles; resumable, and a no-op when nothing is new."""
+    from storyline.analyze import (
+        Analyzer,  # spaCy and its models load only for the commands that need them
+    )
+
     store = _open(db)
     progress = Progress(SpinnerColumn(), TextColumn("[bold]Analysing"), BarColumn(), MofNCompleteColumn(), _rate_column(),
                         TimeElapsedColumn(), console=err_console)
@@ -136,11 +159,11 @@ def analyze(
     store.close()
 
 
-def _score_positions(store: Store, only: Proposition | None = None) -> None:
-    """Judge the statements no proposition has seen yet, with a progress bar."""
+def _score_positions(store: Store) -> None:
+    """Judge the statements that accepted propositions have not seen yet, with a progress bar."""
     from storyline.positions.scoring import PositionScorer
 
-    propositions = [only] if only else store.propositions(status="accepted")
+    propositions = store.propositions(status="accepted")
     pending = sum(len(store.statements(after_id=store.scored_through(p.id))) for p in propositions)
     if not pending:
         return
@@ -201,18 +224,20 @@ def _proposition_or_exit(store: Store, reference: str) -> Proposition:
 
 @app.command()
 def propose(
-    text: Annotated[str, typer.Argument(help='The proposition in plain words: "Ukraine should give up territory for NATO membership".')],
+    texts: Annotated[list[str], typer.Argument(help='Propositions in plain words: "Ukraine should give up territory for NATO membership".')],
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Name a proposition and judge every stored statement's stance on it."""
-    if len(text.split()) < 3:
-        err_console.print("[red]A proposition needs a few words:[/red] say who should do or be what.")
+    """Name one or more propositions and judge every stored statement's stance on them."""
+    short = [t for t in texts if len(t.split()) < 3]
+    if short:
+        err_console.print(f"[red]A proposition needs a few words (who should do or be what):[/red] {escape(', '.join(short))}")
         raise typer.Exit(2)
     with _open(db) as store:
-        proposition_id = store.add_proposition(text.strip(), origin="user")
-        proposition = next(p for p in store.propositions() if p.id == proposition_id)
-        console.print(f"Proposition {proposition.id}: {escape(proposition.text)}")
-        _score_positions(store, proposition)
+        ids = [store.add_proposition(text.strip(), origin="user") for text in texts]
+        for proposition in store.propositions():
+            if proposition.id in ids:
+                console.print(f"Proposition {proposition.id}: {escape(proposition.text)}")
+        _score_positions(store)
 
 
 @app.command()
@@ -230,7 +255,9 @@ def propositions(
     with _open(db) as store:
         try:
             if suggest:
-                from storyline.positions.proposals import suggest as suggest_propositions
+                from storyline.positions.proposals import (
+                    suggest as suggest_propositions,
+                )
 
                 known = {p.text for p in store.propositions()}
                 for text, count, articles_ in suggest_propositions(store.statements(), known):

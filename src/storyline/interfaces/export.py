@@ -8,7 +8,14 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-from storyline.records import PositionPoint, Proposition, Shift, StoredActor, StoredArticle, StoredStatement
+from storyline.records import (
+    PositionPoint,
+    Proposition,
+    Shift,
+    StoredActor,
+    StoredArticle,
+    StoredStatement,
+)
 
 _CSV_COLUMNS = (
     "id", "title", "outlet", "country", "language", "published", "published_method",

@@ -28,10 +28,12 @@ class ScoringReport:
 
 
 class PositionScorer:
-    def __init__(self, store: Store, nlp=None, model: StanceModel | None = None):
+    def __init__(self, store: Store | None, nlp=None, model: StanceModel | None = None,
+                 sentence_before: Callable[[StoredStatement], str | None] | None = None):
         self.store = store
         self.nlp = nlp or load_pipeline()
         self._model = model
+        self.sentence_before = sentence_before or self._sentence_before
 
     @property
     def model(self) -> StanceModel:
@@ -52,7 +54,7 @@ class PositionScorer:
         actors = [s for s in statements if not speaks_for_no_one(s.speaker)]
         for statement, doc in zip(actors, self.nlp.pipe(s.text for s in actors), strict=True):
             found, basis = lean(doc, claim, direct=statement.kind == "direct"), statement.text
-            if found is None and opens_with_anaphor(doc) and (context := self._sentence_before(statement)):
+            if found is None and opens_with_anaphor(doc) and (context := self.sentence_before(statement)):
                 found, basis = lean(self.nlp(context), claim), f"{context} {statement.text}"
                 if found:
                     found = replace(found, cues=(*found.cues, f"context: {context}"))

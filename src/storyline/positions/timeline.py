@@ -67,6 +67,18 @@ def _sentence_matching(text: str, pattern: re.Pattern) -> str | None:
     return next((m.group(0).strip() for m in _SENTENCE.finditer(text) if pattern.search(m.group(0))), None)
 
 
+def _outlets_disagree(a: PositionPoint, b: PositionPoint) -> bool:
+    """Two outlets giving one actor opposite stances on what may be the same remarks: the same day,
+    or a few days apart when a date is only the article's (a report may trail the remarks)."""
+    sa, sb = a.statement, b.statement
+    if sa.actor_id != sb.actor_id or not (sa.outlet and sb.outlet) or sa.outlet == sb.outlet:
+        return False
+    if {a.stance, b.stance} != {"support", "oppose"} or "earlier" in (sa.date_kind, sb.date_kind):
+        return False
+    days = abs((full_date(b) - full_date(a)).days)
+    return days == 0 or (days <= OUTLET_DAYS and "article" in (sa.date_kind, sb.date_kind))
+
+
 def actor_shifts(points: list[PositionPoint], article_text: Callable[[int], str]) -> list[Shift]:
     """Shifts and walk-backs of one actor on one proposition."""
     dated = sorted((p for p in points if full_date(p)), key=sortable)
@@ -75,9 +87,8 @@ def actor_shifts(points: list[PositionPoint], article_text: Callable[[int], str]
     runs = [list(run) for _stance, run in groupby(dated, key=lambda p: p.stance)]
     for before_run, after_run in zip(runs, runs[1:], strict=False):
         before, after = before_run[-1], after_run[0]
-        same_moment = sortable(before)[:2] == sortable(after)[:2]
-        if same_moment:
-            continue  # one day, no order between them: two readings, not a move
+        if sortable(before)[:2] == sortable(after)[:2] or _outlets_disagree(before, after):
+            continue  # no order between them: two readings of one moment, not a move
         text = article_text(after.statement.article_id)
         days = (full_date(after) - full_date(before)).days
         clarified = _sentence_matching(text, CLARIFICATION) if days <= WALK_BACK_DAYS else None
@@ -97,7 +108,7 @@ def contradictions(points: list[PositionPoint], sides: dict[int, str | None]) ->
             continue
         days = abs((full_date(b) - full_date(a)).days)
         sa, sb = a.statement, b.statement
-        if sa.actor_id == sb.actor_id and sa.outlet and sb.outlet and sa.outlet != sb.outlet and days <= OUTLET_DAYS:
+        if _outlets_disagree(a, b):
             found.append(Shift("contradiction", a.proposition_id, sa.speaker, a, b,
                                f"{sa.outlet} reports {a.stance}, {sb.outlet} reports {b.stance} within {days} day(s)"))
         elif sa.actor_id != sb.actor_id and days <= SAME_SIDE_DAYS and sides.get(sa.actor_id) and sides.get(sa.actor_id) == sides.get(sb.actor_id):
