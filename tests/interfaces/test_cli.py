@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bench.data import eval_data_dir
-from tests.conftest import REPO, SEEDS
+from tests.conftest import SEEDS
 
 STORYLINE = [sys.executable, "-m", "storyline.interfaces.cli"]
 
@@ -144,7 +144,8 @@ def test_propose_positions_shifts_and_their_exports(tmp_path):
     markdown = run("export", "--format", "md", db=db).stdout
     assert "## Positions: Ukraine should pursue / be granted NATO membership." in markdown
     # A new article's statements are judged on the accepted propositions as `analyze` stores them, once.
-    run("ingest", str(REPO / "tests" / "fixtures" / "pages" / "wsj-stadia.html.gz"), db=db)
+    page = eval_data_dir() / "extraction-scrapinghub" / "html" / "098bb3e96c0acdf36efdcde45fb9cca3f8c82c7cb2071b76097a1b96155f1eb2.html.gz"
+    run("ingest", str(page), db=db)
     analysed = run("analyze", db=db).stdout
-    assert "Analysed 1 article(s)" in analysed and "statement-proposition pair(s)" in analysed
+    assert "Analysed 1 article(s)" in analysed and "statement-proposition pair(s)" in analysed, analysed
     assert "Judged" not in run("analyze", db=db).stdout
