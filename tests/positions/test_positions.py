@@ -114,3 +114,15 @@ def test_propositions_are_found_by_id_or_words(positioned):
     assert find_proposition(store, str(ids["land_for_nato"])).id == ids["land_for_nato"]
     assert find_proposition(store, "give up territory").id == ids["land_for_nato"]
     assert find_proposition(store, "Ukraine should") is None  # both match: ambiguous
+
+
+def test_the_system_proposes_the_seeds_recurring_question(positioned):
+    """Statements from several seeds about trading territory for membership become one proposal."""
+    from storyline.positions.proposals import suggest
+
+    store, _ids = positioned
+    proposals = suggest(store.statements())
+    assert proposals, "nothing proposed"
+    text, statements, articles = proposals[0]
+    assert articles >= 3 and statements >= 3
+    assert "NATO membership" in text and "territor" in text and "although" not in text

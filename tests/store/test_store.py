@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
@@ -72,3 +73,21 @@ def test_lines_recurring_across_an_outlet_become_furniture(store, tmp_path):
     # Once three articles of the folder carried it, later ones lose it.
     assert promo in texts[0] and promo not in texts[-1]
     assert any(r.reason == "recurs in other articles of this outlet" for a in store.articles(with_text=True) for r in a.removed)
+
+
+def test_propositions_are_curated_by_the_user(store):
+    proposed = store.add_proposition("Ukraine should join NATO.", origin="proposed", status="proposed")
+    assert store.propositions(status="accepted") == []
+    # Naming it again as a user accepts it rather than duplicating it.
+    assert store.add_proposition("Ukraine should join NATO.") == proposed
+    assert [p.status for p in store.propositions()] == ["accepted"]
+    store.save_stances(proposed, [], through_statement_id=41)
+    store.update_proposition(proposed, text="Ukraine should be granted NATO membership.")
+    assert store.scored_through(proposed) == 0, "a reworded proposition is judged again from the start"
+    other = store.add_proposition("Ukraine should give up territory for NATO membership.")
+    store.update_proposition(other, status="dropped")
+    assert {p.text: p.status for p in store.propositions()}["Ukraine should give up territory for NATO membership."] == "dropped"
+    store.merge_propositions(other, proposed)
+    assert [p.id for p in store.propositions()] == [proposed]
+    with pytest.raises(KeyError):
+        store.update_proposition(999, status="accepted")

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyline.analysis import embeddings
+from storyline.analysis.stance import split_sentences
 from storyline.records import StoredStatement
 
 SAME_CLAIM = 0.6
 MIN_STATEMENTS = 3
 MIN_ARTICLES = 2
-MIN_WORDS = 6
+# A claim is one sentence of a few words; a paragraph-long quotation makes a poor proposition.
+MIN_WORDS, MAX_WORDS = 6, 30
 
 
 @dataclass
@@ -32,15 +34,17 @@ class _Group:
 
 
 def wording(text: str) -> str:
-    """A statement's content as a free-standing sentence: no leading 'that', capitalised, one full stop."""
+    """A statement's content as a free-standing sentence: no leading 'that', no trailing concession
+    ('..., although some partners may have such ideas'), capitalised, one full stop."""
     text = re.sub(r"^(?:that|whether)\s+", "", text.strip(" \"“”‘’'"), flags=re.I)
+    text = re.split(r",\s+(?:although|though|while|whereas|but)\s+", text, maxsplit=1)[0]
     text = re.sub(r"[\s,;:.]+$", "", text)
     return text[:1].upper() + text[1:] + "."
 
 
 def suggest(statements: list[StoredStatement], known: set[str] = frozenset()) -> list[tuple[str, int, int]]:
     """(wording, statements, articles) for each recurring claim, most heard first."""
-    usable = [s for s in statements if len(s.text.split()) >= MIN_WORDS]
+    usable = [s for s in statements if MIN_WORDS <= len(s.text.split()) <= MAX_WORDS and len(split_sentences(s.text)) <= 1]
     vectors = embeddings.encode([s.text for s in usable])
     groups: list[_Group] = []
     for index, vector in enumerate(vectors):
