@@ -36,6 +36,8 @@ def _quality_table() -> Table:
     table.add_row(f"{stance.DATASET} ({sta.pairs} pairs)", "FNC score / macro-F1 (disagree F1)",
                   f"{sta.fnc_score:.2f} / {sta.macro_f1:.3f} ({sta.class_f1['disagree']:.3f})", "—",
                   "; ".join(f"{k} {v:.2f}" for k, v in stance.REFERENCE.items()) + "; top-2017 macro-F1 about 0.58-0.61")
+    table.add_row(f"{stance.DATASET}", "calibration of P(related), the stance confidence: ECE (10 bins)",
+                  f"{sta.related_ece:.3f}", "—", "—")
     table.add_row(f"{stance.DATASET}", "per-class F1 agree / disagree / discuss / unrelated",
                   " / ".join(f"{sta.class_f1[label]:.3f}" for label in ("agree", "disagree", "discuss", "unrelated")), "—", "—")
     return table

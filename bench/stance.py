@@ -59,6 +59,18 @@ class StanceScores:
     class_f1: dict[str, float]
     accuracy: float
     seconds_per_10k: float
+    related_ece: float  # calibration of P(related), the confidence positions report: expected calibration error, 10 bins
+
+
+def expected_calibration_error(probabilities: np.ndarray, outcomes: np.ndarray, bins: int = 10) -> float:
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(probabilities, edges[1:-1]), 0, bins - 1)
+    error = 0.0
+    for b in range(bins):
+        inside = which == b
+        if inside.any():
+            error += inside.mean() * abs(probabilities[inside].mean() - outcomes[inside].mean())
+    return float(error)
 
 
 def _folder() -> Path:
@@ -131,7 +143,7 @@ def _features(bodies: dict[str, str], pairs: list[Pair]) -> np.ndarray:
                       for p in pairs])
 
 
-def score(pairs: list[Pair], predicted: list[str], seconds: float) -> StanceScores:
+def score(pairs: list[Pair], predicted: list[str], seconds: float, related_ece: float = float("nan")) -> StanceScores:
     scorer = official_scorer()
     gold = [{"Headline": p.headline, "Body ID": p.body_id, "Stance": p.stance} for p in pairs]
     test = [{"Headline": p.headline, "Body ID": p.body_id, "Stance": s} for p, s in zip(pairs, predicted, strict=True)]
@@ -145,7 +157,7 @@ def score(pairs: list[Pair], predicted: list[str], seconds: float) -> StanceScor
         class_f1[label] = 2 * tp / max(1, 2 * tp + fp + fn)
     accuracy = sum(p.stance == s for p, s in zip(pairs, predicted, strict=True)) / max(1, len(pairs))
     return StanceScores(len(pairs), 100 * raw / best, sum(class_f1.values()) / len(LABELS), class_f1, accuracy,
-                        seconds / max(1, len(pairs)) * 10_000)
+                        seconds / max(1, len(pairs)) * 10_000, related_ece)
 
 
 def train(class_weight_power: float = CLASS_WEIGHT_POWER, model_file: Path = MODEL_FILE) -> dict:
@@ -197,8 +209,12 @@ def evaluate(model: StanceModel | None = None, bodies: dict[str, str] | None = N
         pairs = [p for p in pairs if p.body_id in set(keep)]
     started = time.perf_counter()
     rows = features(bodies, pairs)
-    predicted = [str(label) for label in model.classifier.predict(rows)]
-    return score(pairs, predicted, time.perf_counter() - started)
+    probabilities = model.classifier.predict_proba(rows)
+    labels = [str(c) for c in model.classifier.classes_]
+    predicted = [labels[i] for i in probabilities.argmax(axis=1)]
+    related = 1.0 - probabilities[:, labels.index("unrelated")]
+    ece = expected_calibration_error(related, np.array([p.stance != "unrelated" for p in pairs], dtype=float))
+    return score(pairs, predicted, time.perf_counter() - started, ece)
 
 
 if __name__ == "__main__":

@@ -147,16 +147,39 @@ def parse_claim(nlp, text: str) -> ParsedClaim:
 
 
 class _Similarity:
-    """Cosines between short phrases, encoded once each."""
+    """Cosines between short phrases, each encoded once; `prefetch` encodes many in one batch."""
+
+    LIMIT = 100_000  # phrases kept; about 150 MB of vectors
 
     def __init__(self):
         self.cache: dict[str, np.ndarray] = {}
 
-    def best(self, phrases: list[str], targets: tuple[str, ...]) -> float:
-        missing = [p for p in {*phrases, *targets} if p not in self.cache]
+    def prefetch(self, phrases: set[str]) -> None:
+        missing = [p for p in phrases if p not in self.cache]
+        if len(self.cache) + len(missing) > self.LIMIT:
+            self.cache.clear()
         for phrase, vector in zip(missing, embeddings.encode(missing), strict=True):
             self.cache[phrase] = vector
+
+    def best(self, phrases: list[str], targets: tuple[str, ...]) -> float:
+        self.prefetch({*phrases, *targets})
         return max((float(self.cache[p] @ self.cache[t]) for p in phrases for t in targets), default=0.0)
+
+
+def prefetch_phrases(docs: list[Doc], claims: list[ParsedClaim]) -> None:
+    """Encode in one batch every phrase `lean` may compare for these statements: one encoder
+    call per batch of statements instead of several per statement."""
+    phrases = {o for claim in claims for o in claim.objects} | {c.in_exchange_for for c in claims if c.in_exchange_for}
+    for doc in docs:
+        for token in doc:
+            if _direction(token):
+                phrases.update(_object_phrases(token))
+                if (given_for := _exchange_phrase(token)) is not None:
+                    phrases.add(given_for)
+            elif token.pos_ in ("NOUN", "PROPN"):
+                phrases.update((_noun_text(token).strip(), token.text))
+        phrases.update(c.text for c in doc.noun_chunks)
+    _similarity().prefetch(phrases)
 
 
 @lru_cache(maxsize=1)

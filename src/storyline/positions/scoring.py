@@ -10,13 +10,21 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from storyline.analysis.polarity import lean, opens_with_anaphor, parse_claim
+from spacy.tokens import Doc
+
+from storyline.analysis.polarity import (
+    lean,
+    opens_with_anaphor,
+    parse_claim,
+    prefetch_phrases,
+)
 from storyline.analysis.stance import StanceModel, default_model
 from storyline.analysis.statements import load_pipeline, speaks_for_no_one
 from storyline.records import Proposition, StanceJudged, StoredStatement
 from storyline.store import Store
 
 BATCH = 256
+DOC_CACHE = 20_000
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?[\"”’]?")
 
 
@@ -34,12 +42,22 @@ class PositionScorer:
         self.nlp = nlp or load_pipeline()
         self._model = model
         self.sentence_before = sentence_before or self._sentence_before
+        self._docs: dict[int, Doc] = {}
 
     @property
     def model(self) -> StanceModel:
         if self._model is None:
             self._model = default_model()
         return self._model
+
+    def _parsed(self, statements: list[StoredStatement]) -> list[Doc]:
+        """Parses, kept for the next proposition: every accepted proposition reads the same statements."""
+        missing = [s for s in statements if s.id not in self._docs]
+        if len(self._docs) + len(missing) > DOC_CACHE:
+            self._docs.clear()
+        for statement, doc in zip(missing, self.nlp.pipe(s.text for s in missing), strict=True):
+            self._docs[statement.id] = doc
+        return [self._docs[s.id] for s in statements]
 
     def _sentence_before(self, statement: StoredStatement) -> str | None:
         article = self.store.article(statement.article_id)
@@ -52,7 +70,9 @@ class PositionScorer:
         claim = parse_claim(self.nlp, proposition_text)
         leaning = []
         actors = [s for s in statements if not speaks_for_no_one(s.speaker)]
-        for statement, doc in zip(actors, self.nlp.pipe(s.text for s in actors), strict=True):
+        docs = self._parsed(actors)
+        prefetch_phrases(docs, [claim])
+        for statement, doc in zip(actors, docs, strict=True):
             found, basis = lean(doc, claim, direct=statement.kind == "direct"), statement.text
             if found is None and opens_with_anaphor(doc) and (context := self.sentence_before(statement)):
                 found, basis = lean(self.nlp(context), claim), f"{context} {statement.text}"
