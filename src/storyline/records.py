@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+import numpy as np
 from typing import Literal
 
 RawKind = Literal["text", "html", "feed"]
@@ -320,3 +322,51 @@ class Shift:
     after: PositionPoint
     reason: str
     reported: str | None = None  # a sentence in which the press itself names the change
+
+
+@dataclass
+class StoryCluster:
+    """An event or story line as the clusterer reads it from the store and writes it back:
+    the running sum of member vectors, size, date span, quoted actors."""
+
+    id: int | None
+    total: np.ndarray
+    size: int
+    first_date: str | None = None
+    last_date: str | None = None
+    actors: set[int] = field(default_factory=set)
+    story_id: int | None = None
+
+    @property
+    def centroid(self) -> np.ndarray:
+        return self.total / (np.linalg.norm(self.total) + 1e-9)
+
+    def add(self, vector: np.ndarray, when: str | None, actors: set[int]) -> None:
+        self.total = self.total + vector
+        self.size += 1
+        if when:
+            self.first_date = min(filter(None, [self.first_date, when]))
+            self.last_date = max(filter(None, [self.last_date, when]))
+        self.actors |= actors
+
+
+@dataclass(frozen=True)
+class StoryOverview:
+    id: int
+    label: str
+    first_date: str | None
+    last_date: str | None
+    events: tuple[int, ...]
+    articles: tuple[int, ...]
+    outlets: tuple[str, ...]
+    countries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # "article" or "statement"
+    id: int
+    article_id: int
+    snippet: str
+    score: float
+    speaker: str | None

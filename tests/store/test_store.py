@@ -13,9 +13,15 @@ from storyline.store.models import Base
 from tests.conftest import SEEDS
 
 
+def _not_full_text(obj, name, type_, reflected, compare_to) -> bool:
+    """FTS5 tables and their shadow tables are made by raw SQL in migration 0004, not by models."""
+    return not (type_ == "table" and name and "_fts" in name)
+
+
 def test_migrations_build_exactly_the_models_schema(store):
     with store.engine.connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        context = MigrationContext.configure(connection, opts={"include_object": _not_full_text})
+        assert compare_metadata(context, Base.metadata) == []
 
 
 def test_sqlite_store_runs_in_wal_mode(store):

@@ -156,7 +156,22 @@ def analyze(
                   f"{result.merged_actors} actor(s) merged by name, in {result.seconds:.1f} s.")
     if store.propositions(status="accepted"):
         _score_positions(store)
+    _place_in_stories(store)
     store.close()
+
+
+def _place_in_stories(store: Store) -> None:
+    """Put analysed articles into events and story lines, with a progress bar."""
+    from storyline.stories.job import Storyteller
+
+    progress = Progress(SpinnerColumn(), TextColumn("[bold]Stories"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=err_console)
+    with progress:
+        task = progress.add_task("stories", total=None)
+        report = Storyteller(store).run(on_total=lambda n: progress.update(task, total=n), on_article=lambda _i: progress.advance(task))
+    if report.articles:
+        console.print(f"Placed {report.articles} article(s) in stories: {report.new_events} new event(s), "
+                      f"{report.new_stories} new story line(s), in {report.seconds:.1f} s.")
 
 
 def _score_positions(store: Store) -> None:
@@ -181,11 +196,18 @@ def statements(
     db: DbOption = DEFAULT_DB,
     speaker: Annotated[str | None, typer.Option(help="Only this speaker (any spelling).")] = None,
     since: Annotated[str | None, typer.Option(help="Only statements dated on or after this date.")] = None,
+    story: Annotated[int | None, typer.Option(help="Only statements in this story's articles (id from `storyline stories`).")] = None,
 ) -> None:
     """Who said what, when, where: each statement with its speaker, role, date and outlet."""
     with _open(db) as store:
         actor_ids = [a.id for a in store.actors() if same_person(a.name, speaker) or speaker.casefold() in a.name.casefold()] if speaker else None
         rows = store.statements(actor_ids, since)
+        if story is not None:
+            chosen = next((s for s in store.stories() if s.id == story), None)
+            if chosen is None:
+                err_console.print(f"[red]No story {story}.[/red] See `storyline stories`.")
+                raise typer.Exit(2)
+            rows = [r for r in rows if r.article_id in set(chosen.articles)]
     table = Table(title=f"{len(rows)} statement(s)")
     for column in ("date", "speaker", "role", "kind", "statement", "outlet", "art."):
         table.add_column(column, overflow="fold", no_wrap=column in ("date", "art."), ratio=5 if column == "statement" else None)
@@ -358,6 +380,94 @@ def shifts(
         chosen = _proposition_or_exit(store, proposition) if proposition else None
         found = find_shifts(store, chosen.id if chosen else None, since)
     _print_shifts(found)
+
+
+@app.command()
+def stories(db: DbOption = DEFAULT_DB) -> None:
+    """Story lines, newest activity first: label, dates, events, articles, countries and outlets."""
+    with _open(db) as store:
+        rows = store.stories()
+    table = Table(title=f"{len(rows)} story line(s)")
+    for column in ("id", "label", "from", "to", "events", "articles", "countries", "outlets"):
+        table.add_column(column, overflow="fold")
+    for s in rows:
+        table.add_row(str(s.id), escape(s.label), s.first_date or "?", s.last_date or "?", str(len(s.events)), str(len(s.articles)),
+                      ", ".join(s.countries) or "—", escape(", ".join(s.outlets) or "—"))
+    console.print(table)
+
+
+@app.command()
+def story(story_id: Annotated[int, typer.Argument(help="Story id from `storyline stories`.")], db: DbOption = DEFAULT_DB) -> None:
+    """One story: summary with citations, sections, events on a timeline, and takes by country and outlet."""
+    from storyline.stories.labels import sections
+    from storyline.stories.summaries import body_sentences, summarize
+    from storyline.stories.takes import takes
+
+    with _open(db) as store:
+        chosen = next((s for s in store.stories() if s.id == story_id), None)
+        if chosen is None:
+            err_console.print(f"[red]No story {story_id}.[/red] See `storyline stories`.")
+            raise typer.Exit(2)
+        articles = [store.article(i) for i in chosen.articles]
+        events = store.event_of_articles()
+        said = [s for s in store.statements() if s.article_id in set(chosen.articles)]
+    by_id = {a.id: a for a in articles}
+    console.print(Panel(escape(chosen.label or "(unlabelled)"), title=f"Story {chosen.id}: {chosen.first_date or '?'} to {chosen.last_date or '?'}"))
+    console.print("[bold]Summary[/bold]")
+    for n, sentence in enumerate(summarize(articles), 1):
+        source = by_id[sentence.article_id]
+        console.print(f" {n}. {escape(sentence.text)} [dim][article {sentence.article_id}, {escape(source.outlet or 'outlet unknown')}, "
+                      f"chars {sentence.start}-{sentence.end}][/dim]")
+    found = sections([s for a in articles for s in body_sentences(a)])
+    if found:
+        console.print("[bold]Sections[/bold]")
+        for section in found:
+            console.print(f" • {escape(section.label)}: " + " ".join(f"“{escape(s.text)}” [dim][{s.article_id}][/dim]" for s in section.sentences[:2]))
+    timeline = Table(title="Events")
+    for column in ("event", "date", "article", "outlet", "country", "title"):
+        timeline.add_column(column, overflow="fold")
+    for article in sorted(articles, key=lambda a: (a.published or "9999", a.id)):
+        timeline.add_row(str(events.get(article.id, "?")), article.published or "undated", str(article.id), escape(article.outlet or "—"),
+                         article.country or "—", escape(article.title or ""))
+    console.print(timeline)
+    table = Table(title="Alternative takes: who covered it, whom they quote, what only they carry")
+    for column in ("country", "outlet", "first", "articles", "quotes", "only here", "leaves out"):
+        table.add_column(column, overflow="fold")
+    for take in takes(articles, said):
+        outlet = (take.outlet or "unknown") + (" ◆ state-affiliated" if take.state_affiliated else "")
+        table.add_row(take.country or "—", escape(outlet), take.first_date or "?", ", ".join(map(str, take.articles)),
+                      escape(", ".join(take.speakers) or "—"), escape(", ".join(take.only_here) or "—"), escape(", ".join(take.left_out) or "—"))
+    console.print(table)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find in articles and statements.")],
+    db: DbOption = DEFAULT_DB,
+    semantic: Annotated[bool, typer.Option(help="Rank articles by meaning (embeddings) instead of words.")] = False,
+    limit: Annotated[int, typer.Option(help="How many hits.")] = 20,
+) -> None:
+    """Full-text search over articles and statements, or semantic search over articles."""
+    with _open(db) as store:
+        if semantic:
+            from storyline.analysis import embeddings
+
+            ids, vectors = store.article_vectors()
+            if not ids:
+                err_console.print("[yellow]No article vectors yet: run `storyline analyze` first.[/yellow]")
+                raise typer.Exit(1)
+            scores = vectors @ embeddings.encode([query])[0]
+            ranked = sorted(zip(ids, scores, strict=True), key=lambda pair: -pair[1])[:limit]
+            hits = [(f"{score:.2f}", "article", str(i), escape(store.article(i).title or "")) for i, score in ranked]
+        else:
+            hits = [(f"{h.score:.1f}", h.kind + (f" ({h.speaker})" if h.speaker else ""), str(h.article_id), escape(h.snippet))
+                    for h in store.search_text(query, limit)]
+    table = Table(title=f"{len(hits)} hit(s) for {escape(query)!r}")
+    for column in ("score", "kind", "article", "text"):
+        table.add_column(column, overflow="fold")
+    for row in hits:
+        table.add_row(*row)
+    console.print(table)
 
 
 @app.command()

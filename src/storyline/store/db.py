@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime, timezone
+import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, event, func, select, update
+import numpy as np
+from sqlalchemy import create_engine, delete, event, func, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -27,8 +29,11 @@ from storyline.records import (
     Proposition,
     RemovedLine,
     RunSummary,
+    SearchHit,
     StanceJudged,
     Statement,
+    StoryCluster,
+    StoryOverview,
     StoredActor,
     StoredArticle,
     StoredCopy,
@@ -36,6 +41,10 @@ from storyline.records import (
 )
 from storyline.store.models import (
     ActorAliasRow,
+    ArticleVectorRow,
+    EventArticleRow,
+    EventRow,
+    StoryRow,
     ActorRoleRow,
     ActorRow,
     ArticleRow,
@@ -453,3 +462,137 @@ class Store:
                 ),
                 key=lambda actor: (-actor.statements, actor.name),
             )
+
+    # Stories
+
+    def article_ids_to_cluster(self) -> list[int]:
+        """Analysed articles that no event holds yet, oldest first."""
+        with self._session() as session:
+            placed = select(EventArticleRow.article_id)
+            query = (select(ArticleRow.id).where(ArticleRow.analyzed_version.is_not(None), ArticleRow.id.not_in(placed))
+                     .order_by(ArticleRow.published.is_(None), ArticleRow.published, ArticleRow.id))
+            return list(session.scalars(query))
+
+    def save_article_vector(self, article_id: int, model: str, vector: np.ndarray) -> None:
+        with self._session() as session, session.begin():
+            session.merge(ArticleVectorRow(article_id=article_id, model=model, vector=vector.astype(np.float32).tobytes()))
+
+    def article_vectors(self) -> tuple[list[int], np.ndarray]:
+        """Every stored article vector, for semantic search."""
+        with self._session() as session:
+            rows = session.execute(select(ArticleVectorRow.article_id, ArticleVectorRow.vector)).all()
+        if not rows:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return [r[0] for r in rows], np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+
+    def actor_ids_of_article(self, article_id: int) -> set[int]:
+        with self._session() as session:
+            return set(session.scalars(select(StatementRow.actor_id).where(StatementRow.article_id == article_id)))
+
+    @staticmethod
+    def _near(query, row_type, when: str | None, days: int, limit: int):
+        """Clusters active within `days` of a date (undated ones too), most recently active first:
+        a bounded candidate set, so placing an article costs the same in any size of store."""
+        if when:
+            day = datetime.fromisoformat(when[:10])
+            low, high = (day - timedelta(days=days)).date().isoformat(), (day + timedelta(days=days)).date().isoformat()
+            query = query.where(or_(row_type.last_date.is_(None), (row_type.last_date >= low) & (row_type.first_date <= high)))
+        return query.order_by(row_type.id.desc()).limit(limit)
+
+    def events_near(self, when: str | None, days: int, limit: int) -> list[StoryCluster]:
+        with self._session() as session:
+            rows = session.scalars(self._near(select(EventRow), EventRow, when, days, limit)).all()
+            return [StoryCluster(r.id, np.frombuffer(r.centroid, dtype=np.float32).copy(), r.size, r.first_date, r.last_date,
+                                 set(json.loads(r.actors)), r.story_id) for r in rows]
+
+    def stories_near(self, when: str | None, days: int, limit: int) -> list[StoryCluster]:
+        with self._session() as session:
+            return self._story_clusters(session, session.scalars(self._near(select(StoryRow), StoryRow, when, days, limit)).all())
+
+    def story_cluster(self, story_id: int) -> StoryCluster:
+        with self._session() as session:
+            return self._story_clusters(session, [session.get(StoryRow, story_id)])[0]
+
+    def _story_clusters(self, session: Session, rows: list[StoryRow]) -> list[StoryCluster]:
+        actors = self._story_actors(session, [r.id for r in rows])
+        return [StoryCluster(r.id, np.frombuffer(r.centroid, dtype=np.float32).copy(), r.size, r.first_date, r.last_date,
+                             actors.get(r.id, set()), r.id) for r in rows]
+
+    @staticmethod
+    def _story_actors(session: Session, story_ids: list[int]) -> dict[int, set[int]]:
+        found: dict[int, set[int]] = {}
+        for story_id, actors in session.execute(select(EventRow.story_id, EventRow.actors).where(EventRow.story_id.in_(story_ids))):
+            found.setdefault(story_id, set()).update(json.loads(actors))
+        return found
+
+    def place_article(self, article_id: int, event: StoryCluster, story: StoryCluster, similarity: float) -> tuple[int, int]:
+        """Write the article's event and story as the clusterer updated them, in one transaction."""
+        with self._session() as session, session.begin():
+            story_row = session.get(StoryRow, story.id) if story.id else None
+            if story_row is None:
+                story_row = StoryRow(label="")
+                session.add(story_row)
+            story_row.centroid, story_row.size = story.total.astype(np.float32).tobytes(), story.size
+            story_row.first_date, story_row.last_date = story.first_date, story.last_date
+            session.flush()
+            event_row = session.get(EventRow, event.id) if event.id else None
+            if event_row is None:
+                event_row = EventRow(story_id=story_row.id)
+                session.add(event_row)
+            event_row.centroid, event_row.size = event.total.astype(np.float32).tobytes(), event.size
+            event_row.first_date, event_row.last_date = event.first_date, event.last_date
+            event_row.actors = json.dumps(sorted(event.actors))
+            session.flush()
+            session.add(EventArticleRow(article_id=article_id, event_id=event_row.id, similarity=similarity))
+            return event_row.id, story_row.id
+
+    def set_story_label(self, story_id: int, label: str) -> None:
+        with self._session() as session, session.begin():
+            session.execute(update(StoryRow).where(StoryRow.id == story_id).values(label=label))
+
+    def stories(self) -> list[StoryOverview]:
+        """Every story with its events, articles, dates and who covered it, newest activity first."""
+        with self._session() as session:
+            members = session.execute(
+                select(EventRow.story_id, EventRow.id, ArticleRow.id, ArticleRow.outlet_name, ArticleRow.country)
+                .join(EventArticleRow, EventArticleRow.event_id == EventRow.id)
+                .join(ArticleRow, ArticleRow.id == EventArticleRow.article_id)
+                .order_by(ArticleRow.published.is_(None), ArticleRow.published, ArticleRow.id)
+            ).all()
+            grouped: dict[int, list] = {}
+            for story_id, event_id, article_id, outlet, country in members:
+                grouped.setdefault(story_id, []).append((event_id, article_id, outlet, country))
+            rows = session.scalars(select(StoryRow)).all()
+            return sorted(
+                (StoryOverview(
+                    id=r.id, label=r.label, first_date=r.first_date, last_date=r.last_date,
+                    events=tuple(dict.fromkeys(m[0] for m in grouped.get(r.id, []))),
+                    articles=tuple(m[1] for m in grouped.get(r.id, [])),
+                    outlets=tuple(sorted({m[2] for m in grouped.get(r.id, []) if m[2]})),
+                    countries=tuple(sorted({m[3] for m in grouped.get(r.id, []) if m[3]})),
+                ) for r in rows),
+                key=lambda s: (s.last_date or "", s.id), reverse=True,
+            )
+
+    def event_of_articles(self) -> dict[int, int]:
+        with self._session() as session:
+            return dict(session.execute(select(EventArticleRow.article_id, EventArticleRow.event_id)).all())
+
+    def search_text(self, query: str, limit: int = 20) -> list[SearchHit]:
+        """Full-text search (SQLite FTS5) over article titles and text, and over statements."""
+        if self.engine.dialect.name != "sqlite":
+            raise NotImplementedError("full-text search needs the SQLite store")
+        match = " ".join(f'"{word}"' for word in re.findall(r"\w+", query))
+        if not match:
+            return []
+        with self.engine.connect() as connection:
+            articles = connection.execute(text(
+                "SELECT rowid, snippet(articles_fts, 1, '[', ']', '…', 12), bm25(articles_fts) FROM articles_fts "
+                "WHERE articles_fts MATCH :q ORDER BY bm25(articles_fts) LIMIT :n"), {"q": match, "n": limit}).all()
+            statements = connection.execute(text(
+                "SELECT s.id, s.article_id, snippet(statements_fts, 1, '[', ']', '…', 12), bm25(statements_fts), s.speaker "
+                "FROM statements_fts JOIN statements s ON s.id = statements_fts.rowid "
+                "WHERE statements_fts MATCH :q ORDER BY bm25(statements_fts) LIMIT :n"), {"q": match, "n": limit}).all()
+        hits = [SearchHit("article", r[0], r[0], r[1], -r[2], None) for r in articles]
+        hits += [SearchHit("statement", r[0], r[1], r[2], -r[3], r[4]) for r in statements]
+        return sorted(hits, key=lambda h: -h.score)[:limit]

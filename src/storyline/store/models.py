@@ -194,3 +194,48 @@ class StanceRow(Base):
     confidence: Mapped[float] = mapped_column(Float)
     anchor: Mapped[str] = mapped_column(Text)
     cues: Mapped[str] = mapped_column(Text)  # JSON list
+
+
+class ArticleVectorRow(Base):
+    """An article's embedding (title and lead), stored once: clustering and semantic search read it."""
+
+    __tablename__ = "article_vectors"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    model: Mapped[str] = mapped_column(Text)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, unit length
+
+
+class StoryRow(Base):
+    """A story line: events linked over months by what they are about and who speaks in them."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(Text, default="")
+    centroid: Mapped[bytes] = mapped_column(LargeBinary)  # float32 sum of member vectors
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    first_date: Mapped[str | None] = mapped_column(String(16))
+    last_date: Mapped[str | None] = mapped_column(String(16), index=True)
+
+
+class EventRow(Base):
+    """One happening, days to weeks long, reported by one or more articles."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    centroid: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    first_date: Mapped[str | None] = mapped_column(String(16))
+    last_date: Mapped[str | None] = mapped_column(String(16), index=True)
+    actors: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of actor ids quoted in the event
+
+
+class EventArticleRow(Base):
+    __tablename__ = "event_articles"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    similarity: Mapped[float] = mapped_column(Float)

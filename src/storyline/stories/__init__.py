@@ -1,0 +1,1 @@
+"""Stories: articles grouped into events and story lines, with summaries, sections and takes."""

@@ -1,0 +1,66 @@
+"""Extractive summaries: a few sentences chosen for coverage and against repetition (MMR),
+each citing its article and character offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from storyline.analysis import embeddings
+from storyline.records import StoredArticle
+
+_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’)]?|$)")
+MIN_WORDS, MAX_WORDS = 8, 60
+DUPLICATE = 0.9  # cosine above which two sentences say the same thing
+RELEVANCE_WEIGHT = 0.7
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    article_id: int
+    start: int
+    end: int
+    text: str
+
+
+def body_sentences(article: StoredArticle) -> list[SummarySentence]:
+    """Sentences of body paragraphs; headings, captions (a credit line) and fragments are left out."""
+    found = []
+    for paragraph in article.paragraphs:
+        if paragraph.kind != "body":
+            continue
+        chunk = article.text[paragraph.start:paragraph.end]
+        if re.search(r"(?:/|\b)(?:Getty Images|AFP|Reuters|AP Photo|EPA)\b", chunk) and len(chunk.split()) < 60:
+            continue  # a photo caption with its credit
+        for match in _SENTENCE.finditer(chunk):
+            text = match.group(0).strip()
+            if MIN_WORDS <= len(text.split()) <= MAX_WORDS and not text.endswith("?"):
+                start = paragraph.start + match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
+                found.append(SummarySentence(article.id, start, start + len(text), text))
+    return found
+
+
+def summarize(articles: list[StoredArticle], size: int = 5) -> list[SummarySentence]:
+    """Maximal marginal relevance over sentence embeddings: near the centre, far from what is chosen."""
+    sentences = [s for a in articles for s in body_sentences(a)]
+    if not sentences:
+        return []
+    vectors = embeddings.encode([s.text for s in sentences])
+    centre = vectors.mean(axis=0)
+    centre /= np.linalg.norm(centre) + 1e-9
+    relevance = vectors @ centre
+    chosen: list[int] = []
+    while len(chosen) < min(size, len(sentences)):
+        redundancy = (vectors @ vectors[chosen].T).max(axis=1) if chosen else np.zeros(len(sentences))
+        value = RELEVANCE_WEIGHT * relevance - (1 - RELEVANCE_WEIGHT) * redundancy
+        value[chosen] = -np.inf
+        value[redundancy > DUPLICATE] = -np.inf
+        best = int(np.argmax(value))
+        if not np.isfinite(value[best]):
+            break
+        chosen.append(best)
+    # In reading order: by article date, then place in the article.
+    order = {a.id: (a.published or "9999", a.id) for a in articles}
+    return sorted((sentences[i] for i in chosen), key=lambda s: (order[s.article_id], s.start))

@@ -1,0 +1,39 @@
+"""Alternative takes: how each country's and outlet's coverage of a story differs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from storyline.records import StoredArticle, StoredStatement
+
+
+@dataclass(frozen=True)
+class Take:
+    """One outlet's (or, with outlet None, one unknown source's) coverage of a story."""
+
+    country: str | None
+    outlet: str | None
+    state_affiliated: bool
+    articles: tuple[int, ...]
+    first_date: str | None
+    speakers: tuple[str, ...]
+    only_here: tuple[str, ...]  # speakers no other outlet of the story quotes
+    left_out: tuple[str, ...]  # speakers quoted elsewhere in the story but not here
+
+
+def takes(articles: list[StoredArticle], statements: list[StoredStatement]) -> list[Take]:
+    by_source: dict[tuple[str | None, str | None], list[StoredArticle]] = defaultdict(list)
+    for article in articles:
+        by_source[(article.country, article.outlet or article.outlet_domain)].append(article)
+    speakers_of = {key: {s.speaker for s in statements if s.article_id in {a.id for a in group}} for key, group in by_source.items()}
+    everyone = set().union(*speakers_of.values()) if speakers_of else set()
+    result = []
+    for key, group in by_source.items():
+        others = set().union(*(v for k, v in speakers_of.items() if k != key)) if len(speakers_of) > 1 else set()
+        mine = speakers_of[key]
+        dates = sorted(a.published for a in group if a.published)
+        result.append(Take(key[0], key[1], any(a.outlet_state_affiliated for a in group), tuple(a.id for a in group),
+                           dates[0] if dates else None, tuple(sorted(mine)), tuple(sorted(mine - others)),
+                           tuple(sorted(everyone - mine))))
+    return sorted(result, key=lambda t: (t.first_date or "9999", t.country or "", t.outlet or ""))

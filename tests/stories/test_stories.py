@@ -1,0 +1,111 @@
+"""Stories on the seeds: events, one story line, cited summaries, takes and search, built incrementally."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bench.data import eval_data_dir
+from bench.stories import b_cubed
+from storyline.analyze import Analyzer
+from storyline.pipeline import Ingestor
+from storyline.stories.clustering import cluster_offline
+from storyline.stories.job import Storyteller
+from storyline.stories.summaries import body_sentences, summarize
+from storyline.stories.takes import takes
+from storyline.store import Store
+from tests.conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def storied(tmp_path_factory):
+    with Store(tmp_path_factory.mktemp("stories") / "seeds.db") as store:
+        Ingestor(store).run([str(SEEDS)])
+        Analyzer(store).run()
+        Storyteller(store).run()
+        names = {Path(a.origin).name[:3]: a.id for a in store.articles()}
+        yield store, names
+
+
+def test_seed_events_differ_and_one_story_line_links_them_all(storied):
+    store, ids = storied
+    events = store.event_of_articles()
+    assert events[ids["002"]] != events[ids["003"]], "December 2025 Berlin talks and February 2022 remarks are different events"
+    assert events[ids["002"]] != events[ids["001"]]
+    [story] = store.stories()
+    assert set(story.articles) == set(ids.values())
+    assert story.first_date == "2022-02-14" and story.last_date == "2025-12-14"
+    assert story.label
+
+
+def test_summary_sentences_are_cited_body_sentences(storied, gold):
+    store, _ids = storied
+    [story] = store.stories()
+    articles = [store.article(i) for i in story.articles]
+    summary = summarize(articles)
+    assert len(summary) == 5
+    boilerplate = {line for a in gold["articles"].values() for line in a.get("boilerplate_lines", [])}
+    by_id = {a.id: a for a in articles}
+    for sentence in summary:
+        article = by_id[sentence.article_id]
+        assert article.text[sentence.start:sentence.end] == sentence.text
+        assert any(p.kind == "body" and p.start <= sentence.start and sentence.end <= p.end for p in article.paragraphs)
+        assert sentence.text not in boilerplate
+    assert len({s.text for s in summary}) == len(summary)
+    assert len({s.article_id for s in summary}) >= 3, "a story summary draws on several outlets"
+
+
+def test_photo_captions_are_not_summary_material(storied):
+    store, ids = storied
+    newsweek = store.article(ids["003"])
+    assert not any("Getty Images" in s.text or "TOBIAS SCHWARZ" in s.text for s in body_sentences(newsweek))
+
+
+def test_takes_mark_state_outlets_and_what_only_they_carry(storied):
+    store, _ids = storied
+    [story] = store.stories()
+    articles = [store.article(i) for i in story.articles]
+    found = {t.outlet: t for t in takes(articles, [s for s in store.statements() if s.article_id in story.articles])}
+    fars = found["Fars News Agency"]
+    assert fars.country == "IR" and fars.state_affiliated
+    assert "Anders Fogh Rasmussen" in fars.only_here and "Dmitry Peskov" in fars.left_out
+    assert "Dmitry Peskov" in found["Al Jazeera"].speakers
+
+
+def test_full_text_search_over_articles_and_statements(storied):
+    store, ids = storied
+    hits = store.search_text("Perebeinis")
+    assert {h.kind for h in hits} == {"article", "statement"}
+    assert {h.article_id for h in hits} == {ids["000"]}
+    # Diacritics and case do not matter; a redone analysis leaves no stale statement in the index.
+    before = len(store.search_text("zelenskyy"))
+    Analyzer(store).run(redo=True)
+    assert len(store.search_text("ZELENSKYY")) == before
+
+
+def test_adding_an_article_places_it_without_reclustering(storied):
+    store, _ids = storied
+    before = store.event_of_articles()
+    page = eval_data_dir() / "extraction-scrapinghub" / "html" / "098bb3e96c0acdf36efdcde45fb9cca3f8c82c7cb2071b76097a1b96155f1eb2.html.gz"
+    assert gzip.open(page).read()
+    Ingestor(store).run([str(page)])
+    Analyzer(store).run()
+    report = Storyteller(store).run()
+    assert report.articles == 1 and report.new_stories == 1, "an unrelated page starts its own story"
+    after = store.event_of_articles()
+    assert {k: after[k] for k in before} == before
+    assert Storyteller(store).run().articles == 0
+
+
+def test_online_clustering_and_b_cubed():
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(3, 16))
+    vectors = np.vstack([c + 0.05 * rng.normal(size=16) for c in centres for _ in range(4)])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    gold = [i // 4 for i in range(12)]
+    assert b_cubed(cluster_offline(vectors, 0.9), gold).f1 == 1.0
+    lumped = b_cubed([0] * 12, gold)
+    assert lumped.recall == 1.0 and lumped.precision == pytest.approx(1 / 3)
