@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 DB     ?= storyline.db
 
-.PHONY: demo test bench eval install clean train-stance
+.PHONY: demo test bench eval install clean train-stance calibrate-stories
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,7 @@ demo: $(STAMP)
 	$(BIN)/storyline propose --db $(DB) "Ukraine should give up territory in exchange for NATO membership." \
 	    "Ukraine should pursue / be granted NATO membership."
 	$(BIN)/storyline shifts --db $(DB)
+	$(BIN)/storyline stories --db $(DB)
 	$(BIN)/storyline report --db $(DB)
 
 test: $(STAMP)
@@ -34,6 +35,10 @@ bench: $(STAMP)
 # Retrains src/storyline/analysis/models/stance.skops on FNC-1 (about 11 minutes on 2 cores).
 train-stance: $(STAMP)
 	$(BIN)/python -m bench.stance train
+
+# Refits src/storyline/stories/calibration.json on NeuS and FNC-1 claims (a few minutes).
+calibrate-stories: $(STAMP)
+	$(BIN)/python -m bench.stories calibrate
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm

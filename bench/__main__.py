@@ -7,7 +7,7 @@ import time
 from rich.console import Console
 from rich.table import Table
 
-from bench import dates, extraction, quotes, stance, throughput
+from bench import dates, extraction, quotes, stance, stories, throughput
 
 console = Console(width=170)
 
@@ -40,7 +40,18 @@ def _quality_table() -> Table:
                   f"{sta.related_ece:.3f}", "—", "—")
     table.add_row(f"{stance.DATASET}", "per-class F1 agree / disagree / discuss / unrelated",
                   " / ".join(f"{sta.class_f1[label]:.3f}" for label in ("agree", "disagree", "discuss", "unrelated")), "—", "—")
+    clusters = stories.evaluate()
+    for level, dataset in (("events", stories.DATASET_EVENTS), ("stories", stories.DATASET_STORIES)):
+        result = clusters[level]
+        table.add_row(f"{dataset} ({result.items} articles, held out)", f"{level}: B-cubed F1 (P / R)",
+                      f"{result.f1:.3f} ({result.precision:.3f} / {result.recall:.3f})", "—", stories.REFERENCE)
     return table
+
+
+def _stories_speed() -> str:
+    cost = "; ".join(f"{size:,} events: {ms:.1f} ms" for size, ms in stories.placement_cost())
+    return (f"Stories: {stories.clustering_speed():.0f} articles/s through embedding and clustering on 2 cores. "
+            f"Cost of placing one article (candidate events and story lines found and scored): {cost}.")
 
 
 def _positions_speed() -> str:
@@ -97,3 +108,4 @@ if __name__ == "__main__":
     console.print(_speed_table())
     console.print(_analysis_speed())
     console.print(_positions_speed())
+    console.print(_stories_speed())

@@ -25,7 +25,13 @@ import numpy as np
 
 from bench.data import REPO, eval_data_dir
 from storyline.analysis import embeddings
-from storyline.analysis.stance import LABELS, MODEL_FILE, StanceModel, pair_features, split_sentences
+from storyline.analysis.stance import (
+    LABELS,
+    MODEL_FILE,
+    StanceModel,
+    pair_features,
+    split_sentences,
+)
 
 DATASET = "FNC-1 (train split, held-out bodies)"
 REFERENCE = {"2017 winner (SOLAT)": 82.02, "RoBERTa fine-tuned (Dulhanty 2019)": 90.0}

@@ -47,7 +47,7 @@ def b_cubed(predicted: list[int], gold: list[int]) -> BCubed:
         by_predicted[p].add(i)
         by_gold[g].add(i)
     precision = recall = 0.0
-    for i, (p, g) in enumerate(zip(predicted, gold, strict=True)):
+    for p, g in zip(predicted, gold, strict=True):
         shared = len(by_predicted[p] & by_gold[g])
         precision += shared / len(by_predicted[p])
         recall += shared / len(by_gold[g])
@@ -131,7 +131,7 @@ def evaluate(limit: int | None = None) -> dict[str, BCubed]:
     events = b_cubed(cluster_offline(embeddings.encode(texts), record["event_threshold"]), gold)
     claim_texts, claim_gold = fnc_claims()
     if limit:
-        keep = [i for i, g in enumerate(claim_gold) if g < limit * 2]
+        keep = [i for i, g in enumerate(claim_gold) if g < limit // 2]
         claim_texts, claim_gold = [claim_texts[i] for i in keep], [claim_gold[i] for i in keep]
     vectors, halves_gold = _half(claim_texts, claim_gold, first=False)
     stories = b_cubed(cluster_offline(vectors, record["story_threshold"]), halves_gold)
@@ -143,3 +143,61 @@ if __name__ == "__main__":
         print(json.dumps(calibrate(), indent=2))
     else:
         print({k: v.__dict__ for k, v in evaluate().items()})
+
+
+def placement_cost(sizes: tuple[int, ...] = (1_000, 10_000, 100_000), trials: int = 50) -> list[tuple[int, float]]:
+    """Milliseconds to find and score one new article's candidate events and story lines, in
+    stores holding `size` events and as many story lines spread over five years, for articles
+    from the latest month (a stream brings today's news). The candidate sets are bounded by
+    date and count, so the figure should stay flat as the store grows."""
+    import tempfile
+    import time
+    from datetime import date, timedelta
+    from pathlib import Path
+
+    from sqlalchemy import insert
+
+    from storyline.store import Store
+    from storyline.store.models import EventRow, StoryRow
+    from storyline.stories.clustering import EVENT, STORY, Thresholds, best_match
+    from storyline.stories.job import CANDIDATES
+
+    rng = np.random.default_rng(7)
+    thresholds = Thresholds.calibrated()
+    results = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "cost.db") as store:
+            start = date(2021, 1, 1)
+            with store.engine.begin() as connection:  # bench scaffolding: bulk rows straight into the tables
+                for chunk in range(0, size, 10_000):
+                    n = min(10_000, size - chunk)
+                    vectors = rng.normal(size=(n, 384)).astype(np.float32)
+                    days = [(start + timedelta(days=int(d))).isoformat() for d in rng.integers(0, 5 * 365, n)]
+                    connection.execute(insert(StoryRow), [{"id": chunk + i + 1, "label": "", "centroid": vectors[i].tobytes(), "size": 1,
+                                                          "first_date": days[i], "last_date": days[i]} for i in range(n)])
+                    connection.execute(insert(EventRow), [{"id": chunk + i + 1, "story_id": chunk + i + 1, "centroid": vectors[i].tobytes(),
+                                                          "size": 1, "first_date": days[i], "last_date": days[i], "actors": "[]"}
+                                                         for i in range(n)])
+            timings = []
+            for _ in range(trials):
+                vector = rng.normal(size=384).astype(np.float32)
+                vector /= np.linalg.norm(vector)
+                when = (start + timedelta(days=int(rng.integers(5 * 365 - 30, 5 * 365)))).isoformat()
+                began = time.perf_counter()
+                best_match(vector, when, set(), store.events_near(when, EVENT.reach, CANDIDATES), thresholds.event, EVENT)
+                best_match(vector, when, set(), store.stories_near(when, STORY.reach, CANDIDATES), thresholds.story, STORY)
+                timings.append(time.perf_counter() - began)
+            results.append((size, 1000 * float(np.median(timings))))
+    return results
+
+
+def clustering_speed(articles: int = 500) -> float:
+    """Articles per second through embedding and online clustering, on NeuS article leads."""
+    import time
+
+    texts, _gold = neus("val")
+    texts = texts[:articles]
+    record = json.loads(CALIBRATION.read_text())
+    began = time.perf_counter()
+    cluster_offline(embeddings.encode(texts), record["event_threshold"])
+    return len(texts) / (time.perf_counter() - began)

@@ -16,8 +16,17 @@ from storyline.ingest.article import boilerplate_key, build_article
 from storyline.ingest.decoding import DEFAULT_MAX_BYTES
 from storyline.ingest.errors import IngestError
 from storyline.ingest.fetch import Fetcher
-from storyline.ingest.fingerprint import NearDuplicateIndex, content_hash, signature_from_bytes
-from storyline.ingest.sources import SourceOptions, SourceStats, count_inputs, iter_documents
+from storyline.ingest.fingerprint import (
+    NearDuplicateIndex,
+    content_hash,
+    signature_from_bytes,
+)
+from storyline.ingest.sources import (
+    SourceOptions,
+    SourceStats,
+    count_inputs,
+    iter_documents,
+)
 from storyline.records import GivenMetadata, IngestFailure, IngestOutcome, RawDocument
 from storyline.store import Store
 

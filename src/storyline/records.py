@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Literal
 
 import numpy as np
-from typing import Literal
 
 RawKind = Literal["text", "html", "feed"]
 

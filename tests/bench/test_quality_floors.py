@@ -4,7 +4,7 @@ Floors sit just under what the code scores today on these slices; raise one when
 you beat it, never lower one to pass. Full figures: `make bench`.
 """
 
-from bench import dates, extraction, quotes, stance
+from bench import dates, extraction, quotes, stance, stories
 
 EXTRACTION_PAGES = 60
 EXTRACTION_F1_FLOOR = 0.95
@@ -16,6 +16,9 @@ QUOTES_SOURCE_F1_FLOOR = 0.49
 STANCE_BODIES = 40
 STANCE_FNC_FLOOR = 92.0
 STANCE_MACRO_F1_FLOOR = 0.55
+STORIES_LINES = 60
+STORIES_EVENT_F1_FLOOR = 0.82
+STORIES_STORY_F1_FLOOR = 0.90
 
 
 def test_extraction_f1_floor():
@@ -41,3 +44,10 @@ def test_stance_floor():
     result = stance.evaluate(limit_bodies=STANCE_BODIES)
     assert result.fnc_score >= STANCE_FNC_FLOOR, result
     assert result.macro_f1 >= STANCE_MACRO_F1_FLOOR, result
+
+
+def test_story_clustering_floor():
+    """The calibrated thresholds on held-out NeuS lines and FNC-1 claims (B-cubed F1)."""
+    result = stories.evaluate(limit=STORIES_LINES)
+    assert result["events"].f1 >= STORIES_EVENT_F1_FLOOR, result
+    assert result["stories"].f1 >= STORIES_STORY_F1_FLOOR, result

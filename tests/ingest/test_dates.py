@@ -2,7 +2,11 @@ from datetime import date, datetime
 
 import pytest
 
-from storyline.ingest.dates import find_dateline, resolve_published, resolve_weekday_without_year
+from storyline.ingest.dates import (
+    find_dateline,
+    resolve_published,
+    resolve_weekday_without_year,
+)
 
 
 @pytest.mark.parametrize(

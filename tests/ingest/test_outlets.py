@@ -1,7 +1,12 @@
 import csv
 from importlib import resources
 
-from storyline.ingest.outlets import by_domain, country_from_domain, outlet_table, resolve_outlet
+from storyline.ingest.outlets import (
+    by_domain,
+    country_from_domain,
+    outlet_table,
+    resolve_outlet,
+)
 
 
 def test_bundled_table_covers_hundreds_of_outlets_worldwide():

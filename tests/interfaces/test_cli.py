@@ -149,3 +149,20 @@ def test_propose_positions_shifts_and_their_exports(tmp_path):
     analysed = run("analyze", db=db).stdout
     assert "Analysed 1 article(s)" in analysed and "statement-proposition pair(s)" in analysed, analysed
     assert "Judged" not in run("analyze", db=db).stdout
+
+
+def test_stories_story_search_and_summaries(tmp_path):
+    db = tmp_path / "s.db"
+    run("ingest", str(SEEDS), db=db)
+    assert "new story line(s)" in run("analyze", db=db).stdout
+    listing = run("stories", db=db).stdout
+    assert "1 story line(s)" in listing and "2022-02-14" in listing and "2025-12-14" in listing
+    shown = run("story", "1", db=db).stdout
+    assert "Summary" in shown and "Alternative takes" in shown and "Fars News Agency" in shown and "state-affiliated" in shown
+    assert run("story", "99", db=db).returncode == 2
+    found = run("search", "Perebeinis", db=db).stdout
+    assert "statement (Yevgeny Perebeinis)" in found and "[Perebeinis]" in found
+    assert "Ukraine" in run("search", "Kyiv refuses to cede land", "--semantic", db=db).stdout
+    quoted = run("statements", "--story", "1", db=db).stdout
+    assert "Dmitry Peskov" in quoted
+    assert "chars" in run("show", "3", "--summary", db=db).stdout

@@ -12,11 +12,11 @@ from bench.data import eval_data_dir
 from bench.stories import b_cubed
 from storyline.analyze import Analyzer
 from storyline.pipeline import Ingestor
+from storyline.store import Store
 from storyline.stories.clustering import cluster_offline
 from storyline.stories.job import Storyteller
 from storyline.stories.summaries import body_sentences, summarize
 from storyline.stories.takes import takes
-from storyline.store import Store
 from tests.conftest import SEEDS
 
 

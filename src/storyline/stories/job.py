@@ -10,9 +10,9 @@ import numpy as np
 
 from storyline.analysis import embeddings
 from storyline.records import StoredArticle, StoryCluster
+from storyline.store import Store
 from storyline.stories.clustering import EVENT, STORY, Thresholds, best_match
 from storyline.stories.labels import keyphrases
-from storyline.store import Store
 
 CANDIDATES = 200  # events or stories an article is compared with, at most
 LEAD_CHARACTERS = 1000
