@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from storyline.analysis.names import same_person
-from storyline.analyze import Analyzer
+from storyline.analyze import ANALYSIS_VERSION, Analyzer
 from storyline.pipeline import Ingestor
 from storyline.positions.queries import find_proposition, shifts, timeline
 from storyline.positions.scoring import PositionScorer
+from storyline.records import Statement
 from storyline.store import Store
 from tests.conftest import SEEDS
 
@@ -126,3 +127,16 @@ def test_the_system_proposes_the_seeds_recurring_question(positioned):
     text, statements, articles = proposals[0]
     assert articles >= 3 and statements >= 3
     assert "NATO membership" in text and "territor" in text and "although" not in text
+
+
+def test_reanalysed_statements_are_judged_again(positioned):
+    """Re-analysing the newest article frees the highest statement ids, which SQLite hands to its
+    new statements: the propositions must judge them again rather than take them as seen."""
+    store, ids = positioned
+    newest = max(store.statements(), key=lambda s: s.id).article_id
+    before = sorted((p.statement.speaker, p.stance, p.statement.text) for p in timeline(store, ids["land_for_nato"]))
+    again = [(Statement(s.kind, s.text, s.start, s.end, s.speaker, "person", s.role, s.cue, s.via, s.date, s.date_kind), s.actor_id)
+             for s in store.statements() if s.article_id == newest]
+    store.save_statements(newest, again, ANALYSIS_VERSION)
+    PositionScorer(store).score_accepted()
+    assert sorted((p.statement.speaker, p.stance, p.statement.text) for p in timeline(store, ids["land_for_nato"])) == before

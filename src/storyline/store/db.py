@@ -284,6 +284,10 @@ class Store:
     def save_statements(self, article_id: int, resolved: list[tuple[Statement, int | None]], version: int) -> list[int]:
         """Replace an article's statements in one transaction; ``None`` actor ids create actors. Returns the actor ids used."""
         with self._session() as session, session.begin():
+            replaced = session.scalar(select(func.min(StatementRow.id)).where(StatementRow.article_id == article_id))
+            if replaced is not None:
+                # SQLite may hand the freed ids to the new statements: propositions must judge them again.
+                session.execute(update(PropositionRow).where(PropositionRow.scored_through >= replaced).values(scored_through=replaced - 1))
             session.execute(delete(StatementRow).where(StatementRow.article_id == article_id))
             session.execute(delete(ActorRoleRow).where(ActorRoleRow.article_id == article_id))
             created: dict[tuple[str, str], ActorRow] = {}
