@@ -84,7 +84,9 @@ class Storyteller:
 
     def label(self, article_ids: tuple[int, ...]) -> str:
         articles = [self.store.article(i) for i in article_ids]
-        titles = [a.title or lead_text(a)[:200] for a in articles]
-        vectors = embeddings.encode([lead_text(a) for a in articles])
+        leads = [lead_text(a) for a in articles]
+        vectors = embeddings.encode(leads)
         centre = vectors.mean(axis=0)
-        return " · ".join(keyphrases(titles, centre / (np.linalg.norm(centre) + 1e-9)))
+        documents = [f"{a.title or ''} {a.text}" for a in articles]
+        return " · ".join(keyphrases([a.title or "" for a in articles] + [lead[:400] for lead in leads],
+                                     centre / (np.linalg.norm(centre) + 1e-9), documents))

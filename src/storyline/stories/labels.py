@@ -1,5 +1,5 @@
-"""Story labels and topic sections, KeyBERT-style: candidate phrases from the text, ranked by
-closeness to what they describe and kept apart from each other."""
+"""Story labels and topic sections, KeyBERT-style: noun phrases from the text, ranked by
+closeness to what they describe and by how many articles use them, kept apart from each other."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import CountVectorizer
 
 from storyline.analysis import embeddings
+from storyline.analysis.statements import load_pipeline
 from storyline.stories.summaries import SummarySentence
 
 SECTION_DISTANCE = 0.75  # cosine distance under which sentences share a section
+SAME_MEANING = 0.55  # cosine above which two keyphrases say one thing ("Kyiv", "Ukraine")
 
 
 @dataclass(frozen=True)
@@ -22,30 +23,42 @@ class Section:
     sentences: tuple[SummarySentence, ...]
 
 
-def keyphrases(texts: list[str], centre: np.ndarray, count: int = 3) -> list[str]:
-    """Phrases of one or two words from `texts`, nearest the centre, none repeating another's words."""
-    if not any(t.strip() for t in texts):
-        return []
-    try:
-        vectorizer = CountVectorizer(ngram_range=(1, 2), stop_words="english", token_pattern=r"(?u)\b[\w'’-]{3,}\b")
-        vectorizer.fit(texts)
-    except ValueError:
-        return []
-    candidates = [c for c in vectorizer.get_feature_names_out() if not re.fullmatch(r"[\d\W]+", c)]
+def _candidates(texts: list[str]) -> list[str]:
+    """Noun phrases of one to three content words: 'NATO membership', 'territorial concessions'."""
+    found = set()
+    for doc in load_pipeline().pipe(texts):
+        for chunk in doc.noun_chunks:
+            words = [t.text for t in chunk if t.pos_ not in ("DET", "PRON") and not t.is_stop and not t.is_punct]
+            if 1 <= len(words) <= 3 and not re.fullmatch(r"[\d\W]+", " ".join(words)):
+                found.add(" ".join(words))
+    return sorted(found)
+
+
+def keyphrases(texts: list[str], centre: np.ndarray, documents: list[str], count: int = 3) -> list[str]:
+    """Phrases from `texts` near the centre, used by several of the `documents`, longer ones
+    preferred, none repeating another's words or meaning."""
+    candidates = _candidates(texts)
     if not candidates:
         return []
     vectors = embeddings.encode(candidates)
-    order = np.argsort(-(vectors @ centre))
-    chosen: list[str] = []
-    for index in order:
-        phrase = candidates[index]
-        words = set(phrase.casefold().split())
-        if any(words & set(c.casefold().split()) for c in chosen):
+    lowered = [d.casefold() for d in documents]
+    spread = np.array([sum(c.casefold() in d for d in lowered) for c in candidates])
+    least = 2 if len(documents) >= 3 else 1
+    value = (vectors @ centre) * (spread >= least) * (1 + 0.5 * np.log(np.maximum(spread, 1)))
+    value *= np.array([1 + 0.25 * (len(c.split()) - 1) for c in candidates])
+    chosen: list[int] = []
+    for index in np.argsort(-value):
+        if value[index] <= 0:
+            break
+        words = set(candidates[index].casefold().split())
+        if any(words & set(candidates[c].casefold().split()) for c in chosen):
             continue
-        chosen.append(phrase)
+        if chosen and float((vectors[chosen] @ vectors[index]).max()) > SAME_MEANING:
+            continue
+        chosen.append(int(index))
         if len(chosen) == count:
             break
-    return chosen
+    return [candidates[i] for i in chosen]
 
 
 def sections(sentences: list[SummarySentence], limit: int = 4) -> list[Section]:
@@ -63,7 +76,8 @@ def sections(sentences: list[SummarySentence], limit: int = 4) -> list[Section]:
             continue
         centre = vectors[members].mean(axis=0)
         centre /= np.linalg.norm(centre) + 1e-9
-        label = " · ".join(keyphrases([sentences[i].text for i in members], centre, count=2))
+        texts = [sentences[i].text for i in members]
+        label = " · ".join(keyphrases(texts, centre, texts, count=2))
         best = sorted(members, key=lambda i: -float(vectors[i] @ centre))[:3]
         result.append(Section(label, tuple(sentences[i] for i in sorted(best))))
     return result
