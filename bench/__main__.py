@@ -60,14 +60,15 @@ def _positions_speed() -> str:
     from storyline.positions.scoring import PositionScorer
     from storyline.records import StoredStatement
 
-    found = []
+    found, texts = [], []
     for name, text, _gold in quotes.load_documents("train", limit=400):
+        texts.append(text)
         for s in extract_statements(text, quotes._paragraphs(text)):
-            found.append(StoredStatement(len(found) + 1, 0, 0, s.speaker, s.role, s.kind, s.text, text[s.start:s.end], s.start, s.end,
-                                         s.cue, s.via, s.date, s.date_kind, name, None, None))
+            found.append(StoredStatement(len(found) + 1, len(texts) - 1, 0, s.speaker, s.role, s.kind, s.text, text[s.start:s.end],
+                                         s.start, s.end, s.cue, s.via, s.date, s.date_kind, name, None, None))
     per_proposition = 2000
     statements = found[:per_proposition]
-    scorer = PositionScorer(store=None, sentence_before=lambda _s: None)
+    scorer = PositionScorer(store=None, article_text=texts.__getitem__)
     scorer.judge(stance.SPEED_PROPOSITIONS[0], statements[:20])  # load the models before the clock starts
     started = time.perf_counter()
     taken = sum(len(scorer.judge(p, statements)) for p in stance.SPEED_PROPOSITIONS)

@@ -24,6 +24,7 @@ from storyline.records import Proposition, StanceJudged, StoredStatement
 from storyline.store import Store
 
 BATCH = 256
+RELATED = 0.5  # FNC-1 P(related) of the article below which its statements take no stance on the claim
 DOC_CACHE = 20_000
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?[\"”’]?")
 
@@ -37,12 +38,13 @@ class ScoringReport:
 
 class PositionScorer:
     def __init__(self, store: Store | None, nlp=None, model: StanceModel | None = None,
-                 sentence_before: Callable[[StoredStatement], str | None] | None = None):
+                 article_text: Callable[[int], str] | None = None):
         self.store = store
         self.nlp = nlp or load_pipeline()
         self._model = model
-        self.sentence_before = sentence_before or self._sentence_before
+        self.article_text = article_text or self._stored_text
         self._docs: dict[int, Doc] = {}
+        self._related: dict[tuple[str, int], float] = {}
 
     @property
     def model(self) -> StanceModel:
@@ -59,11 +61,23 @@ class PositionScorer:
             self._docs[statement.id] = doc
         return [self._docs[s.id] for s in statements]
 
+    def _stored_text(self, article_id: int) -> str:
+        article = self.store.article(article_id)
+        return f"{article.title or ''}\n{article.text}" if article else ""
+
     def _sentence_before(self, statement: StoredStatement) -> str | None:
-        article = self.store.article(statement.article_id)
-        before = article.text[:statement.start].rstrip() if article else ""
-        sentences = _SENTENCE.findall(before)
+        text = self.store.article(statement.article_id).text if self.store else ""
+        sentences = _SENTENCE.findall(text[:statement.start].rstrip())
         return sentences[-1].strip() if sentences else None
+
+    def _article_related(self, proposition_text: str, article_ids: set[int]) -> dict[int, float]:
+        """FNC-1's own question, asked of each article: is its body about the proposition's claim?"""
+        missing = sorted(i for i in article_ids if (proposition_text, i) not in self._related)
+        if missing:
+            verdicts = self.model.judge([(proposition_text, self.article_text(i)) for i in missing])
+            for article_id, verdict in zip(missing, verdicts, strict=True):
+                self._related[(proposition_text, article_id)] = 1.0 - verdict.probabilities.get("unrelated", 0.0)
+        return {i: self._related[(proposition_text, i)] for i in article_ids}
 
     def judge(self, proposition_text: str, statements: list[StoredStatement]) -> list[StanceJudged]:
         """Stances of the statements that take one on the proposition; the rest are left out."""
@@ -73,21 +87,23 @@ class PositionScorer:
         docs = self._parsed(actors)
         prefetch_phrases(docs, [claim])
         for statement, doc in zip(actors, docs, strict=True):
-            found, basis = lean(doc, claim, direct=statement.kind == "direct"), statement.text
-            if found is None and opens_with_anaphor(doc) and (context := self.sentence_before(statement)):
-                found, basis = lean(self.nlp(context), claim), f"{context} {statement.text}"
+            found = lean(doc, claim, direct=statement.kind == "direct")
+            if found is None and opens_with_anaphor(doc) and (context := self._sentence_before(statement)):
+                found = lean(self.nlp(context), claim)
                 if found:
                     found = replace(found, cues=(*found.cues, f"context: {context}"))
             if found:
-                leaning.append((statement, found, basis))
+                leaning.append((statement, found))
         if not leaning:
             return []
-        verdicts = self.model.judge([(proposition_text, basis) for _s, _f, basis in leaning])
-        # Confidence is the FNC-1 classifier's probability that the statement is on the proposition's
-        # topic. It is not a gate: "Any concession on territorial integrity is not acceptable" never
-        # names NATO, yet refuses every trade of land; a low figure tells the reader to check.
-        return [StanceJudged(statement.id, found.stance, round(1.0 - verdict.probabilities.get("unrelated", 0.0), 3), found.anchor, found.cues)
-                for (statement, found, _basis), verdict in zip(leaning, verdicts, strict=True)]
+        # The classifier judges what it was trained on, a whole article against a claim, and its
+        # calibrated P(related) is the stance's confidence. An article off the claim's topic (a
+        # refugee's "want a safe road to areas in Syria" is no stance on Ukraine's territory)
+        # contributes no stance. A single sentence needs no such luck: Yermak's "Any concession
+        # on territorial integrity is not acceptable" never names NATO, but its article does.
+        related = self._article_related(proposition_text, {s.article_id for s, _found in leaning})
+        return [StanceJudged(statement.id, found.stance, round(related[statement.article_id], 3), found.anchor, found.cues)
+                for statement, found in leaning if related[statement.article_id] >= RELATED]
 
     def score(self, proposition: Proposition, on_batch: Callable[[int], None] = lambda n: None) -> ScoringReport:
         report = ScoringReport(propositions=1)
