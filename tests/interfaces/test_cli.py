@@ -166,3 +166,26 @@ def test_stories_story_search_and_summaries(tmp_path):
     quoted = run("statements", "--story", "1", db=db).stdout
     assert "Dmitry Peskov" in quoted
     assert "chars" in run("show", "3", "--summary", db=db).stdout
+
+
+def test_serve_answers_on_loopback(seeded_db):
+    import socket
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([*STORYLINE, "serve", "--db", str(seeded_db), "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(100):
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/api/articles", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert answer.status_code == 200 and answer.json()["total"] == 5
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -472,6 +472,21 @@ def search(
 
 
 @app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps it on this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the REST API (read-only) over the store; OpenAPI docs at /docs."""
+    import uvicorn
+
+    from storyline.interfaces.api import create_app
+
+    _open(db).close()  # a store that cannot be opened fails here, with its reason, not in the first request
+    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+
+
+@app.command()
 def articles(db: DbOption = DEFAULT_DB, limit: Annotated[int, typer.Option(help="How many to list.")] = 50) -> None:
     """List stored articles, newest first (◆ marks state-affiliated outlets)."""
     with _open(db) as store:

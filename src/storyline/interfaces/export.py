@@ -35,7 +35,7 @@ class Bundle:
     shifts: list[Shift] = field(default_factory=list)
 
 
-def _position_dict(point: PositionPoint) -> dict:
+def position_dict(point: PositionPoint) -> dict:
     """A stance with the provenance a reader checks it by: statement, sentence, article, offsets."""
     st = point.statement
     return {"proposition_id": point.proposition_id, "actor": st.speaker, "actor_id": st.actor_id, "stance": point.stance,
@@ -44,9 +44,9 @@ def _position_dict(point: PositionPoint) -> dict:
             "start": st.start, "end": st.end, "outlet": st.outlet, "country": st.country}
 
 
-def _shift_dict(shift: Shift) -> dict:
+def shift_dict(shift: Shift) -> dict:
     return {"kind": shift.kind, "proposition_id": shift.proposition_id, "actor": shift.actor, "reason": shift.reason,
-            "reported": shift.reported, "before": _position_dict(shift.before), "after": _position_dict(shift.after)}
+            "reported": shift.reported, "before": position_dict(shift.before), "after": position_dict(shift.after)}
 
 
 def _article_dict(article: StoredArticle) -> dict:
@@ -64,7 +64,7 @@ def to_json(bundle: Bundle) -> str:
     return json.dumps(
         {"articles": [_article_dict(a) for a in bundle.articles], "statements": [asdict(s) for s in bundle.statements],
          "actors": [asdict(a) for a in bundle.actors], "propositions": [asdict(p) for p in bundle.propositions],
-         "positions": [_position_dict(p) for p in bundle.positions], "shifts": [_shift_dict(s) for s in bundle.shifts]},
+         "positions": [position_dict(p) for p in bundle.positions], "shifts": [shift_dict(s) for s in bundle.shifts]},
         ensure_ascii=False, indent=2,
     )
 
@@ -86,7 +86,7 @@ def to_csv(bundle: Bundle) -> str:
         writer.writerow({**{c: getattr(article, c) for c in _CSV_COLUMNS}, "text": article.text})
     columns = ("id", "article_id", "speaker", "role", "kind", "date", "date_kind", "outlet", "start", "end", "text")
     _csv_section(buffer, [{c: getattr(s, c) for c in columns} for s in bundle.statements])
-    _csv_section(buffer, [{**_position_dict(p), "decided_by": "; ".join(_position_dict(p)["decided_by"])} for p in bundle.positions])
+    _csv_section(buffer, [{**position_dict(p), "decided_by": "; ".join(position_dict(p)["decided_by"])} for p in bundle.positions])
     _csv_section(buffer, [{"kind": s.kind, "proposition_id": s.proposition_id, "actor": s.actor, "from": s.before.stance,
                            "to": s.after.stance, "from_date": s.before.statement.date, "to_date": s.after.statement.date,
                            "from_statement_id": s.before.statement.id, "to_statement_id": s.after.statement.id,

@@ -1,0 +1,149 @@
+"""The REST API: the store's articles, stories, actors, statements, positions and search as JSON.
+
+Read-only, over the same SQLite file as the CLI. Lists are paginated (`limit`, `offset`, and the
+`total` before paging); every error is JSON with an `error` message and a fitting status code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from storyline.analysis.names import same_person
+from storyline.interfaces.export import position_dict, shift_dict
+from storyline.store import Store
+
+Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
+Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+
+
+def _page(items: list, limit: int, offset: int) -> dict[str, Any]:
+    return {"total": len(items), "limit": limit, "offset": offset, "items": items[offset:offset + limit]}
+
+
+def _article_summary(article) -> dict[str, Any]:
+    data = asdict(article)
+    for heavy in ("text", "paragraphs", "removed", "copies"):
+        data.pop(heavy, None)
+    data["ingested_at"] = article.ingested_at.isoformat()
+    return data
+
+
+def create_app(db: str | Path) -> FastAPI:
+    store = Store(db)
+    app = FastAPI(title="Storyline", description="Who said what, when, in which outlet, and how positions moved.",
+                  version="0.1.0")
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+        return JSONResponse({"error": f"invalid request: {problems}"}, status_code=422)
+
+    def _story(story_id: int):
+        story = next((s for s in store.stories() if s.id == story_id), None)
+        if story is None:
+            raise HTTPException(404, f"no story with id {story_id}")
+        return story
+
+    def _actor_ids(name: str | None) -> list[int] | None:
+        if not name:
+            return None
+        return [a.id for a in store.actors() if same_person(a.name, name) or name.casefold() in a.name.casefold()]
+
+    @app.get("/api/articles", summary="Articles, newest first, with filters")
+    def articles(limit: Limit = 50, offset: Offset = 0, country: str | None = None, outlet: str | None = None,
+                 language: str | None = None, since: str | None = None, until: str | None = None) -> dict:
+        found = [a for a in store.articles()
+                 if (not country or (a.country or "").casefold() == country.casefold())
+                 and (not outlet or outlet.casefold() in (a.outlet or "").casefold())
+                 and (not language or a.language == language)
+                 and (not since or (a.published or "") >= since) and (not until or (a.published or "9999") <= until)]
+        return _page([_article_summary(a) for a in found], limit, offset)
+
+    @app.get("/api/articles/{article_id}", summary="One article with its clean text, paragraphs and evidence")
+    def article(article_id: int) -> dict:
+        found = store.article(article_id)
+        if found is None:
+            raise HTTPException(404, f"no article with id {article_id}")
+        data = asdict(found)
+        data["ingested_at"] = found.ingested_at.isoformat()
+        return data
+
+    @app.get("/api/stories", summary="Story lines, newest activity first")
+    def stories(limit: Limit = 50, offset: Offset = 0, country: str | None = None) -> dict:
+        found = [asdict(s) for s in store.stories() if not country or country.upper() in s.countries]
+        return _page(found, limit, offset)
+
+    @app.get("/api/stories/{story_id}", summary="One story: summary with citations, events and takes by country and outlet")
+    def story(story_id: int) -> dict:
+        from storyline.stories.summaries import summarize
+        from storyline.stories.takes import takes
+
+        chosen = _story(story_id)
+        members = [store.article(i) for i in chosen.articles]
+        said = [s for s in store.statements() if s.article_id in set(chosen.articles)]
+        events = store.event_of_articles()
+        return {**asdict(chosen),
+                "summary": [asdict(s) for s in summarize(members)],
+                "events": [{"event": events.get(a.id), "article_id": a.id, "published": a.published, "outlet": a.outlet,
+                            "country": a.country, "title": a.title} for a in members],
+                "takes": [asdict(t) for t in takes(members, said)]}
+
+    @app.get("/api/actors", summary="Everyone quoted, with aliases, roles and the outlets quoting them")
+    def actors(limit: Limit = 50, offset: Offset = 0, name: str | None = None) -> dict:
+        ids = _actor_ids(name)
+        return _page([asdict(a) for a in store.actors() if ids is None or a.id in ids], limit, offset)
+
+    @app.get("/api/statements", summary="Statements with speaker, date, outlet and the offsets of their sentence")
+    def statements(limit: Limit = 50, offset: Offset = 0, speaker: str | None = None, since: str | None = None,
+                   story: int | None = None) -> dict:
+        found = store.statements(_actor_ids(speaker), since)
+        if story is not None:
+            members = set(_story(story).articles)
+            found = [s for s in found if s.article_id in members]
+        return _page([asdict(s) for s in found], limit, offset)
+
+    @app.get("/api/propositions", summary="Propositions and how many stances each has")
+    def propositions() -> dict:
+        found = [asdict(p) for p in store.propositions()]
+        return _page(found, max(1, len(found)), 0)
+
+    @app.get("/api/positions", summary="A proposition's timeline, in statement-date order")
+    def positions(proposition: str, actor: str | None = None, limit: Limit = 100, offset: Offset = 0) -> dict:
+        from storyline.positions.queries import find_proposition, timeline
+
+        chosen = find_proposition(store, proposition)
+        if chosen is None:
+            raise HTTPException(404, f"no single proposition matches {proposition!r}")
+        return {"proposition": asdict(chosen), **_page([position_dict(p) for p in timeline(store, chosen.id, _actor_ids(actor))], limit, offset)}
+
+    @app.get("/api/shifts", summary="Shifts, walk-backs and contradictions, with both ends' evidence")
+    def shifts(since: str | None = None, limit: Limit = 100, offset: Offset = 0) -> dict:
+        from storyline.positions.queries import shifts as find_shifts
+
+        return _page([shift_dict(s) for s in find_shifts(store, since=since)], limit, offset)
+
+    @app.get("/api/search", summary="Full-text search over articles and statements, or semantic search over articles")
+    def search(q: Annotated[str, Query(min_length=1)], semantic: bool = False, limit: Limit = 20) -> dict:
+        if not semantic:
+            return {"query": q, "items": [asdict(h) for h in store.search_text(q, limit)]}
+        from storyline.analysis import embeddings
+
+        ids, vectors = store.article_vectors()
+        if not ids:
+            return {"query": q, "items": []}
+        scores = vectors @ embeddings.encode([q])[0]
+        ranked = sorted(zip(ids, scores.tolist(), strict=True), key=lambda pair: -pair[1])[:limit]
+        return {"query": q, "items": [{"kind": "article", "article_id": i, "score": round(s, 4),
+                                       "title": store.article(i).title} for i, s in ranked]}
+
+    return app

@@ -1,0 +1,69 @@
+"""The REST API through the real app (Starlette's TestClient) on a store built from the seeds."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from storyline.analyze import Analyzer
+from storyline.interfaces.api import create_app
+from storyline.pipeline import Ingestor
+from storyline.positions.scoring import PositionScorer
+from storyline.store import Store
+from tests.conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory, gold):
+    db = tmp_path_factory.mktemp("api") / "seeds.db"
+    with Store(db) as store:
+        Ingestor(store).run([str(SEEDS)])
+        for text in gold["propositions"].values():
+            store.add_proposition(text)
+        Analyzer(store).run()
+        PositionScorer(store).score_accepted()
+        from storyline.stories.job import Storyteller
+
+        Storyteller(store).run()
+    return TestClient(create_app(db))
+
+
+def test_articles_are_paginated_and_filtered(client):
+    page = client.get("/api/articles", params={"limit": 2}).json()
+    assert page["total"] == 5 and len(page["items"]) == 2 and "text" not in page["items"][0]
+    assert [a["outlet"] for a in client.get("/api/articles", params={"country": "ir"}).json()["items"]] == ["Fars News Agency"]
+    one = client.get(f"/api/articles/{page['items'][0]['id']}").json()
+    assert one["text"] and one["paragraphs"]
+
+
+def test_errors_are_json_with_a_message(client):
+    missing = client.get("/api/articles/999")
+    assert missing.status_code == 404 and missing.json() == {"error": "no article with id 999"}
+    invalid = client.get("/api/articles", params={"limit": 0})
+    assert invalid.status_code == 422 and "limit" in invalid.json()["error"]
+    assert client.get("/api/positions", params={"proposition": "no such thing"}).status_code == 404
+
+
+def test_statements_positions_and_shifts_carry_provenance(client):
+    said = client.get("/api/statements", params={"speaker": "Zelensky", "limit": 500}).json()
+    assert said["total"] >= 10 and all(s["speaker"] == "Volodymyr Zelenskyy" for s in said["items"])
+    timeline = client.get("/api/positions", params={"proposition": "pursue", "actor": "Zelenskyy"}).json()
+    assert [p["stance"] for p in timeline["items"]][-1] == "oppose"
+    assert all(p["article_id"] and p["sentence"] and p["end"] > p["start"] for p in timeline["items"])
+    kinds = {(s["kind"], s["actor"]) for s in client.get("/api/shifts").json()["items"]}
+    assert kinds == {("walk-back", "Vadym Prystaiko"), ("shift", "Volodymyr Zelenskyy")}
+
+
+def test_stories_and_search(client):
+    [story] = client.get("/api/stories").json()["items"]
+    detail = client.get(f"/api/stories/{story['id']}").json()
+    assert len(detail["summary"]) == 5 and {t["outlet"] for t in detail["takes"]} >= {"Al Jazeera", "Fars News Agency"}
+    hits = client.get("/api/search", params={"q": "Perebeinis"}).json()["items"]
+    assert {h["kind"] for h in hits} == {"article", "statement"}
+    semantic = client.get("/api/search", params={"q": "Kyiv refuses to give up land", "semantic": True}).json()["items"]
+    assert len(semantic) == 5
+
+
+def test_the_openapi_spec_lists_every_endpoint(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/articles", "/api/stories", "/api/actors", "/api/statements", "/api/positions", "/api/search"} <= set(paths)
