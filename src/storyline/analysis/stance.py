@@ -64,12 +64,10 @@ MAX_SENTENCES = 40
 
 @dataclass(frozen=True)
 class StanceJudgement:
-    """Probabilities over LABELS, the winning label, and the cue words that acted on the claim's content."""
+    """Probabilities over LABELS, and the winning label."""
 
     label: str
     probabilities: dict[str, float]
-    similarity: float
-    cues: tuple[str, ...]
 
 
 def words(text: str) -> list[str]:
@@ -176,12 +174,9 @@ class StanceModel:
             return []
         probabilities = self.classifier.predict_proba(np.vstack(rows))
         judgements = []
-        for (claim, text), row, p in zip(pairs, rows, probabilities, strict=True):
+        for p in probabilities:
             by_label = {label: float(p[i]) for i, label in enumerate(self.labels)}
-            claim_words = content_words(claim)
-            cues = tuple(c for s in split_sentences(text) or [text] for kind in ("negation", "refusal", "hedge", "distancing")
-                         for c in scoped_cues(s, claim_words)[kind])
-            judgements.append(StanceJudgement(max(by_label, key=by_label.get), by_label, float(row[0]), cues))
+            judgements.append(StanceJudgement(max(by_label, key=by_label.get), by_label))
         return judgements
 
 

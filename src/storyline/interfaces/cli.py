@@ -179,7 +179,7 @@ def _score_positions(store: Store) -> None:
     from storyline.positions.scoring import PositionScorer
 
     propositions = store.propositions(status="accepted")
-    pending = sum(len(store.statements(after_id=store.scored_through(p.id))) for p in propositions)
+    pending = sum(store.statement_count(after_id=store.scored_through(p.id)) for p in propositions)
     if not pending:
         return
     progress = Progress(SpinnerColumn(), TextColumn("[bold]Judging stances"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

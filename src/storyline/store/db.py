@@ -370,6 +370,10 @@ class Store:
                 query = query.where(StatementRow.id > after_id)
             return [self._to_statement(*row) for row in session.execute(query)]
 
+    def statement_count(self, after_id: int = 0) -> int:
+        with self._session() as session:
+            return session.scalar(select(func.count(StatementRow.id)).where(StatementRow.id > after_id)) or 0
+
     # Propositions and stances
 
     def add_proposition(self, text: str, origin: str = "user", status: str = "accepted") -> int:

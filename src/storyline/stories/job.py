@@ -64,7 +64,6 @@ class Storyteller:
         report = StoriesReport()
         ids = self.store.article_ids_to_cluster()
         on_total(len(ids))
-        touched: set[int] = set()
         for article_id in ids:
             article = self.store.article(article_id)
             [vector] = embeddings.encode([lead_text(article)])
@@ -74,11 +73,10 @@ class Storyteller:
             report.new_events += new_event
             report.new_stories += new_story
             on_article(article_id)
+        placed = set(ids)
         for story in self.store.stories():
-            if story.label == "" or set(story.articles) & set(ids):
-                touched.add(story.id)
-        for story in [s for s in self.store.stories() if s.id in touched]:
-            self.store.set_story_label(story.id, self.label(story.articles))
+            if story.label == "" or placed.intersection(story.articles):
+                self.store.set_story_label(story.id, self.label(story.articles))
         report.seconds = time.perf_counter() - started
         return report
 
