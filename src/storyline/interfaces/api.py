@@ -49,7 +49,7 @@ def create_app(db: str | Path) -> FastAPI:
         return JSONResponse({"error": f"invalid request: {problems}"}, status_code=422)
 
     def _story(story_id: int):
-        story = next((s for s in store.stories() if s.id == story_id), None)
+        story = store.story(story_id)
         if story is None:
             raise HTTPException(404, f"no story with id {story_id}")
         return story

@@ -203,7 +203,7 @@ def statements(
         actor_ids = [a.id for a in store.actors() if same_person(a.name, speaker) or speaker.casefold() in a.name.casefold()] if speaker else None
         rows = store.statements(actor_ids, since)
         if story is not None:
-            chosen = next((s for s in store.stories() if s.id == story), None)
+            chosen = store.story(story)
             if chosen is None:
                 err_console.print(f"[red]No story {story}.[/red] See `storyline stories`.")
                 raise typer.Exit(2)
@@ -404,7 +404,7 @@ def story(story_id: Annotated[int, typer.Argument(help="Story id from `storyline
     from storyline.stories.takes import takes
 
     with _open(db) as store:
-        chosen = next((s for s in store.stories() if s.id == story_id), None)
+        chosen = store.story(story_id)
         if chosen is None:
             err_console.print(f"[red]No story {story_id}.[/red] See `storyline stories`.")
             raise typer.Exit(2)

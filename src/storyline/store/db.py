@@ -587,6 +587,9 @@ class Store:
                 key=lambda s: (s.last_date or "", s.id), reverse=True,
             )
 
+    def story(self, story_id: int) -> StoryOverview | None:
+        return next((s for s in self.stories() if s.id == story_id), None)
+
     def event_of_articles(self) -> dict[int, int]:
         with self._session() as session:
             return dict(session.execute(select(EventArticleRow.article_id, EventArticleRow.event_id)).all())
