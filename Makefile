@@ -5,7 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 DB     ?= storyline.db
 
-.PHONY: demo test bench eval install clean train-stance calibrate-stories
+# Debian's rule-based translators into English (Spanish, Catalan, Galician, Esperanto, Basque,
+# Serbo-Croatian, Icelandic, Macedonian). Without them those articles stay untranslated.
+APT_PACKAGES := apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en apertium-eu-en \
+                apertium-hbs-eng apertium-isl-eng apertium-mkd-eng
+
+.PHONY: demo test bench eval install clean train-stance calibrate-stories system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +20,20 @@ $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP)
+install: $(STAMP) system-packages
 
-demo: $(STAMP)
+system-packages:
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Apertium from Debian's packages ..."; \
+	    apt-get install -y -q $(APT_PACKAGES) >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q $(APT_PACKAGES) >/dev/null; }; \
+	  else \
+	    echo "Note: Apertium is missing; run: sudo apt-get install $(APT_PACKAGES)"; \
+	    echo "      (without it, Spanish and the other pairs stay untranslated)"; \
+	  fi; \
+	fi
+
+demo: install
 	$(BIN)/storyline ingest examples/seeds --db $(DB)
 	$(BIN)/storyline analyze --db $(DB)
 	$(BIN)/storyline propose --db $(DB) "Ukraine should give up territory in exchange for NATO membership." \
@@ -26,10 +42,10 @@ demo: $(STAMP)
 	$(BIN)/storyline stories --db $(DB)
 	$(BIN)/storyline report --db $(DB)
 
-test: $(STAMP)
+test: install
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: install
 	$(BIN)/python -m bench
 
 # Retrains src/storyline/analysis/models/stance.skops on FNC-1 (about 11 minutes on 2 cores).

@@ -113,7 +113,7 @@ def _vectors(texts: list[str]) -> np.ndarray:
     path = CACHE / f"{digest}.npy"
     if path.exists():
         return np.load(path)
-    vectors = embeddings.encode(texts)
+    vectors = embeddings.ENGLISH.encode(texts)
     CACHE.mkdir(parents=True, exist_ok=True)
     np.save(path, vectors)
     return vectors
@@ -191,7 +191,7 @@ def train(class_weight_power: float = CLASS_WEIGHT_POWER, model_file: Path = MOD
         "data": "FNC-1 train_bodies.csv + train_stances.csv (../shared/data/stance-fnc1)",
         "split": f"by body id, {HELD_OUT_SHARE:.0%} of bodies held out, random.Random({SPLIT_SEED}).shuffle",
         "training_pairs": len(training), "held_out_pairs": len(held_out),
-        "encoder": embeddings.EMBEDDING_MODEL,
+        "encoder": embeddings.ENGLISH.name,
         "classifier": f"scikit-learn HistGradientBoostingClassifier, {classifier.n_iter_} iterations, "
                       f"class weights (share)^-{class_weight_power}",
         "training_seconds": round(trained_seconds, 1),

@@ -16,14 +16,22 @@ import json
 import random
 import sys
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from bench.data import eval_data_dir
 from bench.stance import load as load_fnc
 from storyline.analysis import embeddings
-from storyline.stories.clustering import CALIBRATION, cluster_offline
+from storyline.records import Representation
+from storyline.stories.clustering import (
+    CALIBRATION,
+    EVENT,
+    STORY,
+    Calibration,
+    Level,
+    cluster_offline,
+)
 
 DATASET_EVENTS = "stories-neus (NeuS / AllSides)"
 DATASET_STORIES = "FNC-1 bodies by Emergent claim"
@@ -99,50 +107,121 @@ def _shuffled(texts: list[str], gold: list[int]) -> tuple[list[str], list[int]]:
     return [texts[i] for i in order], [gold[i] for i in order]
 
 
-def _half(texts: list[str], gold: list[int], first: bool) -> tuple[np.ndarray, list[int]]:
+def _half(texts: list[str], gold: list[int], first: bool) -> tuple[list[str], list[int]]:
     keep = [i for i, g in enumerate(gold) if (g % 2 == 0) == first]
-    return embeddings.encode([texts[i] for i in keep]), [gold[i] for i in keep]
+    return [texts[i] for i in keep], [gold[i] for i in keep]
 
 
-def _best_threshold(vectors: np.ndarray, gold: list[int]) -> tuple[float, BCubed]:
-    scored = [(t, b_cubed(cluster_offline(vectors, t), gold)) for t in GRID]
+def represent(texts: list[str], languages: list[str] | None = None, english_model: bool = True) -> list[Representation]:
+    """Texts as the clusterer sees articles: English ones in both spaces (unless `english_model`
+    is off), others in the multilingual space only."""
+    languages = languages or ["en"] * len(texts)
+    multilingual = embeddings.MULTILINGUAL.encode(texts)
+    english_rows = [i for i, language in enumerate(languages) if language == "en"] if english_model else []
+    english = dict(zip(english_rows, embeddings.ENGLISH.encode([texts[i] for i in english_rows]), strict=True))
+    return [Representation(multilingual[i], english.get(i), frozenset({language})) for i, language in enumerate(languages)]
+
+
+def _pair_cosines(vectors: np.ndarray) -> np.ndarray:
+    upper = np.triu_indices(len(vectors), 1)
+    return (vectors @ vectors.T)[upper].astype(np.float64)
+
+
+def similarity_scale(vectors: np.ndarray, reference: np.ndarray) -> tuple[float, float]:
+    """(slope, intercept) of the linear map that gives `vectors`' pair cosines the mean and
+    spread of `reference`'s, the space the time and actor weights were chosen in."""
+    ours, theirs = _pair_cosines(vectors), _pair_cosines(reference)
+    slope = float(theirs.std() / ours.std())
+    return slope, float(theirs.mean() - slope * ours.mean())
+
+
+def _fit(items: list[Representation], gold: list[int], level: Level, space: str, base: Calibration,
+         grid: list[float] = GRID) -> tuple[float, BCubed]:
+    """The threshold of one space and level with the best B-cubed F1."""
+    def with_threshold(value: float) -> Calibration:
+        thresholds = {**getattr(base, space), level.name: value}
+        return replace(base, **{space: thresholds})
+
+    scored = [(value, b_cubed(cluster_offline(items, with_threshold(value), level), gold)) for value in grid]
     return max(scored, key=lambda pair: pair[1].f1)
 
 
+def _half_spanish(texts: list[str]) -> tuple[list[str], list[str]] | None:
+    translated = spanish(texts[1::2])
+    if translated is None:
+        return None
+    return ([translated[i // 2] if i % 2 else text for i, text in enumerate(texts)],
+            ["es" if i % 2 else "en" for i in range(len(texts))])
+
+
 def calibrate() -> dict:
+    """Thresholds for each space and level, the multilingual scale, and the cross-language offset."""
     texts, gold = neus("train", limit=400)
-    event_threshold, event_fit = _best_threshold(embeddings.encode(texts), gold)
-    claims_texts, claims_gold = fnc_claims()
-    story_threshold, story_fit = _best_threshold(*_half(claims_texts, claims_gold, first=True))
-    record = {
-        "event_threshold": event_threshold, "story_threshold": min(story_threshold, event_threshold),
-        "event_calibration": {"data": "stories-neus train, first 400 lines", **event_fit.__dict__},
-        "story_calibration": {"data": "FNC-1 bodies by Emergent claim, even-numbered claims", **story_fit.__dict__},
-        "encoder": embeddings.EMBEDDING_MODEL, "command": "python -m bench.stories calibrate",
-    }
+    claim_texts, claim_gold = _half(*fnc_claims(), first=True)
+    slope, intercept = similarity_scale(embeddings.MULTILINGUAL.encode(texts), embeddings.ENGLISH.encode(texts))
+    base = Calibration({"event": 0.0, "story": 0.0}, {"event": 0.0, "story": 0.0}, slope, intercept)
+    record: dict = {"command": "python -m bench.stories calibrate"}
+    for space, english_model, encoder in (("english", True, embeddings.ENGLISH), ("multilingual", False, embeddings.MULTILINGUAL)):
+        event_threshold, event_fit = _fit(represent(texts, english_model=english_model), gold, EVENT, space, base)
+        story_threshold, story_fit = _fit(represent(claim_texts, english_model=english_model), claim_gold, STORY, space, base)
+        story_threshold = min(story_threshold, event_threshold)  # a story line is never stricter than an event
+        base = replace(base, **{space: {"event": event_threshold, "story": story_threshold}})
+        record[space] = {
+            "encoder": encoder.name,
+            "event": {"threshold": event_threshold, "data": "stories-neus train, first 400 lines", **event_fit.__dict__},
+            "story": {"threshold": story_threshold, "data": "FNC-1 bodies by Emergent claim, even-numbered claims", **story_fit.__dict__},
+        }
+    record["multilingual"]["similarity_scale"] = {
+        "slope": round(slope, 4), "intercept": round(intercept, 4),
+        "fitted": f"pair cosines on the NeuS lines matched in mean and spread to {embeddings.ENGLISH.name}'s"}
+    mixed = _half_spanish(neus("train", limit=200)[0])
+    if mixed is None:
+        raise SystemExit("calibrating the cross-language offset needs Apertium (make system-packages)")
+    offset, offset_fit = _fit_offset(represent(*mixed), neus("train", limit=200)[1], base)
+    record["crosslingual_offset"] = {"value": offset, "data": "stories-neus train, first 200 lines, every other article "
+                                     "put into Spanish by Apertium", **offset_fit.__dict__}
     CALIBRATION.write_text(json.dumps(record, indent=2) + "\n")
     return record
 
 
-def evaluate(limit: int | None = None) -> dict[str, BCubed]:
-    """B-cubed scores of the calibrated thresholds on data they were not calibrated on."""
-    record = json.loads(CALIBRATION.read_text())
+def _fit_offset(items: list[Representation], gold: list[int], base: Calibration) -> tuple[float, BCubed]:
+    scored = [(value, b_cubed(cluster_offline(items, replace(base, crosslingual_offset=value)), gold))
+              for value in [round(0.025 * i, 3) for i in range(17)]]
+    return max(scored, key=lambda pair: pair[1].f1)
+
+
+def evaluate(limit: int | None = None) -> dict[str, BCubed | None]:
+    """B-cubed scores of the calibration on data it was not fitted on: English events (NeuS val),
+    story lines (the other half of the FNC-1 claims), and events where every other article is
+    in Spanish (None without Apertium)."""
+    calibration = Calibration.calibrated()
     texts, gold = neus("val", limit=limit)
-    events = b_cubed(cluster_offline(embeddings.encode(texts), record["event_threshold"]), gold)
     claim_texts, claim_gold = fnc_claims()
     if limit:
         keep = [i for i, g in enumerate(claim_gold) if g < limit // 2]
         claim_texts, claim_gold = [claim_texts[i] for i in keep], [claim_gold[i] for i in keep]
-    vectors, halves_gold = _half(claim_texts, claim_gold, first=False)
-    stories = b_cubed(cluster_offline(vectors, record["story_threshold"]), halves_gold)
-    return {"events": events, "stories": stories}
+    claim_texts, claim_gold = _half(claim_texts, claim_gold, first=False)
+    mixed = _half_spanish(texts)
+    return {
+        "events": b_cubed(cluster_offline(represent(texts), calibration), gold),
+        "stories": b_cubed(cluster_offline(represent(claim_texts), calibration, STORY), claim_gold),
+        "mixed": b_cubed(cluster_offline(represent(*mixed), calibration), gold) if mixed else None,
+    }
 
 
-if __name__ == "__main__":
-    if sys.argv[1:] == ["calibrate"]:
-        print(json.dumps(calibrate(), indent=2))
-    else:
-        print({k: v.__dict__ for k, v in evaluate().items()})
+def compare_encoders(limit: int | None = None) -> list[tuple[str, float, float | None]]:
+    """(setup, B-cubed F1 on English NeuS val, on its half-Spanish version): the measurement
+    behind using the English model for English pairs and the multilingual one for the rest."""
+    calibration = Calibration.calibrated()
+    texts, gold = neus("val", limit=limit)
+    mixed = _half_spanish(texts)
+    rows = []
+    for name, english_model in (("multilingual model only", False), ("English model for English pairs", True)):
+        english = b_cubed(cluster_offline(represent(texts, english_model=english_model), calibration), gold).f1
+        spanish_mixed = (b_cubed(cluster_offline(represent(*mixed, english_model=english_model), calibration), gold).f1
+                         if mixed else None)
+        rows.append((name, english, spanish_mixed))
+    return rows
 
 
 def placement_cost(sizes: tuple[int, ...] = (1_000, 10_000, 100_000), trials: int = 50) -> list[tuple[int, float]]:
@@ -159,11 +238,11 @@ def placement_cost(sizes: tuple[int, ...] = (1_000, 10_000, 100_000), trials: in
 
     from storyline.store import Store
     from storyline.store.models import EventRow, StoryRow
-    from storyline.stories.clustering import EVENT, STORY, Thresholds, best_match
+    from storyline.stories.clustering import best_match
     from storyline.stories.job import CANDIDATES
 
     rng = np.random.default_rng(7)
-    thresholds = Thresholds.calibrated()
+    calibration = Calibration.calibrated()
     results = []
     for size in sizes:
         with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "cost.db") as store:
@@ -172,32 +251,60 @@ def placement_cost(sizes: tuple[int, ...] = (1_000, 10_000, 100_000), trials: in
                 for chunk in range(0, size, 10_000):
                     n = min(10_000, size - chunk)
                     vectors = rng.normal(size=(n, 384)).astype(np.float32)
+                    english = rng.normal(size=(n, 384)).astype(np.float32)
                     days = [(start + timedelta(days=int(d))).isoformat() for d in rng.integers(0, 5 * 365, n)]
-                    connection.execute(insert(StoryRow), [{"id": chunk + i + 1, "label": "", "centroid": vectors[i].tobytes(), "size": 1,
-                                                          "first_date": days[i], "last_date": days[i]} for i in range(n)])
-                    connection.execute(insert(EventRow), [{"id": chunk + i + 1, "story_id": chunk + i + 1, "centroid": vectors[i].tobytes(),
-                                                          "size": 1, "first_date": days[i], "last_date": days[i], "actors": "[]"}
-                                                         for i in range(n)])
+                    shared = [{"id": chunk + i + 1, "centroid": vectors[i].tobytes(), "english_centroid": english[i].tobytes(),
+                               "english_size": 1, "languages": '["en"]', "size": 1, "first_date": days[i], "last_date": days[i]}
+                              for i in range(n)]
+                    connection.execute(insert(StoryRow), [{**row, "label": ""} for row in shared])
+                    connection.execute(insert(EventRow), [{**row, "story_id": row["id"], "actors": "[]"} for row in shared])
             timings = []
             for _ in range(trials):
-                vector = rng.normal(size=384).astype(np.float32)
-                vector /= np.linalg.norm(vector)
+                vectors = rng.normal(size=(2, 384)).astype(np.float32)
+                vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+                item = Representation(vectors[0], vectors[1], frozenset({"en"}))
                 when = (start + timedelta(days=int(rng.integers(5 * 365 - 30, 5 * 365)))).isoformat()
                 began = time.perf_counter()
-                best_match(vector, when, set(), store.events_near(when, EVENT.reach, CANDIDATES), thresholds.event, EVENT)
-                best_match(vector, when, set(), store.stories_near(when, STORY.reach, CANDIDATES), thresholds.story, STORY)
+                best_match(item, when, set(), store.events_near(when, EVENT.reach, CANDIDATES), EVENT, calibration)
+                best_match(item, when, set(), store.stories_near(when, STORY.reach, CANDIDATES), STORY, calibration)
                 timings.append(time.perf_counter() - began)
             results.append((size, 1000 * float(np.median(timings))))
     return results
 
 
 def clustering_speed(articles: int = 500) -> float:
-    """Articles per second through embedding and online clustering, on NeuS article leads."""
+    """Articles per second through embedding (both models) and online clustering, on NeuS article leads."""
     import time
 
     texts, _gold = neus("val")
     texts = texts[:articles]
-    record = json.loads(CALIBRATION.read_text())
+    calibration = Calibration.calibrated()
     began = time.perf_counter()
-    cluster_offline(embeddings.encode(texts), record["event_threshold"])
+    cluster_offline(represent(texts), calibration)
     return len(texts) / (time.perf_counter() - began)
+
+
+def spanish(texts: list[str]) -> list[str] | None:
+    """English texts put into Spanish by Apertium (Debian's apertium-eng-spa), or None without it.
+    Rule-based and rough, which makes the cross-lingual test harder, not easier."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("apertium"):
+        return None
+    lines = "\n".join(" ".join(t.split()) for t in texts)
+    done = subprocess.run(["apertium", "-u", "eng-spa"], input=lines, capture_output=True, text=True, timeout=600)
+    out = done.stdout.split("\n")
+    return out[: len(texts)] if done.returncode == 0 and len(out) >= len(texts) else None
+
+
+if __name__ == "__main__":
+    command = sys.argv[1:]
+    if command == ["calibrate"]:
+        print(json.dumps(calibrate(), indent=2))
+    elif command == ["encoders"]:
+        for name, english, mixed in compare_encoders():
+            print(f"{name:55} English {english:.3f}  half Spanish {'n/a' if mixed is None else f'{mixed:.3f}'}")
+    else:
+        print({k: v.__dict__ if v else None for k, v in evaluate().items()})
+

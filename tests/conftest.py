@@ -22,6 +22,13 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+def world_page(host: str) -> tuple[str, bytes]:
+    """(url, bytes) of the Media Cloud world-news page from `host` (../shared/data/dates-mediacloud)."""
+    from bench.dates import load_pages
+
+    return next((page.url, page.data) for page in load_pages() if host in page.url)
+
+
 @pytest.fixture(scope="session")
 def gold() -> dict:
     return json.loads((SEEDS / "gold.json").read_text(encoding="utf-8"))

@@ -1,21 +1,47 @@
 """The analyze job: stored articles -> statements and actors, one article per transaction.
 
-Kept apart from the ingest job so that ingesting never loads spaCy.
+Kept apart from the ingest job so that ingesting never loads spaCy. Which reader an article
+gets depends on its language: English text goes to the parser-based extractor; Ukrainian,
+Russian, French and Spanish to the pattern rules on the original; any other language to the English
+extractor over its translation, with each statement pointed back at the original sentence.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from storyline.analysis.actors import ActorDirectory, KnownActor
+from storyline.analysis.reported_speech import RULES, extract_reported_speech
 from storyline.analysis.statements import extract_statements
+from storyline.records import Statement, StoredArticle, Translation
 from storyline.store import Store
 
 # Bump when statement extraction changes, so `storyline analyze` re-runs it on stored articles.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
+
+
+def _through_translation(translation: Translation, published: date | None) -> list[Statement]:
+    found = extract_statements(translation.text, [(p.start, p.end) for p in translation.paragraphs()], published)
+    mapped = []
+    for statement in found:
+        if (span := translation.original_of(statement.start, statement.end)) is not None:
+            # The sentence is the original's; the words are the translation's, so the mention has no place in the original.
+            mapped.append(replace(statement, start=span[0], end=span[1], mention_start=None, mention_end=None,
+                                  via=f"{statement.via}, in translation"))
+    return mapped
+
+
+def statements_of(article: StoredArticle, translation: Translation | None) -> list[Statement]:
+    published = date.fromisoformat(article.published[:10]) if article.published else None
+    paragraphs = [(p.start, p.end) for p in article.paragraphs]
+    if article.language in RULES:
+        return extract_reported_speech(article.text, paragraphs, article.language, published)
+    if article.language in (None, "en"):
+        return extract_statements(article.text, paragraphs, published)
+    return _through_translation(translation, published) if translation is not None else []
 
 
 @dataclass
@@ -41,8 +67,7 @@ class Analyzer:
         directory = ActorDirectory([KnownActor(i, name, kind, roles) for i, name, kind, roles in self.store.actor_index()])
         for article_id in ids:
             article = self.store.article(article_id)
-            published = date.fromisoformat(article.published[:10]) if article.published else None
-            statements = extract_statements(article.text, [(p.start, p.end) for p in article.paragraphs], published)
+            statements = statements_of(article, self.store.translation(article_id))
             # A known actor's id, or None for a speaker the store has not met yet (the store creates it).
             known_ids = [directory.resolve(s.speaker, s.speaker_kind, s.role) for s in statements]
             resolved = [(s, ref if isinstance(ref, int) else None) for s, ref in zip(statements, known_ids, strict=True)]

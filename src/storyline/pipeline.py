@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from storyline.analysis.language import identify_language
+from storyline.analysis.language import identify_languages
 from storyline.ingest.article import boilerplate_key, build_article
 from storyline.ingest.decoding import DEFAULT_MAX_BYTES
 from storyline.ingest.errors import IngestError
@@ -77,8 +77,9 @@ class Ingestor:
             known_boilerplate=self.store.furniture_fingerprints,
             reference=self.settings.reference_date,
         )
+        guess, article.paragraphs = identify_languages(article.text, article.paragraphs)
         if article.language.code is None:
-            article.language = identify_language(article.text)
+            article.language = guess
         if (original := self.store.article_with_text_hash(article.text_hash)) is not None:
             self.store.add_copy(original, article, 1.0)
             return IngestOutcome(doc.origin, "copy", original, "same text as an article already stored")

@@ -56,6 +56,7 @@ class Paragraph:
     start: int
     end: int
     kind: Literal["body", "heading"] = "body"
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,54 @@ class StoredArticle:
     removed: tuple[RemovedLine, ...] = ()
     copies: tuple[StoredCopy, ...] = ()
 
+    def languages(self, min_share: float = 0.1) -> tuple[str, ...]:
+        """The languages the page is written in, by share of its paragraphs' characters, most
+        first; a language under `min_share` of the text is a quotation, not the page's."""
+        sizes: dict[str, int] = {}
+        for p in self.paragraphs:
+            if p.language:
+                sizes[p.language] = sizes.get(p.language, 0) + p.end - p.start
+        total = sum(sizes.values())
+        ranked = sorted(sizes.items(), key=lambda item: -item[1])
+        return tuple(code for code, size in ranked if size / total >= min_share) or ((self.language,) if self.language else ())
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One sentence of a translation: where it sits in the original text and in the English."""
+
+    paragraph: int
+    original_start: int
+    original_end: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Translation:
+    article_id: int
+    source_language: str
+    backend: str
+    text: str
+    segments: tuple[Segment, ...]
+
+    def original_of(self, start: int, end: int) -> tuple[int, int] | None:
+        """The original text's span for the English span start:end (whole sentences)."""
+        hit = [s for s in self.segments if s.start < end and start < s.end]
+        return (hit[0].original_start, hit[-1].original_end) if hit else None
+
+    def english_of(self, original_start: int, original_end: int) -> str | None:
+        """The English sentences translated from the original span."""
+        hit = [s for s in self.segments if s.original_start < original_end and original_start < s.original_end]
+        return " ".join(self.text[s.start:s.end] for s in hit) if hit else None
+
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        """The English text's paragraphs, one for each original paragraph."""
+        spans: dict[int, list[int]] = {}
+        for s in self.segments:
+            spans.setdefault(s.paragraph, [s.start, s.end])[1] = s.end
+        return tuple(Paragraph(index, a, b) for index, (a, b) in spans.items())
+
 
 @dataclass(frozen=True)
 class RunSummary:
@@ -324,10 +373,25 @@ class Shift:
     reported: str | None = None  # a sentence in which the press itself names the change
 
 
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / (np.linalg.norm(vector) + 1e-9)
+
+
+@dataclass(frozen=True)
+class Representation:
+    """What the clusterer compares: a multilingual vector for any text, an English-model vector
+    where the text is English (an original or a translation), and the languages it is in."""
+
+    multilingual: np.ndarray
+    english: np.ndarray | None
+    languages: frozenset[str]
+
+
 @dataclass
 class StoryCluster:
     """An event or story line as the clusterer reads it from the store and writes it back:
-    the running sum of member vectors, size, date span, quoted actors."""
+    running sums of member vectors (multilingual, and English for its English members), size,
+    date span, quoted actors, languages."""
 
     id: int | None
     total: np.ndarray
@@ -336,14 +400,32 @@ class StoryCluster:
     last_date: str | None = None
     actors: set[int] = field(default_factory=set)
     story_id: int | None = None
+    english_total: np.ndarray | None = None
+    english_size: int = 0
+    languages: set[str] = field(default_factory=set)
+
+    @classmethod
+    def empty(cls, dimensions: int) -> StoryCluster:
+        return cls(None, np.zeros(dimensions, dtype=np.float32), 0)
 
     @property
     def centroid(self) -> np.ndarray:
-        return self.total / (np.linalg.norm(self.total) + 1e-9)
+        return _unit(self.total)
 
-    def add(self, vector: np.ndarray, when: str | None, actors: set[int]) -> None:
-        self.total = self.total + vector
+    @property
+    def english_centroid(self) -> np.ndarray | None:
+        return _unit(self.english_total) if self.english_size and self.english_total is not None else None
+
+    def representation(self) -> Representation:
+        return Representation(self.centroid, self.english_centroid, frozenset(self.languages))
+
+    def add(self, item: Representation, when: str | None, actors: set[int]) -> None:
+        self.total = self.total + item.multilingual
         self.size += 1
+        if item.english is not None:
+            self.english_total = item.english if self.english_total is None else self.english_total + item.english
+            self.english_size += 1
+        self.languages |= item.languages
         if when:
             self.first_date = min(filter(None, [self.first_date, when]))
             self.last_date = max(filter(None, [self.last_date, when]))

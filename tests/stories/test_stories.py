@@ -12,8 +12,9 @@ from bench.data import eval_data_dir
 from bench.stories import b_cubed
 from storyline.analyze import Analyzer
 from storyline.pipeline import Ingestor
+from storyline.records import Representation, StoryCluster
 from storyline.store import Store
-from storyline.stories.clustering import cluster_offline
+from storyline.stories.clustering import EVENT, Calibration, best_match, cluster_offline
 from storyline.stories.job import Storyteller
 from storyline.stories.summaries import body_sentences, summarize
 from storyline.stories.takes import takes
@@ -100,12 +101,40 @@ def test_adding_an_article_places_it_without_reclustering(storied):
     assert Storyteller(store).run().articles == 0
 
 
+def _unit_rows(rows: np.ndarray) -> np.ndarray:
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
 def test_online_clustering_and_b_cubed():
     rng = np.random.default_rng(0)
     centres = rng.normal(size=(3, 16))
-    vectors = np.vstack([c + 0.05 * rng.normal(size=16) for c in centres for _ in range(4)])
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = _unit_rows(np.vstack([c + 0.05 * rng.normal(size=16) for c in centres for _ in range(4)]))
     gold = [i // 4 for i in range(12)]
-    assert b_cubed(cluster_offline(vectors, 0.9), gold).f1 == 1.0
+    calibration = Calibration({"event": 0.9, "story": 0.9}, {"event": 0.9, "story": 0.9})
+    items = [Representation(v, v, frozenset({"en"})) for v in vectors]
+    assert b_cubed(cluster_offline(items, calibration), gold).f1 == 1.0
     lumped = b_cubed([0] * 12, gold)
     assert lumped.recall == 1.0 and lumped.precision == pytest.approx(1 / 3)
+
+
+def test_english_pairs_use_the_english_space_and_other_languages_the_multilingual_one_with_an_offset():
+    rng = np.random.default_rng(1)
+    english_event, multilingual_event, elsewhere = _unit_rows(rng.normal(size=(3, 16)))
+    cluster = StoryCluster.empty(16)
+    cluster.add(Representation(multilingual_event, english_event, frozenset({"en"})), None, set())
+    calibration = Calibration({"event": 0.8, "story": 0.8}, {"event": 0.8, "story": 0.8}, crosslingual_offset=0.0)
+    # English text is judged in the English space, whatever the multilingual vector says.
+    assert best_match(Representation(elsewhere, english_event, frozenset({"en"})), None, set(), [cluster], EVENT, calibration)[0] is cluster
+    assert best_match(Representation(multilingual_event, elsewhere, frozenset({"en"})), None, set(), [cluster], EVENT, calibration)[0] is None
+    # Ukrainian text has no English vector: the multilingual space decides, and a cross-language
+    # pair, which scores lower than the same pair in one language, gets the calibrated offset.
+    near = _unit_rows((multilingual_event + 1.5 * elsewhere)[None, :])[0]
+    ukrainian = Representation(near, None, frozenset({"uk"}))
+    cosine = float(near @ cluster.centroid)
+    assert 0.5 < cosine < 0.8
+    assert best_match(ukrainian, None, set(), [cluster], EVENT, calibration)[0] is None
+    lifted = Calibration(calibration.english, calibration.multilingual, crosslingual_offset=0.85 - cosine)
+    assert best_match(ukrainian, None, set(), [cluster], EVENT, lifted)[0] is cluster
+    same_language = StoryCluster.empty(16)
+    same_language.add(Representation(multilingual_event, None, frozenset({"uk"})), None, set())
+    assert best_match(ukrainian, None, set(), [same_language], EVENT, lifted)[0] is None, "no offset within one language"

@@ -158,7 +158,7 @@ class _Similarity:
         missing = [p for p in phrases if p not in self.cache]
         if len(self.cache) + len(missing) > self.LIMIT:
             self.cache.clear()
-        for phrase, vector in zip(missing, embeddings.encode(missing), strict=True):
+        for phrase, vector in zip(missing, embeddings.ENGLISH.encode(missing), strict=True):
             self.cache[phrase] = vector
 
     def best(self, phrases: list[str], targets: tuple[str, ...]) -> float:

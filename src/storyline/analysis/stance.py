@@ -162,10 +162,10 @@ class StanceModel:
     def judge(self, pairs: list[tuple[str, str]]) -> list[StanceJudgement]:
         """Stance of each (claim, text) pair."""
         claims = sorted({claim for claim, _ in pairs})
-        claim_vectors = dict(zip(claims, embeddings.encode(claims), strict=True))
+        claim_vectors = dict(zip(claims, embeddings.ENGLISH.encode(claims), strict=True))
         texts = [split_sentences(text) or [text] for _, text in pairs]
         flat = [s for sentences in texts for s in sentences]
-        vectors = embeddings.encode(flat)
+        vectors = embeddings.ENGLISH.encode(flat)
         rows, cursor = [], 0
         for (claim, _), sentences in zip(pairs, texts, strict=True):
             rows.append(pair_features(claim, claim_vectors[claim], sentences, vectors[cursor:cursor + len(sentences)]))

@@ -76,6 +76,17 @@ def create_app(db: str | Path) -> FastAPI:
             raise HTTPException(404, f"no article with id {article_id}")
         data = asdict(found)
         data["ingested_at"] = found.ingested_at.isoformat()
+        data["languages"] = list(found.languages())
+        translation = store.translation(article_id)
+        if found.language == "en":
+            data["english"] = {"source": "original"}
+        elif translation is None:
+            from storyline.translation.job import untranslated_note
+
+            data["english"] = {"source": None, "note": untranslated_note(found.language)}
+        else:
+            data["english"] = {"source": translation.backend, "text": translation.text,
+                               "segments": [asdict(segment) for segment in translation.segments]}
         return data
 
     @app.get("/api/stories", summary="Story lines, newest activity first")
@@ -136,14 +147,9 @@ def create_app(db: str | Path) -> FastAPI:
     def search(q: Annotated[str, Query(min_length=1)], semantic: bool = False, limit: Limit = 20) -> dict:
         if not semantic:
             return {"query": q, "items": [asdict(h) for h in store.search_text(q, limit)]}
-        from storyline.analysis import embeddings
+        from storyline.stories.search import semantic_search
 
-        ids, vectors = store.article_vectors()
-        if not ids:
-            return {"query": q, "items": []}
-        scores = vectors @ embeddings.encode([q])[0]
-        ranked = sorted(zip(ids, scores.tolist(), strict=True), key=lambda pair: -pair[1])[:limit]
-        return {"query": q, "items": [{"kind": "article", "article_id": i, "score": round(s, 4),
-                                       "title": store.article(i).title} for i, s in ranked]}
+        return {"query": q, "items": [{"kind": h.kind, "article_id": h.article_id, "score": h.score, "title": h.snippet}
+                                      for h in semantic_search(store, q, limit)]}
 
     return app

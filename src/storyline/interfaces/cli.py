@@ -134,13 +134,18 @@ def analyze(
     db: DbOption = DEFAULT_DB,
     since: Annotated[str | None, typer.Option(help="Only articles ingested on or after this date (YYYY-MM-DD).")] = None,
     redo: Annotated[bool, typer.Option(help="Analyse again articles already analysed.")] = False,
+    libretranslate: Annotated[str | None, typer.Option(
+        help="URL of a LibreTranslate server for languages Apertium and local Argos models do not cover "
+             "(or set STORYLINE_LIBRETRANSLATE_URL).")] = None,
 ) -> None:
-    """Find statements and their speakers in stored articles; resumable, and a no-op when nothing is new."""
+    """Translate, then find statements and their speakers in stored articles, then place them in
+    stories; resumable, and a no-op when nothing is new."""
     from storyline.analyze import (
         Analyzer,  # spaCy and its models load only for the commands that need them
     )
 
     store = _open(db)
+    _translate(store, libretranslate)
     progress = Progress(SpinnerColumn(), TextColumn("[bold]Analysing"), BarColumn(), MofNCompleteColumn(), _rate_column(),
                         TimeElapsedColumn(), console=err_console)
     with progress:
@@ -158,6 +163,27 @@ def analyze(
         _score_positions(store)
     _place_in_stories(store)
     store.close()
+
+
+def _translate(store: Store, libretranslate: str | None) -> None:
+    """Put articles not in English into English where a backend covers their language."""
+    from storyline.translation.backends import available_backends
+    from storyline.translation.job import Translator, untranslated_note
+
+    progress = Progress(SpinnerColumn(), TextColumn("[bold]Translating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=err_console)
+    with progress:
+        task = progress.add_task("translate", total=None)
+        report = Translator(store, available_backends(libretranslate)).run(
+            on_total=lambda n: progress.update(task, total=n), on_article=lambda _i: progress.advance(task))
+    if report.translated:
+        by = ", ".join(f"{n} by {name}" for name, n in report.by_backend.most_common())
+        console.print(f"Translated {report.translated} article(s) into English ({by}) in {report.seconds:.1f} s.")
+    for language, count in report.untranslated.most_common():
+        console.print(f"[yellow]{count} article(s) {untranslated_note(language)}[/yellow]: kept in the original; "
+                      "stories still group them by the multilingual embeddings.")
+    for article_id, reason in report.failures:
+        err_console.print(f"[red]Article {article_id} not translated[/red]: {escape(reason)}")
 
 
 def _place_in_stories(store: Store) -> None:
@@ -451,15 +477,13 @@ def search(
     """Full-text search over articles and statements, or semantic search over articles."""
     with _open(db) as store:
         if semantic:
-            from storyline.analysis import embeddings
+            from storyline.stories.search import semantic_search
 
-            ids, vectors = store.article_vectors()
-            if not ids:
+            found = semantic_search(store, query, limit)
+            if not found:
                 err_console.print("[yellow]No article vectors yet: run `storyline analyze` first.[/yellow]")
                 raise typer.Exit(1)
-            scores = vectors @ embeddings.encode([query])[0]
-            ranked = sorted(zip(ids, scores, strict=True), key=lambda pair: -pair[1])[:limit]
-            hits = [(f"{score:.2f}", "article", str(i), escape(store.article(i).title or "")) for i, score in ranked]
+            hits = [(f"{h.score:.2f}", h.kind, str(h.article_id), escape(h.snippet)) for h in found]
         else:
             hits = [(f"{h.score:.1f}", h.kind + (f" ({h.speaker})" if h.speaker else ""), str(h.article_id), escape(h.snippet))
                     for h in store.search_text(query, limit)]
@@ -498,10 +522,12 @@ def show(
     article_id: Annotated[int, typer.Argument(help="Article id from `storyline articles`.")],
     db: DbOption = DEFAULT_DB,
     summary: Annotated[bool, typer.Option(help="No time to read? Three sentences that cover it, with their offsets.")] = False,
+    english: Annotated[bool, typer.Option(help="Print the English translation instead of the original text.")] = False,
 ) -> None:
     """Print one clean article with the evidence behind its metadata."""
     with _open(db) as store:
         article = store.article(article_id)
+        translation = store.translation(article_id) if article else None
     if article is None:
         err_console.print(f"[red]No article with id {article_id}.[/red]")
         raise typer.Exit(1)
@@ -512,7 +538,10 @@ def show(
         ("Outlet", f"{article.outlet or 'unknown'}{' (state-affiliated)' if article.outlet_state_affiliated else ''}"
                    f"  [dim]{article.outlet_evidence or 'no evidence in the text or URL'}[/dim]"),
         ("Country", article.country or "unknown"),
-        ("Language", f"{article.language or 'unknown'} ({article.language_confidence:.2f})"),
+        ("Language", f"{article.language or 'unknown'} ({article.language_confidence:.2f})"
+                     + (f", paragraphs in {', '.join(article.languages())}" if len(article.languages()) > 1 else "")),
+        ("English", "original" if article.language == "en" else
+                    f"translated by {translation.backend}" if translation else _untranslated(article.language)),
         ("Published", f"{article.published or 'unknown'} ({article.published_confidence:.2f}, {article.published_method})"
                       f"  [dim]{escape(article.published_evidence)}[/dim]"),
         ("Source", escape(article.url or article.origin)),
@@ -527,8 +556,11 @@ def show(
         for sentence in summarize([article], size=3):
             console.print(f" • {escape(sentence.text)} [dim]{escape(f'[chars {sentence.start}-{sentence.end}]')}[/dim]")
         return
-    for p in article.paragraphs:
-        text = escape(article.text[p.start:p.end])
+    if english and translation is None and article.language != "en":
+        err_console.print(f"[yellow]{_untranslated(article.language)}: showing the original.[/yellow]")
+    body, paragraphs = (translation.text, translation.paragraphs()) if english and translation else (article.text, article.paragraphs)
+    for p in paragraphs:
+        text = escape(body[p.start:p.end])
         console.print(f"[bold]{text}[/bold]" if p.kind == "heading" else text, end="\n\n")
     if article.removed:
         removed = Table(title="Removed as noise", title_style="dim")
@@ -539,6 +571,54 @@ def show(
         console.print(removed)
     for copy in article.copies:
         console.print(f"[dim]Copy: {escape(copy.url or copy.origin)} ({copy.outlet or 'unknown outlet'}, similarity {copy.similarity:.2f})[/dim]")
+
+
+models_app = typer.Typer(help="Translation models and backends.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+def models_list(
+    libretranslate: Annotated[str | None, typer.Option(help="URL of a LibreTranslate server to ask too.")] = None,
+) -> None:
+    """Which languages each translation backend can put into English on this machine."""
+    from storyline.translation.backends import TranslationError, available_backends
+
+    table = Table(title="Translation into English")
+    table.add_column("backend")
+    table.add_column("languages", overflow="fold")
+    for backend in available_backends(libretranslate):
+        try:
+            languages = ", ".join(sorted(backend.languages())) or "none installed"
+        except TranslationError as exc:
+            languages = f"[red]{escape(str(exc))}[/red]"
+        table.add_row(backend.name, languages)
+    console.print(table)
+
+
+@models_app.command("add")
+def models_add(path: Annotated[Path, typer.Argument(help="An Argos Translate model file (.argosmodel) on disk.")]) -> None:
+    """Install an Argos Translate model from a file; nothing is downloaded."""
+    if not path.is_file():
+        err_console.print(f"[red]No such file: {escape(str(path))}[/red]")
+        raise typer.Exit(1)
+    try:
+        import argostranslate.package
+    except ImportError:
+        err_console.print("[red]Argos Translate is not installed[/red]: pip install 'storyline[argos]', then add the model again.")
+        raise typer.Exit(1) from None
+    try:
+        argostranslate.package.install_from_path(path)
+    except Exception as exc:  # argos raises bare zipfile/OS errors for a bad file
+        err_console.print(f"[red]Could not install {escape(path.name)}[/red]: {type(exc).__name__}: {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    console.print(f"Installed {escape(path.name)}; `storyline analyze` will translate with it.")
+
+
+def _untranslated(language: str | None) -> str:
+    from storyline.translation.job import untranslated_note
+
+    return untranslated_note(language)
 
 
 @app.command()

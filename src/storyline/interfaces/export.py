@@ -53,7 +53,8 @@ def _article_dict(article: StoredArticle) -> dict:
     data = asdict(article)
     data["ingested_at"] = article.ingested_at.isoformat()
     data["paragraphs"] = [
-        {"index": p.index, "start": p.start, "end": p.end, "kind": p.kind, "text": article.text[p.start:p.end]}
+        {"index": p.index, "start": p.start, "end": p.end, "kind": p.kind, "language": p.language or article.language,
+         "text": article.text[p.start:p.end]}
         for p in article.paragraphs
     ]
     data["removed"] = [{"text": r.text, "reason": r.reason} for r in article.removed]

@@ -45,7 +45,7 @@ def wording(text: str) -> str:
 def suggest(statements: list[StoredStatement], known: set[str] = frozenset()) -> list[tuple[str, int, int]]:
     """(wording, statements, articles) for each recurring claim, most heard first."""
     usable = [s for s in statements if MIN_WORDS <= len(s.text.split()) <= MAX_WORDS and len(split_sentences(s.text)) <= 1]
-    vectors = embeddings.encode([s.text for s in usable])
+    vectors = embeddings.ENGLISH.encode([s.text for s in usable])
     groups: list[_Group] = []
     for index, vector in enumerate(vectors):
         scores = [float(g.centroid @ vector) for g in groups]

@@ -30,6 +30,7 @@ from storyline.records import (
     RemovedLine,
     RunSummary,
     SearchHit,
+    Segment,
     StanceJudged,
     Statement,
     StoredActor,
@@ -38,6 +39,7 @@ from storyline.records import (
     StoredStatement,
     StoryCluster,
     StoryOverview,
+    Translation,
 )
 from storyline.store.models import (
     ActorAliasRow,
@@ -56,6 +58,7 @@ from storyline.store.models import (
     StanceRow,
     StatementRow,
     StoryRow,
+    TranslationRow,
 )
 from storyline.store.upgrade import upgrade_to_head
 
@@ -198,7 +201,8 @@ class Store:
                 removed_json=json.dumps([[r.text, r.reason] for r in article.removed], ensure_ascii=False),
                 minhash=article.minhash,
                 ingested_at=_now(),
-                paragraphs=[ParagraphRow(idx=p.index, start=p.start, end=p.end, kind=p.kind) for p in article.paragraphs],
+                paragraphs=[ParagraphRow(idx=p.index, start=p.start, end=p.end, kind=p.kind, language=p.language)
+                            for p in article.paragraphs],
             )
             session.add(row)
             session.flush()
@@ -227,7 +231,7 @@ class Store:
         return StoredArticle(
             id=row.id, origin=row.origin, url=row.url, title=row.title,
             text=row.text if with_text else "",
-            paragraphs=tuple(Paragraph(p.idx, p.start, p.end, p.kind) for p in row.paragraphs) if with_text else (),
+            paragraphs=tuple(Paragraph(p.idx, p.start, p.end, p.kind, p.language) for p in row.paragraphs) if with_text else (),
             outlet=row.outlet_name, outlet_domain=row.outlet_domain, outlet_state_affiliated=row.outlet_state_affiliated,
             outlet_evidence=row.outlet_evidence, country=row.country, language=row.language,
             language_confidence=row.language_confidence, published=row.published,
@@ -471,6 +475,33 @@ class Store:
                 key=lambda actor: (-actor.statements, actor.name),
             )
 
+    # Translations
+
+    def article_ids_to_translate(self) -> list[int]:
+        """Articles in a known language other than English that have no translation yet."""
+        with self._session() as session:
+            done = select(TranslationRow.article_id)
+            return list(session.scalars(select(ArticleRow.id).where(ArticleRow.language.is_not(None), ArticleRow.language != "en",
+                                                                    ArticleRow.id.not_in(done)).order_by(ArticleRow.id)))
+
+    def save_translation(self, translation: Translation) -> None:
+        """Store a translation and mark the article for analysis again, which reads it."""
+        with self._session() as session, session.begin():
+            session.merge(TranslationRow(
+                article_id=translation.article_id, source_language=translation.source_language, backend=translation.backend,
+                text=translation.text, created_at=_now(),
+                segments_json=json.dumps([[s.paragraph, s.original_start, s.original_end, s.start, s.end] for s in translation.segments]),
+            ))
+            session.execute(update(ArticleRow).where(ArticleRow.id == translation.article_id).values(analyzed_version=None))
+
+    def translation(self, article_id: int) -> Translation | None:
+        with self._session() as session:
+            row = session.get(TranslationRow, article_id)
+            if row is None:
+                return None
+            return Translation(row.article_id, row.source_language, row.backend, row.text,
+                               tuple(Segment(*values) for values in json.loads(row.segments_json)))
+
     # Stories
 
     def article_ids_to_cluster(self) -> list[int]:
@@ -484,6 +515,18 @@ class Store:
     def save_article_vector(self, article_id: int, model: str, vector: np.ndarray) -> None:
         with self._session() as session, session.begin():
             session.merge(ArticleVectorRow(article_id=article_id, model=model, vector=vector.astype(np.float32).tobytes()))
+
+    def story_encoder(self) -> str | None:
+        """The embedding model the stored stories were built with, or None before any."""
+        with self._session() as session:
+            return session.scalars(select(ArticleVectorRow.model).limit(1)).first()
+
+    def clear_stories(self) -> None:
+        """Forget every event, story line and article vector, so all articles are placed afresh
+        (after the embedding model changed). Articles, statements and positions stay."""
+        with self._session() as session, session.begin():
+            for row_type in (EventArticleRow, EventRow, StoryRow, ArticleVectorRow):
+                session.execute(delete(row_type))
 
     def article_vectors(self) -> tuple[list[int], np.ndarray]:
         """Every stored article vector, for semantic search."""
@@ -515,8 +558,7 @@ class Store:
     def events_near(self, when: str | None, days: int, limit: int) -> list[StoryCluster]:
         with self._session() as session:
             rows = self._near(session, EventRow, when, days, limit)
-            return [StoryCluster(r.id, np.frombuffer(r.centroid, dtype=np.float32).copy(), r.size, r.first_date, r.last_date,
-                                 set(json.loads(r.actors)), r.story_id) for r in rows]
+            return [self._cluster(r, set(json.loads(r.actors)), r.story_id) for r in rows]
 
     def stories_near(self, when: str | None, days: int, limit: int) -> list[StoryCluster]:
         with self._session() as session:
@@ -528,8 +570,20 @@ class Store:
 
     def _story_clusters(self, session: Session, rows: list[StoryRow]) -> list[StoryCluster]:
         actors = self._story_actors(session, [r.id for r in rows])
-        return [StoryCluster(r.id, np.frombuffer(r.centroid, dtype=np.float32).copy(), r.size, r.first_date, r.last_date,
-                             actors.get(r.id, set()), r.id) for r in rows]
+        return [self._cluster(r, actors.get(r.id, set()), r.id) for r in rows]
+
+    @staticmethod
+    def _cluster(row: EventRow | StoryRow, actors: set[int], story_id: int) -> StoryCluster:
+        english = np.frombuffer(row.english_centroid, dtype=np.float32).copy() if row.english_centroid else None
+        return StoryCluster(row.id, np.frombuffer(row.centroid, dtype=np.float32).copy(), row.size, row.first_date, row.last_date,
+                            actors, story_id, english, row.english_size, set(json.loads(row.languages)))
+
+    @staticmethod
+    def _write_cluster(row: EventRow | StoryRow, cluster: StoryCluster) -> None:
+        row.centroid, row.size = cluster.total.astype(np.float32).tobytes(), cluster.size
+        row.first_date, row.last_date = cluster.first_date, cluster.last_date
+        row.english_centroid = cluster.english_total.astype(np.float32).tobytes() if cluster.english_total is not None else None
+        row.english_size, row.languages = cluster.english_size, json.dumps(sorted(cluster.languages))
 
     @staticmethod
     def _story_actors(session: Session, story_ids: list[int]) -> dict[int, set[int]]:
@@ -545,15 +599,13 @@ class Store:
             if story_row is None:
                 story_row = StoryRow(label="")
                 session.add(story_row)
-            story_row.centroid, story_row.size = story.total.astype(np.float32).tobytes(), story.size
-            story_row.first_date, story_row.last_date = story.first_date, story.last_date
+            self._write_cluster(story_row, story)
             session.flush()
             event_row = session.get(EventRow, event.id) if event.id else None
             if event_row is None:
                 event_row = EventRow(story_id=story_row.id)
                 session.add(event_row)
-            event_row.centroid, event_row.size = event.total.astype(np.float32).tobytes(), event.size
-            event_row.first_date, event_row.last_date = event.first_date, event.last_date
+            self._write_cluster(event_row, event)
             event_row.actors = json.dumps(sorted(event.actors))
             session.flush()
             session.add(EventArticleRow(article_id=article_id, event_id=event_row.id, similarity=similarity))

@@ -70,6 +70,7 @@ class ParagraphRow(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(8))
+    language: Mapped[str | None] = mapped_column(String(8))
 
     article: Mapped[ArticleRow] = relationship(back_populates="paragraphs")
 
@@ -207,6 +208,19 @@ class StanceRow(Base):
     cues: Mapped[str] = mapped_column(Text)  # JSON list
 
 
+class TranslationRow(Base):
+    """An article's English text, and which of its sentences came from which original sentence."""
+
+    __tablename__ = "translations"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    source_language: Mapped[str] = mapped_column(String(8))
+    backend: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    segments_json: Mapped[str] = mapped_column(Text)  # [[original start, end, translated start, end], ...]
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class ArticleVectorRow(Base):
     """An article's embedding (title and lead), stored once: clustering and semantic search read it."""
 
@@ -224,10 +238,13 @@ class StoryRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     label: Mapped[str] = mapped_column(Text, default="")
-    centroid: Mapped[bytes] = mapped_column(LargeBinary)  # float32 sum of member vectors
+    centroid: Mapped[bytes] = mapped_column(LargeBinary)  # float32 sum of member vectors (multilingual model)
     size: Mapped[int] = mapped_column(Integer, default=0)
     first_date: Mapped[str | None] = mapped_column(String(16))
     last_date: Mapped[str | None] = mapped_column(String(16), index=True)
+    english_centroid: Mapped[bytes | None] = mapped_column(LargeBinary)  # sum over English members (English model)
+    english_size: Mapped[int] = mapped_column(Integer, default=0)
+    languages: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
 
 
 class EventRow(Base):
@@ -242,6 +259,9 @@ class EventRow(Base):
     first_date: Mapped[str | None] = mapped_column(String(16))
     last_date: Mapped[str | None] = mapped_column(String(16), index=True)
     actors: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of actor ids quoted in the event
+    english_centroid: Mapped[bytes | None] = mapped_column(LargeBinary)
+    english_size: Mapped[int] = mapped_column(Integer, default=0)
+    languages: Mapped[str] = mapped_column(Text, default="[]")
 
 
 class EventArticleRow(Base):

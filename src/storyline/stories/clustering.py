@@ -1,11 +1,21 @@
 """Online two-level clustering in the spirit of Miranda et al. (2018): articles join events,
-events join story lines, one article at a time.
+events join story lines, one article at a time, across languages.
 
 An article is scored against a bounded set of candidate events (those active near its date),
-so adding one costs the same whatever the store holds. The score is the cosine to the event's
-centroid, plus a bonus for sharing quoted actors, minus a penalty that grows with the days
-between the article and the event. The two thresholds come from calibration on public
-labelled data (`python -m bench.stories calibrate`), recorded in `calibration.json`.
+so adding one costs the same whatever the store holds. The score is a similarity to the
+event's centroid, plus a bonus for sharing quoted actors, minus a penalty that grows with the
+days between the article and the event.
+
+The similarity comes from one of two spaces, each where it measured better
+(`python -m bench.stories encoders`): English text against an event with English members is
+compared with the English model; anything else in the multilingual space. The multilingual
+model's cosines are compressed (unrelated texts about 0.75, related about 0.9), so they are
+stretched by a linear map fitted on public pairs to the English model's spread, the scale the
+actor bonus and time penalty were chosen on; and because a text and its counterpart in another
+language score lower than two texts in one language, a cross-language pair gets a calibrated
+offset. Each space has its own thresholds, so candidates are ranked by their margin over the
+threshold of the space they were compared in. The map, the thresholds and the offset come from
+calibration on public labelled data (`python -m bench.stories calibrate`), in `calibration.json`.
 """
 
 from __future__ import annotations
@@ -15,9 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import numpy as np
-
-from storyline.records import StoryCluster
+from storyline.records import Representation, StoryCluster
 
 CALIBRATION = Path(__file__).with_name("calibration.json")
 ENTITY_WEIGHT = 0.1
@@ -29,24 +37,34 @@ class Level:
     scale. Events are one happening (days); story lines run for years, so time costs little.
     These are design choices; only the thresholds are calibrated on data."""
 
+    name: str
     days: int
     time_weight: float
     reach: int
 
 
-EVENT = Level(days=14, time_weight=0.15, reach=14)
-STORY = Level(days=365, time_weight=0.05, reach=5 * 365)
+EVENT = Level("event", days=14, time_weight=0.15, reach=14)
+STORY = Level("story", days=365, time_weight=0.05, reach=5 * 365)
 
 
 @dataclass(frozen=True)
-class Thresholds:
-    event: float
-    story: float
+class Calibration:
+    english: dict[str, float]  # level name -> threshold, English model
+    multilingual: dict[str, float]  # level name -> threshold, multilingual model (stretched)
+    slope: float = 1.0
+    intercept: float = 0.0
+    crosslingual_offset: float = 0.0
 
     @classmethod
-    def calibrated(cls) -> Thresholds:
+    def calibrated(cls) -> Calibration:
         data = json.loads(CALIBRATION.read_text())
-        return cls(data["event_threshold"], data["story_threshold"])
+        scale = data["multilingual"]["similarity_scale"]
+        return cls({k: data["english"][k]["threshold"] for k in ("event", "story")},
+                   {k: data["multilingual"][k]["threshold"] for k in ("event", "story")},
+                   scale["slope"], scale["intercept"], data["crosslingual_offset"]["value"])
+
+    def similarity(self, cosine: float) -> float:
+        return self.slope * cosine + self.intercept
 
 
 def _day(text: str | None) -> date | None:
@@ -64,33 +82,43 @@ def days_apart(when: str | None, cluster: StoryCluster) -> int | None:
     return max(0, (first - day).days, (day - last).days)
 
 
-def score(vector: np.ndarray, when: str | None, actors: set[int], cluster: StoryCluster, level: Level) -> float:
-    value = float(vector @ cluster.centroid)
+def margin(item: Representation, when: str | None, actors: set[int], cluster: StoryCluster, level: Level,
+           calibration: Calibration) -> float:
+    """How far the item's score for the cluster clears the threshold of the space it was compared in."""
+    english = cluster.english_centroid
+    if item.english is not None and english is not None:
+        value, threshold = float(item.english @ english), calibration.english[level.name]
+    else:
+        value, threshold = calibration.similarity(float(item.multilingual @ cluster.centroid)), calibration.multilingual[level.name]
+        if cluster.languages and not item.languages & cluster.languages:
+            value += calibration.crosslingual_offset
     if actors and cluster.actors:
         value += ENTITY_WEIGHT * len(actors & cluster.actors) / len(actors | cluster.actors)
     gap = days_apart(when, cluster)
     if gap:
         value -= level.time_weight * min(1.0, gap / level.days)
-    return value
+    return value - threshold
 
 
-def best_match(vector: np.ndarray, when: str | None, actors: set[int], candidates: list[StoryCluster],
-               threshold: float, level: Level) -> tuple[StoryCluster | None, float]:
-    scored = [(score(vector, when, actors, c, level), c) for c in candidates]
-    value, cluster = max(scored, key=lambda pair: pair[0], default=(0.0, None))
-    return (cluster, value) if cluster is not None and value >= threshold else (None, value)
+def best_match(item: Representation, when: str | None, actors: set[int], candidates: list[StoryCluster],
+               level: Level, calibration: Calibration) -> tuple[StoryCluster | None, float]:
+    """The candidate with the largest margin, if that margin is not negative."""
+    scored = [(margin(item, when, actors, c, level, calibration), c) for c in candidates]
+    value, cluster = max(scored, key=lambda pair: pair[0], default=(-1.0, None))
+    return (cluster, value) if cluster is not None and value >= 0 else (None, value)
 
 
-def cluster_offline(vectors: np.ndarray, threshold: float) -> list[int]:
-    """Event labels for a sequence of undated articles, as the online clusterer gives them;
-    the evaluation uses it to calibrate and score thresholds."""
+def cluster_offline(items: list[Representation], calibration: Calibration, level: Level = EVENT) -> list[int]:
+    """Labels for a sequence of undated articles, as the online clusterer gives them; the
+    evaluation uses it to calibrate and score thresholds."""
     clusters: list[StoryCluster] = []
     labels = []
-    for vector in vectors:
-        match, _ = best_match(vector, None, set(), clusters, threshold, EVENT)
+    for item in items:
+        match, _ = best_match(item, None, set(), clusters, level, calibration)
         if match is None:
-            match = StoryCluster(len(clusters), np.zeros_like(vector), 0)
+            match = StoryCluster.empty(len(item.multilingual))
+            match.id = len(clusters)
             clusters.append(match)
-        match.add(vector, None, set())
+        match.add(item, None, set())
         labels.append(match.id)
     return labels

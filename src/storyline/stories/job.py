@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyline.analysis import embeddings
-from storyline.records import StoredArticle, StoryCluster
+from storyline.records import Representation, StoredArticle, StoryCluster, Translation
 from storyline.store import Store
-from storyline.stories.clustering import EVENT, STORY, Thresholds, best_match
+from storyline.stories.clustering import EVENT, STORY, Calibration, best_match
 from storyline.stories.labels import keyphrases
 
 CANDIDATES = 200  # events or stories an article is compared with, at most
@@ -26,49 +26,61 @@ class StoriesReport:
     seconds: float = 0.0
 
 
-def lead_text(article: StoredArticle) -> str:
-    """Title and lead: what the article is about, before the background paragraphs."""
+def lead_text(article: StoredArticle, translation: Translation | None = None) -> str:
+    """Title and lead: what the article is about, before the background paragraphs. From the
+    English translation where there is one: it matches English coverage better than the
+    original does across the language gap."""
+    if translation is not None:
+        return f"{article.title or ''}. {translation.text}"[:LEAD_CHARACTERS]
     body = " ".join(article.text[p.start:p.end] for p in article.paragraphs if p.kind == "body")
     return f"{article.title or ''}. {body}"[:LEAD_CHARACTERS]
 
 
-class Storyteller:
-    def __init__(self, store: Store, thresholds: Thresholds | None = None):
-        self.store = store
-        self.thresholds = thresholds or Thresholds.calibrated()
+def represent(article: StoredArticle, translation: Translation | None) -> Representation:
+    lead = lead_text(article, translation)
+    english = translation is not None or article.language in ("en", None)
+    return Representation(embeddings.MULTILINGUAL.encode([lead])[0], embeddings.ENGLISH.encode([lead])[0] if english else None,
+                          frozenset({"en" if english else article.language}))
 
-    def place(self, article: StoredArticle, vector: np.ndarray) -> tuple[bool, bool]:
+
+class Storyteller:
+    def __init__(self, store: Store, calibration: Calibration | None = None):
+        self.store = store
+        self.calibration = calibration or Calibration.calibrated()
+
+    def place(self, article: StoredArticle, item: Representation) -> tuple[bool, bool]:
         """Put one article into an event and story line; (new event?, new story?)."""
         when = article.published[:10] if article.published else None
         actors = self.store.actor_ids_of_article(article.id)
-        event, similarity = best_match(vector, when, actors, self.store.events_near(when, EVENT.reach, CANDIDATES),
-                                       self.thresholds.event, EVENT)
+        event, similarity = best_match(item, when, actors, self.store.events_near(when, EVENT.reach, CANDIDATES), EVENT, self.calibration)
         new_event = event is None
         if new_event:
-            event = StoryCluster(None, np.zeros_like(vector), 0)
-        event.add(vector, when, actors)
+            event = StoryCluster.empty(len(item.multilingual))
+        event.add(item, when, actors)
         if event.story_id is not None:
             story = self.store.story_cluster(event.story_id)
         else:
-            story, _ = best_match(event.centroid, when, actors, self.store.stories_near(when, STORY.reach, CANDIDATES),
-                                  self.thresholds.story, STORY)
+            story, _ = best_match(event.representation(), when, actors, self.store.stories_near(when, STORY.reach, CANDIDATES),
+                                  STORY, self.calibration)
         new_story = story is None
         if new_story:
-            story = StoryCluster(None, np.zeros_like(vector), 0)
-        story.add(vector, when, actors)
+            story = StoryCluster.empty(len(item.multilingual))
+        story.add(item, when, actors)
         self.store.place_article(article.id, event, story, similarity)
         return new_event, new_story
 
     def run(self, on_total: Callable[[int], None] = lambda n: None, on_article: Callable[[int], None] = lambda i: None) -> StoriesReport:
         started = time.perf_counter()
         report = StoriesReport()
+        if self.store.story_encoder() not in (None, embeddings.MULTILINGUAL.name):
+            self.store.clear_stories()  # vectors from another model do not compare with this one's
         ids = self.store.article_ids_to_cluster()
         on_total(len(ids))
         for article_id in ids:
             article = self.store.article(article_id)
-            [vector] = embeddings.encode([lead_text(article)])
-            self.store.save_article_vector(article_id, embeddings.EMBEDDING_MODEL, vector)
-            new_event, new_story = self.place(article, vector)
+            item = represent(article, self.store.translation(article_id))
+            self.store.save_article_vector(article_id, embeddings.MULTILINGUAL.name, item.multilingual)
+            new_event, new_story = self.place(article, item)
             report.articles += 1
             report.new_events += new_event
             report.new_stories += new_story
@@ -82,8 +94,8 @@ class Storyteller:
 
     def label(self, article_ids: tuple[int, ...]) -> str:
         articles = [self.store.article(i) for i in article_ids]
-        leads = [lead_text(a) for a in articles]
-        vectors = embeddings.encode(leads)
+        leads = [lead_text(a, self.store.translation(a.id)) for a in articles]
+        vectors = embeddings.ENGLISH.encode(leads)
         centre = vectors.mean(axis=0)
         documents = [f"{a.title or ''} {a.text}" for a in articles]
         return " · ".join(keyphrases([a.title or "" for a in articles] + [lead[:400] for lead in leads],

@@ -40,7 +40,7 @@ def keyphrases(texts: list[str], centre: np.ndarray, documents: list[str], count
     candidates = _candidates(texts)
     if not candidates:
         return []
-    vectors = embeddings.encode(candidates)
+    vectors = embeddings.ENGLISH.encode(candidates)
     lowered = [d.casefold() for d in documents]
     spread = np.array([sum(c.casefold() in d for d in lowered) for c in candidates])
     least = 2 if len(documents) >= 3 else 1
@@ -65,7 +65,7 @@ def sections(sentences: list[SummarySentence], limit: int = 4) -> list[Section]:
     """Group a story's sentences into a few topic sections, each labelled by its keyphrases."""
     if len(sentences) < 4:
         return []
-    vectors = embeddings.encode([s.text for s in sentences])
+    vectors = embeddings.ENGLISH.encode([s.text for s in sentences])
     labels = AgglomerativeClustering(n_clusters=None, distance_threshold=SECTION_DISTANCE, metric="cosine",
                                      linkage="average").fit_predict(vectors)
     groups = sorted({int(label) for label in labels}, key=lambda g: -(labels == g).sum())[:limit]

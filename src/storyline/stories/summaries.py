@@ -47,7 +47,7 @@ def summarize(articles: list[StoredArticle], size: int = 5) -> list[SummarySente
     sentences = [s for a in articles for s in body_sentences(a)]
     if not sentences:
         return []
-    vectors = embeddings.encode([s.text for s in sentences])
+    vectors = embeddings.ENGLISH.encode([s.text for s in sentences])
     centre = vectors.mean(axis=0)
     centre /= np.linalg.norm(centre) + 1e-9
     relevance = vectors @ centre
