@@ -41,6 +41,7 @@ demo: install
 	$(BIN)/storyline shifts --db $(DB)
 	$(BIN)/storyline stories --db $(DB)
 	$(BIN)/storyline report --db $(DB)
+	@echo "Browse it: $(BIN)/storyline serve --db $(DB), then open http://127.0.0.1:8000/"
 
 test: install
 	$(BIN)/python -m pytest
@@ -49,11 +50,11 @@ bench: install
 	$(BIN)/python -m bench
 
 # Retrains src/storyline/analysis/models/stance.skops on FNC-1 (about 11 minutes on 2 cores).
-train-stance: $(STAMP)
+train-stance: install
 	$(BIN)/python -m bench.stance train
 
 # Refits src/storyline/stories/calibration.json on NeuS and FNC-1 claims (a few minutes).
-calibrate-stories: $(STAMP)
+calibrate-stories: install
 	$(BIN)/python -m bench.stories calibrate
 
 clean:

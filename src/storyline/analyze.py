@@ -83,3 +83,17 @@ class Analyzer:
         self.store.tidy_actors()
         report.seconds = time.perf_counter() - started
         return report
+
+
+def bring_up_to_date(store: Store) -> None:
+    """Everything `storyline analyze` does, without its progress bars, for callers such as the
+    API's ingest: translate, find statements, judge stances, place articles in stories."""
+    from storyline.positions.scoring import PositionScorer
+    from storyline.stories.job import Storyteller
+    from storyline.translation.backends import available_backends
+    from storyline.translation.job import Translator
+
+    Translator(store, available_backends()).run()
+    Analyzer(store).run()
+    PositionScorer(store).score_accepted()
+    Storyteller(store).run()

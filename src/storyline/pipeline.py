@@ -7,7 +7,7 @@ know nothing of each other beyond the records they exchange.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -98,21 +98,27 @@ class Ingestor:
         on_outcome: Callable[[IngestOutcome], None] = lambda outcome: None,
         on_total: Callable[[int | None], None] = lambda total: None,
     ) -> IngestReport:
-        started = time.perf_counter()
-        report = IngestReport(run_id=self.store.start_run(inputs))
         stats = SourceStats()
         options = SourceOptions(given=self.settings.given, max_bytes=self.settings.max_bytes, already_ingested=self.store.has_origin)
         on_total(count_inputs(inputs))
         fetcher = self._fetcher or Fetcher(timeout=self.settings.timeout, max_bytes=self.settings.max_bytes)
         try:
-            for item in iter_documents(inputs, options, fetcher, stats):
-                outcome = self._outcome_of(item, report.run_id)
-                report.outcomes.append(outcome)
-                on_outcome(outcome)
+            report = self.run_documents(inputs, iter_documents(inputs, options, fetcher, stats), on_outcome)
         finally:
             if self._fetcher is None:
                 fetcher.close()
         report.skipped_unsupported = stats.skipped_unsupported
+        return report
+
+    def run_documents(self, inputs: list[str], items: Iterable[RawDocument | IngestFailure],
+                      on_outcome: Callable[[IngestOutcome], None] = lambda outcome: None) -> IngestReport:
+        """One recorded run over documents already read (the CLI's files and URLs, the API's JSON)."""
+        started = time.perf_counter()
+        report = IngestReport(run_id=self.store.start_run(inputs))
+        for item in items:
+            outcome = self._outcome_of(item, report.run_id)
+            report.outcomes.append(outcome)
+            on_outcome(outcome)
         report.seconds = time.perf_counter() - started
         self.store.finish_run(report.run_id, report.count("stored"), report.count("copy"), report.count("unchanged"), report.count("failed"))
         return report

@@ -21,6 +21,9 @@ from storyline.ingest.dates import (
         ("22 жовтня 2024", date(2024, 10, 22), "dateline"),
         ("22 октября 2024, 14:05", datetime(2024, 10, 22, 14, 5), "dateline"),
         ("14 Aralık 2025 Pazar", date(2025, 12, 14), "dateline"),
+        ("یکشنبه ۲۳ آذر ۱۴۰۴ - ۱۸:۳۰", datetime(2025, 12, 14, 18, 30), "dateline"),  # Solar Hijri, as Fars dates its pages
+        ("15 декабря 2025, 10:20", datetime(2025, 12, 15, 10, 20), "dateline"),
+        ("lunes, 15 de diciembre de 2025", date(2025, 12, 15), "dateline"),
         ("13/02/2022", date(2022, 2, 13), "dateline"),
     ],
 )

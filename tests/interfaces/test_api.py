@@ -34,6 +34,8 @@ def test_articles_are_paginated_and_filtered(client):
     assert [a["outlet"] for a in client.get("/api/articles", params={"country": "ir"}).json()["items"]] == ["Fars News Agency"]
     one = client.get(f"/api/articles/{page['items'][0]['id']}").json()
     assert one["text"] and one["paragraphs"]
+    assert one["languages"] == ["en"] and one["english"] == {"source": "original"}
+    assert {p["language"] for p in one["paragraphs"]} <= {"en", None}
 
 
 def test_errors_are_json_with_a_message(client):
@@ -67,3 +69,30 @@ def test_stories_and_search(client):
 def test_the_openapi_spec_lists_every_endpoint(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/articles", "/api/stories", "/api/actors", "/api/statements", "/api/positions", "/api/search"} <= set(paths)
+
+
+def test_ingest_needs_the_write_token_and_then_analyses_in_the_background(tmp_path):
+    from tests.conftest import world_page
+
+    db = tmp_path / "ingest.db"
+    read_only = TestClient(create_app(db))
+    body = {"articles": [{"text": (SEEDS / "001_3b806ca0330072c3.txt").read_text(encoding="utf-8"), "outlet": "Ukrinform"}]}
+    refused = read_only.post("/api/ingest", json=body)
+    assert refused.status_code == 403 and "read-only" in refused.json()["error"]
+    client = TestClient(create_app(db, write_token="s3cret"))
+    assert client.post("/api/ingest", json=body).status_code == 401
+    assert client.post("/api/ingest", json=body, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    bad = client.post("/api/ingest", json={"articles": [{"url": "https://example.org/"}]}, headers={"Authorization": "Bearer s3cret"})
+    assert bad.status_code == 422 and "html or its text" in bad.json()["error"]
+    url, html = world_page("zaxid.net")
+    body["articles"].append({"html": html.decode("utf-8", "replace"), "url": url})
+    accepted = client.post("/api/ingest", json=body, headers={"Authorization": "Bearer s3cret"})
+    assert accepted.status_code == 202, accepted.text
+    assert [o["status"] for o in accepted.json()["outcomes"]] == ["stored", "stored"] and accepted.json()["analysis"] == "queued"
+    # TestClient runs background tasks before returning: the articles are analysed and in stories.
+    articles = client.get("/api/articles").json()["items"]
+    assert {a["outlet"] for a in articles} >= {"Ukrinform"} and {a["language"] for a in articles} == {"en", "uk"}
+    assert client.get("/api/statements", params={"speaker": "Zelenskyy"}).json()["total"] >= 1
+    assert client.get("/api/stories").json()["total"] >= 1
+    again = client.post("/api/ingest", json=body, headers={"Authorization": "Bearer s3cret"}).json()
+    assert [o["status"] for o in again["outcomes"]] == ["unchanged", "unchanged"] and again["analysis"] == "not requested"

@@ -189,3 +189,35 @@ def test_serve_answers_on_loopback(seeded_db):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_a_language_without_a_translator_is_said_plainly(tmp_path):
+    """A Ukrainian page (Media Cloud sample): analysed, clustered, and shown as not translated."""
+    from tests.conftest import world_page
+
+    _url, data = world_page("zaxid.net")
+    page = tmp_path / "zaxid.html"
+    page.write_bytes(data)
+    db = tmp_path / "uk.db"
+    assert run("ingest", str(page), db=db).returncode == 0
+    analysed = run("analyze", db=db)
+    assert analysed.returncode == 0, analysed.stderr
+    assert "1 article(s) not translated (no model for uk)" in analysed.stdout
+    assert "Placed 1 article(s) in stories" in analysed.stdout
+    shown = run("show", "1", db=db).stdout
+    assert "not translated (no model for uk)" in shown and "uk (" in shown
+    english = run("show", "1", "--english", db=db)
+    assert "showing the original" in english.stderr and "Наступного тижня" in english.stdout
+
+
+def test_translation_models_list_and_add(tmp_path):
+    listed = subprocess.run([*STORYLINE, "models", "list"], capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
+    assert listed.returncode == 0 and "apertium" in listed.stdout and "argos" in listed.stdout
+    missing = subprocess.run([*STORYLINE, "models", "add", str(tmp_path / "none.argosmodel")], capture_output=True, text=True)
+    assert missing.returncode == 1 and "No such file" in missing.stderr
+    bogus = tmp_path / "bogus.argosmodel"
+    bogus.write_bytes(b"not a zip")
+    refused = subprocess.run([*STORYLINE, "models", "add", str(bogus)], capture_output=True, text=True)
+    assert refused.returncode == 1
+    assert "Argos Translate is not installed" in refused.stderr or "Could not install bogus.argosmodel" in refused.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from storyline.analysis.language import identify_language
 from storyline.analyze import Analyzer
 from storyline.pipeline import Ingestor
 from storyline.store import Store
@@ -71,3 +72,18 @@ def test_semantic_search_in_english_finds_the_spanish_article(mixed):
     store, _translated, by_name = mixed
     hits = semantic_search(store, "Yermak rejects giving up territory for NATO membership", limit=2)
     assert by_name["es_004"].id in {h.article_id for h in hits}
+
+
+def test_summary_sentences_of_a_translated_article_are_english_and_cite_the_original(mixed):
+    from storyline.stories.summaries import body_sentences, summarize
+
+    store, _translated, by_name = mixed
+    catalan = by_name["ca_003"]
+    sentences = body_sentences(catalan, store.translation(catalan.id))
+    assert sentences and all(s.translated_by == "apertium" for s in sentences)
+    kuleba = next(s for s in sentences if "Vienna Document" in s.text)
+    assert "Viena Document" in catalan.text[kuleba.start:kuleba.end]
+    [story] = store.stories()
+    members = [store.article(i) for i in story.articles]
+    summary = summarize(members, translations=store.translations(list(story.articles)))
+    assert {identify_language(s.text).code for s in summary} == {"en"}, "the story's summary reads in English"

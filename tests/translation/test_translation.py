@@ -122,3 +122,25 @@ def test_paragraphs_already_in_english_are_kept(store, tmp_path, libretranslate_
     translation = translate_article(mixed, lambda language: LibreTranslate(libretranslate_url) if language == "uk" else None)
     assert translation.text.endswith(first)
     assert all(first not in q for request in FakeLibreTranslate.requests for q in request["q"])
+
+
+class FailingLibreTranslate(FakeLibreTranslate):
+    def do_POST(self):  # noqa: N802
+        self.send_response(500)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def test_a_server_error_is_reported_per_article_and_retried_next_run(store, tmp_path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FailingLibreTranslate)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        [article_id] = _ingest(store, tmp_path, "zaxid.net")
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        report = Translator(store, [LibreTranslate(url)]).run()
+        [(failed_id, reason)] = report.failures
+        assert failed_id == article_id and "500" in reason
+        assert store.translation(article_id) is None
+        assert store.article_ids_to_translate() == [article_id], "nothing half-written: the next run tries again"
+    finally:
+        server.shutdown()

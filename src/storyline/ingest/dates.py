@@ -46,6 +46,9 @@ _WEEKDAY_INDEX = {name: i for i, names in enumerate(
 _MAX_EXTRA_WORDS = 3
 # A date line in another language is short: "22 жовтня 2024", "14 Aralık 2025 Pazar".
 _MAX_LOCAL_DATE_WORDS = 6
+# Iranian outlets date by the Solar Hijri calendar: "یکشنبه ۲۳ آذر ۱۴۰۴" is Sunday 14 December 2025.
+_SOLAR_HIJRI = re.compile(r"[0-9۰-۹]{1,2}\s+(?:فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند)\s+(?:13|14|۱۳|۱۴)[0-9۰-۹]{2}"
+                          r"(?:\s*[-–،,]?\s*[0-9۰-۹]{1,2}:[0-9۰-۹]{2})?")
 # An update stamp may put the time before the date ("Updated 3:21 PM ET, Tue October 22, 2024").
 _MAX_STAMP_PREFIX_CHARS = 20
 # How far back a weekday-without-year may reach: beyond this, two years usually fit.
@@ -118,6 +121,17 @@ def _parse_wordy(fragment: str, languages: list[str] | None) -> datetime | date 
     return parsed if re.search(r"\d{1,2}[:.]\d{2}", fragment) else parsed.date()
 
 
+def _parse_solar_hijri(fragment: str) -> datetime | date | None:
+    from dateparser.calendars.jalali import (
+        JalaliCalendar,  # needs convertdate; only Persian pages pay for the import
+    )
+
+    parsed = JalaliCalendar(fragment).get_date()
+    if parsed is None or parsed.date_obj is None:
+        return None
+    return parsed.date_obj if ":" in fragment else parsed.date_obj.date()
+
+
 def _remaining_words(line: str, matched: str) -> int:
     rest = line.replace(matched, " ")
     return len(re.findall(r"[^\W\d_]{2,}", rest))
@@ -139,6 +153,8 @@ def find_dateline(line: str, month_first: bool = True, languages: list[str] | No
     if found is None and len(body.split()) <= _MAX_LOCAL_DATE_WORDS and (value := _parse_wordy(body, languages)):
         # Month names in other languages ("22 жовтня 2024"): dateparser knows some 200 locales.
         found = (value, body)
+    if found is None and (hijri := _SOLAR_HIJRI.search(body)) and (value := _parse_solar_hijri(hijri.group(0))):
+        found = (value, hijri.group(0))
     if found is None:
         return None
     value, matched = found

@@ -1,18 +1,22 @@
 """The REST API: the store's articles, stories, actors, statements, positions and search as JSON.
 
-Read-only, over the same SQLite file as the CLI. Lists are paginated (`limit`, `offset`, and the
-`total` before paging); every error is JSON with an `error` message and a fitting status code.
+Over the same SQLite file as the CLI, read-only unless the server was given a write token, which
+`POST /api/ingest` then requires as a bearer token. Lists are paginated (`limit`, `offset`, and
+the `total` before paging); every error is JSON with an `error` message and a fitting status code.
 """
 
 from __future__ import annotations
 
+import hmac
+import threading
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import BackgroundTasks, FastAPI, Header, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, model_validator
 
 from storyline.analysis.names import same_person
 from storyline.interfaces.export import position_dict, shift_dict
@@ -34,8 +38,35 @@ def _article_summary(article) -> dict[str, Any]:
     return data
 
 
-def create_app(db: str | Path) -> FastAPI:
+MAX_ARTICLE_CHARACTERS = 5_000_000
+
+
+class ArticleIn(BaseModel):
+    """One article to ingest: its HTML or its text, and what the caller knows better than the page."""
+
+    html: str | None = Field(None, max_length=MAX_ARTICLE_CHARACTERS)
+    text: str | None = Field(None, max_length=MAX_ARTICLE_CHARACTERS)
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    country: str | None = Field(None, min_length=2, max_length=2)
+    language: str | None = None
+    published: str | None = None
+
+    @model_validator(mode="after")
+    def one_body(self) -> ArticleIn:
+        if (self.html is None) == (self.text is None):
+            raise ValueError("give the article's html or its text (one of them)")
+        return self
+
+
+class IngestRequest(BaseModel):
+    articles: list[ArticleIn] = Field(min_length=1, max_length=100)
+
+
+def create_app(db: str | Path, write_token: str | None = None) -> FastAPI:
     store = Store(db)
+    analysing = threading.Lock()  # one background analysis at a time; the next one picks up what is new
     app = FastAPI(title="Storyline", description="Who said what, when, in which outlet, and how positions moved.",
                   version="0.1.0")
 
@@ -104,7 +135,7 @@ def create_app(db: str | Path) -> FastAPI:
         said = [s for s in store.statements() if s.article_id in set(chosen.articles)]
         events = store.event_of_articles()
         return {**asdict(chosen),
-                "summary": [asdict(s) for s in summarize(members)],
+                "summary": [asdict(s) for s in summarize(members, translations=store.translations(list(chosen.articles)))],
                 "events": [{"event": events.get(a.id), "article_id": a.id, "published": a.published, "outlet": a.outlet,
                             "country": a.country, "title": a.title} for a in members],
                 "takes": [asdict(t) for t in takes(members, said)]}
@@ -143,6 +174,41 @@ def create_app(db: str | Path) -> FastAPI:
 
         return _page([shift_dict(s) for s in find_shifts(store, since=since)], limit, offset)
 
+    def _check_token(authorization: str | None) -> None:
+        if not write_token:
+            raise HTTPException(403, "this server is read-only: start it with --write-token (or STORYLINE_WRITE_TOKEN) to accept ingest")
+        given = (authorization or "").removeprefix("Bearer ").strip()
+        if not given or not hmac.compare_digest(given.encode(), write_token.encode()):
+            raise HTTPException(401, "a valid write token is required: Authorization: Bearer TOKEN")
+
+    def _analyse() -> None:
+        from storyline.analyze import bring_up_to_date
+
+        with analysing:
+            bring_up_to_date(store)
+
+    @app.post("/api/ingest", summary="Ingest articles (write token required); analysis follows in the background", status_code=202)
+    def ingest(request: IngestRequest, background: BackgroundTasks, authorization: Annotated[str | None, Header()] = None,
+               analyse: bool = True) -> dict:
+        from storyline.pipeline import Ingestor
+        from storyline.records import GivenMetadata, RawDocument
+
+        _check_token(authorization)
+        documents = [
+            RawDocument(origin=item.url or f"posted to /api/ingest (item {n + 1})", data=(item.html or item.text).encode("utf-8"),
+                        kind_hint="html" if item.html is not None else "text", content_type="text/html; charset=utf-8"
+                        if item.html is not None else "text/plain; charset=utf-8",
+                        given=GivenMetadata(url=item.url, title=item.title, outlet=item.outlet, country=item.country,
+                                            language=item.language, published=item.published,
+                                            published_source="given" if item.published else None))
+            for n, item in enumerate(request.articles)
+        ]
+        report = Ingestor(store).run_documents(["api"], documents)
+        if analyse and report.count("stored"):
+            background.add_task(_analyse)
+        return {"run": report.run_id, "analysis": "queued" if analyse and report.count("stored") else "not requested",
+                "outcomes": [asdict(outcome) for outcome in report.outcomes]}
+
     @app.get("/api/search", summary="Full-text search over articles and statements, or semantic search over articles")
     def search(q: Annotated[str, Query(min_length=1)], semantic: bool = False, limit: Limit = 20) -> dict:
         if not semantic:
@@ -152,4 +218,7 @@ def create_app(db: str | Path) -> FastAPI:
         return {"query": q, "items": [{"kind": h.kind, "article_id": h.article_id, "score": h.score, "title": h.snippet}
                                       for h in semantic_search(store, q, limit)]}
 
+    from storyline.interfaces.web import mount_web
+
+    mount_web(app, store)
     return app

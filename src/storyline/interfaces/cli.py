@@ -435,16 +435,18 @@ def story(story_id: Annotated[int, typer.Argument(help="Story id from `storyline
             err_console.print(f"[red]No story {story_id}.[/red] See `storyline stories`.")
             raise typer.Exit(2)
         articles = [store.article(i) for i in chosen.articles]
+        translations = store.translations(list(chosen.articles))
         events = store.event_of_articles()
         said = [s for s in store.statements() if s.article_id in set(chosen.articles)]
     by_id = {a.id: a for a in articles}
     console.print(Panel(escape(chosen.label or "(unlabelled)"), title=f"Story {chosen.id}: {chosen.first_date or '?'} to {chosen.last_date or '?'}"))
     console.print("[bold]Summary[/bold]")
-    for n, sentence in enumerate(summarize(articles), 1):
+    for n, sentence in enumerate(summarize(articles, translations=translations), 1):
         source = by_id[sentence.article_id]
-        cite = escape(f"[article {sentence.article_id}, {source.outlet or 'outlet unknown'}, chars {sentence.start}-{sentence.end}]")
+        via = f", translated by {sentence.translated_by}" if sentence.translated_by else ""
+        cite = escape(f"[article {sentence.article_id}, {source.outlet or 'outlet unknown'}, chars {sentence.start}-{sentence.end}{via}]")
         console.print(f" {n}. {escape(sentence.text)} [dim]{cite}[/dim]")
-    found = sections([s for a in articles for s in body_sentences(a)])
+    found = sections([s for a in articles for s in body_sentences(a, translations.get(a.id))])
     if found:
         console.print("[bold]Sections[/bold]")
         for section in found:
@@ -500,14 +502,16 @@ def serve(
     db: DbOption = DEFAULT_DB,
     host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps it on this machine.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    write_token: Annotated[str | None, typer.Option(
+        envvar="STORYLINE_WRITE_TOKEN", help="Accept POST /api/ingest from callers that send this bearer token.")] = None,
 ) -> None:
-    """Serve the REST API (read-only) over the store; OpenAPI docs at /docs."""
+    """Serve the web pages and the REST API over the store (read-only without a write token); OpenAPI docs at /docs."""
     import uvicorn
 
     from storyline.interfaces.api import create_app
 
     _open(db).close()  # a store that cannot be opened fails here, with its reason, not in the first request
-    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(db, write_token=write_token), host=host, port=port, log_level="info")
 
 
 @app.command()
@@ -553,7 +557,7 @@ def show(
     if summary:
         from storyline.stories.summaries import summarize
 
-        for sentence in summarize([article], size=3):
+        for sentence in summarize([article], size=3, translations={article.id: translation} if translation else None):
             console.print(f" • {escape(sentence.text)} [dim]{escape(f'[chars {sentence.start}-{sentence.end}]')}[/dim]")
         return
     if english and translation is None and article.language != "en":

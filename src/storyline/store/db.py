@@ -494,6 +494,10 @@ class Store:
             ))
             session.execute(update(ArticleRow).where(ArticleRow.id == translation.article_id).values(analyzed_version=None))
 
+    def translations(self, article_ids: list[int]) -> dict[int, Translation]:
+        """The translations there are for these articles, by article id."""
+        return {i: t for i in article_ids if (t := self.translation(i)) is not None}
+
     def translation(self, article_id: int) -> Translation | None:
         with self._session() as session:
             row = session.get(TranslationRow, article_id)

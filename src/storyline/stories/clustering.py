@@ -6,9 +6,10 @@ so adding one costs the same whatever the store holds. The score is a similarity
 event's centroid, plus a bonus for sharing quoted actors, minus a penalty that grows with the
 days between the article and the event.
 
-The similarity comes from one of two spaces, each where it measured better
-(`python -m bench.stories encoders`): English text against an event with English members is
-compared with the English model; anything else in the multilingual space. The multilingual
+The similarity comes from one of two spaces (`python -m bench.stories encoders`): English text
+against a cluster with English members is compared with the English model, as before there
+were other languages, so English coverage clusters exactly as it did; anything else in the
+multilingual space. The multilingual
 model's cosines are compressed (unrelated texts about 0.75, related about 0.9), so they are
 stretched by a linear map fitted on public pairs to the English model's spread, the scale the
 actor bonus and time penalty were chosen on; and because a text and its counterpart in another

@@ -1,5 +1,9 @@
 """Extractive summaries: a few sentences chosen for coverage and against repetition (MMR),
-each citing its article and character offsets."""
+each citing its article and character offsets.
+
+An article with an English translation contributes its English sentences, each citing the
+original sentence it was translated from (offsets into the original text), so a summary
+reads in English and points at what the outlet actually printed."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyline.analysis import embeddings
-from storyline.records import StoredArticle
+from storyline.records import StoredArticle, Translation
 
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’)]?|$)")
 MIN_WORDS, MAX_WORDS = 8, 60
@@ -20,13 +24,27 @@ RELEVANCE_WEIGHT = 0.7
 @dataclass(frozen=True)
 class SummarySentence:
     article_id: int
-    start: int
+    start: int  # offsets of the sentence in the article's (original) text
     end: int
-    text: str
+    text: str  # the sentence, or its English translation
+    translated_by: str | None = None
 
 
-def body_sentences(article: StoredArticle) -> list[SummarySentence]:
+def _usable(text: str) -> bool:
+    return MIN_WORDS <= len(text.split()) <= MAX_WORDS and not text.endswith("?")
+
+
+def _translated_sentences(article: StoredArticle, translation: Translation) -> list[SummarySentence]:
+    body = {p.index for p in article.paragraphs if p.kind == "body"}
+    english = ((s, translation.text[s.start:s.end].strip()) for s in translation.segments if s.paragraph in body)
+    return [SummarySentence(article.id, s.original_start, s.original_end, text, translation.backend)
+            for s, text in english if _usable(text)]
+
+
+def body_sentences(article: StoredArticle, translation: Translation | None = None) -> list[SummarySentence]:
     """Sentences of body paragraphs; headings, captions (a credit line) and fragments are left out."""
+    if translation is not None:
+        return _translated_sentences(article, translation)
     found = []
     for paragraph in article.paragraphs:
         if paragraph.kind != "body":
@@ -36,15 +54,16 @@ def body_sentences(article: StoredArticle) -> list[SummarySentence]:
             continue  # a photo caption with its credit
         for match in _SENTENCE.finditer(chunk):
             text = match.group(0).strip()
-            if MIN_WORDS <= len(text.split()) <= MAX_WORDS and not text.endswith("?"):
+            if _usable(text):
                 start = paragraph.start + match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
                 found.append(SummarySentence(article.id, start, start + len(text), text))
     return found
 
 
-def summarize(articles: list[StoredArticle], size: int = 5) -> list[SummarySentence]:
+def summarize(articles: list[StoredArticle], size: int = 5, translations: dict[int, Translation] | None = None) -> list[SummarySentence]:
     """Maximal marginal relevance over sentence embeddings: near the centre, far from what is chosen."""
-    sentences = [s for a in articles for s in body_sentences(a)]
+    translations = translations or {}
+    sentences = [s for a in articles for s in body_sentences(a, translations.get(a.id))]
     if not sentences:
         return []
     vectors = embeddings.ENGLISH.encode([s.text for s in sentences])

@@ -138,9 +138,3 @@ def available_backends(libretranslate_url: str | None = None) -> list[Backend]:
     backends: list[Backend] = [LibreTranslate(url, os.environ.get("STORYLINE_LIBRETRANSLATE_KEY"))] if url else []
     return [*backends, Argos(), Apertium()]
 
-
-def backend_for(language: str, backends: list[Backend]) -> Backend | None:
-    for backend in backends:
-        if language in backend.languages():
-            return backend
-    return None

@@ -88,16 +88,15 @@ class Translator:
             article = self.store.article(article_id)
             try:
                 translation = translate_article(article, self._pick)
-            except TranslationError as exc:
+            except TranslationError as exc:  # the backend failed mid-way: say so, try again next run
                 report.failures.append((article_id, str(exc)))
-                translation = None
-            if translation is None:
-                if not report.failures or report.failures[-1][0] != article_id:
-                    report.untranslated[article.language or "unknown"] += 1
             else:
-                self.store.save_translation(translation)
-                report.translated += 1
-                report.by_backend[translation.backend] += 1
+                if translation is None:
+                    report.untranslated[article.language or "unknown"] += 1
+                else:
+                    self.store.save_translation(translation)
+                    report.translated += 1
+                    report.by_backend[translation.backend] += 1
             on_article(article_id)
         report.seconds = time.perf_counter() - started
         return report

@@ -1,0 +1,164 @@
+"""The web pages: stories, a story, an actor with position charts, an article, search.
+
+Server-rendered Jinja2 over the same store as the API, with autoescaping on, so article text
+can never become markup; the stylesheet and the one small script are served from this
+package, with no external CDN. Each page is a plain GET a browser, a crawler or a test can
+read without running JavaScript.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from storyline.interfaces.charts import position_chart
+from storyline.records import StoredArticle, StoredStatement
+from storyline.store import Store
+
+HERE = Path(__file__).parent
+TEMPLATES = Jinja2Templates(directory=HERE / "templates")
+
+
+def _highlighted(article: StoredArticle, statements: list[StoredStatement]) -> list[list[tuple[str, StoredStatement | None]]]:
+    """Each paragraph as runs of (text, the statement whose sentence it is, or None)."""
+    by_start = sorted({(s.start, s.end): s for s in statements}.values(), key=lambda s: s.start)
+    paragraphs = []
+    for paragraph in article.paragraphs:
+        runs, cursor = [], paragraph.start
+        for statement in by_start:
+            if statement.start < cursor or statement.start >= paragraph.end:
+                continue
+            if statement.start > cursor:
+                runs.append((article.text[cursor:statement.start], None))
+            end = min(statement.end, paragraph.end)
+            runs.append((article.text[statement.start:end], statement))
+            cursor = end
+        if cursor < paragraph.end:
+            runs.append((article.text[cursor:paragraph.end], None))
+        paragraphs.append(runs)
+    return paragraphs
+
+
+def _source_sentence(members: list[StoredArticle], article_id: int, start: int, end: int) -> str:
+    """The sentence a summary sentence cites, as the outlet printed it (in its own language)."""
+    source = next((a for a in members if a.id == article_id), None)
+    return source.text[start:end] if source else ""
+
+
+def _in_range(first: str | None, last: str | None, since: str | None, until: str | None) -> bool:
+    return (not since or (last or "") >= since) and (not until or (first or "9999") <= until)
+
+
+def mount_web(app: FastAPI, store: Store) -> None:
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    def page(request: Request, template: str, **context) -> HTMLResponse:
+        return TEMPLATES.TemplateResponse(request, template, context)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def front(request: Request, country: str | None = None, outlet: str | None = None, language: str | None = None,
+              since: str | None = None, until: str | None = None, actor: str | None = None) -> HTMLResponse:
+        articles = {a.id: a for a in store.articles()}
+        speakers: dict[int, set[str]] = {}
+        for statement in store.statements():
+            speakers.setdefault(statement.article_id, set()).add(statement.speaker.casefold())
+        stories = []
+        for story in store.stories():
+            members = [articles[i] for i in story.articles if i in articles]
+            if ((country and country.upper() not in story.countries) or (outlet and outlet not in story.outlets)
+                    or (language and not any(a.language == language for a in members))
+                    or not _in_range(story.first_date, story.last_date, since, until)
+                    or (actor and not any(actor.casefold() in name for a in members for name in speakers.get(a.id, ())))):
+                continue
+            stories.append((story, members))
+        countries = Counter(c for story in store.stories() for c in story.countries)
+        return page(request, "index.html", stories=stories, countries=sorted(countries.items()),
+                    outlets=sorted({a.outlet for a in articles.values() if a.outlet}),
+                    languages=sorted({a.language for a in articles.values() if a.language}),
+                    filters={"country": country, "outlet": outlet, "language": language, "since": since, "until": until, "actor": actor})
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story(request: Request, story_id: int) -> HTMLResponse:
+        from storyline.stories.labels import sections
+        from storyline.stories.summaries import body_sentences, summarize
+        from storyline.stories.takes import takes
+
+        chosen = store.story(story_id)
+        if chosen is None:
+            raise HTTPException(404, f"no story {story_id}")
+        members = [store.article(i) for i in chosen.articles]
+        translations = store.translations(list(chosen.articles))
+        said = [s for s in store.statements() if s.article_id in set(chosen.articles)]
+        events = store.event_of_articles()
+        by_event: dict[int, list[StoredArticle]] = {}
+        for article in members:
+            by_event.setdefault(events.get(article.id, 0), []).append(article)
+        summary = summarize(members, translations=translations)
+        return page(request, "story.html", story=chosen, articles={a.id: a for a in members},
+                    summary=[(s, _source_sentence(members, s.article_id, s.start, s.end)) for s in summary],
+                    sections=sections([s for a in members for s in body_sentences(a, translations.get(a.id))]),
+                    events=sorted(by_event.values(), key=lambda group: min(a.published or "9999" for a in group)),
+                    takes=takes(members, said))
+
+    @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
+    def actor(request: Request, actor_id: int) -> HTMLResponse:
+        from storyline.positions.queries import shifts as find_shifts
+        from storyline.positions.queries import timeline
+
+        chosen = next((a for a in store.actors() if a.id == actor_id), None)
+        if chosen is None:
+            raise HTTPException(404, f"no actor {actor_id}")
+        charts = []
+        for proposition in store.propositions(status="accepted"):
+            points = timeline(store, proposition.id, [actor_id])
+            if points:
+                moves = [s for s in find_shifts(store, proposition.id) if s.kind != "contradiction" and s.actor == chosen.name]
+                charts.append((proposition, position_chart(f"{chosen.name} on: {proposition.text}", points, moves), points, moves))
+        return page(request, "actor.html", actor=chosen, charts=charts,
+                    statements=sorted(store.statements(actor_ids=[actor_id]), key=lambda s: s.date or "", reverse=True))
+
+    @app.get("/actors/{actor_id}/positions/{proposition_id}.svg", include_in_schema=False)
+    def actor_chart(actor_id: int, proposition_id: int) -> Response:
+        from storyline.positions.queries import shifts as find_shifts
+        from storyline.positions.queries import timeline
+
+        chosen = next((a for a in store.actors() if a.id == actor_id), None)
+        proposition = next((p for p in store.propositions() if p.id == proposition_id), None)
+        if chosen is None or proposition is None:
+            raise HTTPException(404, "no such actor or proposition")
+        moves = [s for s in find_shifts(store, proposition_id) if s.kind != "contradiction" and s.actor == chosen.name]
+        svg = position_chart(f"{chosen.name} on: {proposition.text}", timeline(store, proposition_id, [actor_id]), moves, links=False)
+        return Response(svg, media_type="image/svg+xml",
+                        headers={"Content-Disposition": f'attachment; filename="positions-{actor_id}-{proposition_id}.svg"'})
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article(request: Request, article_id: int) -> HTMLResponse:
+        from storyline.translation.job import untranslated_note
+
+        found = store.article(article_id)
+        if found is None:
+            raise HTTPException(404, f"no article {article_id}")
+        said = [s for s in store.statements() if s.article_id == article_id]
+        translation = store.translation(article_id)
+        english = ("original" if found.language == "en" else f"translated by {translation.backend}" if translation
+                   else untranslated_note(found.language))
+        return page(request, "article.html", article=found, paragraphs=_highlighted(found, said), statements=said,
+                    translation=translation, english=english)
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search(request: Request, q: str = "", semantic: bool = False) -> HTMLResponse:
+        hits = []
+        if q.strip():
+            if semantic:
+                from storyline.stories.search import semantic_search
+
+                hits = semantic_search(store, q)
+            else:
+                hits = store.search_text(q)
+        return page(request, "search.html", q=q, semantic=semantic, hits=hits)
+

@@ -1,0 +1,100 @@
+"""The web pages through the real app, on a store built from the seeds plus one hostile page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from storyline.analyze import Analyzer
+from storyline.interfaces.api import create_app
+from storyline.pipeline import Ingestor
+from storyline.positions.scoring import PositionScorer
+from storyline.store import Store
+from storyline.stories.job import Storyteller
+from tests.conftest import SEEDS
+
+HOSTILE = """<html><head><title>Minister says "<script>alert('title')</script>"</title></head><body><article>
+<h1>Minister says &lt;script&gt;alert('h1')&lt;/script&gt;</h1>
+<p>Foreign Minister Anna Kovalenko said on Monday that &lt;img src=x onerror=alert(1)&gt; was never part of the plan, and that the
+talks would go on as agreed with the partners in the region for as long as it takes to reach a settlement that everyone can accept.</p>
+<p>"We will not accept &lt;script&gt;document.cookie&lt;/script&gt; as an answer," Kovalenko told reporters in the capital on Monday.</p>
+</article></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory, gold):
+    folder = tmp_path_factory.mktemp("web")
+    (folder / "hostile.html").write_text(HOSTILE, encoding="utf-8")
+    db = folder / "web.db"
+    with Store(db) as store:
+        Ingestor(store).run([str(SEEDS), str(folder / "hostile.html")])
+        for text in gold["propositions"].values():
+            store.add_proposition(text)
+        Analyzer(store).run()
+        PositionScorer(store).score_accepted()
+        Storyteller(store).run()
+        zelenskyy = next(a.id for a in store.actors() if a.name == "Volodymyr Zelenskyy")
+        hostile = next(a.id for a in store.articles() if a.origin.endswith("hostile.html"))
+        al_jazeera = next(a.id for a in store.articles() if a.origin.endswith("002_49451109cdc68bcb.txt"))
+        seed_story = next(s.id for s in store.stories() if al_jazeera in s.articles)
+    return TestClient(create_app(db)), {"zelenskyy": zelenskyy, "hostile": hostile, "story": seed_story}
+
+
+def test_front_page_lists_stories_with_a_country_strip_and_filters(web):
+    client, ids = web
+    front = client.get("/").text
+    assert f'href="/stories/{ids["story"]}"' in front
+    assert 'href="/?country=QA"' in front and 'href="/?country=IR"' in front
+    only_iran = client.get("/", params={"country": "IR"}).text
+    assert f'href="/stories/{ids["story"]}"' in only_iran
+    assert f'href="/stories/{ids["story"]}"' not in client.get("/", params={"since": "2026-01-01"}).text
+    assert f'href="/stories/{ids["story"]}"' in client.get("/", params={"actor": "peskov"}).text
+
+
+def test_story_page_cites_every_summary_sentence(web):
+    client, ids = web
+    page = client.get(f"/stories/{ids['story']}").text
+    summary = page[page.index('<ol class="summary">'):page.index("</ol>", page.index('<ol class="summary">'))]
+    items = summary.count("<li>")
+    assert items >= 3
+    assert len(re.findall(r'class="cite" href="/articles/\d+#s\d+" title="[^"]+"', summary)) == items
+    assert "Alternative takes" in page and "Fars News Agency" in page and "◆" in page
+
+
+def test_actor_page_charts_the_shift_with_points_linking_to_sentences(web):
+    client, ids = web
+    page = client.get(f"/actors/{ids['zelenskyy']}").text
+    assert page.count("<svg") >= 1 and 'class="shift shift-shift"' in page
+    assert re.search(r'<a href="/articles/\d+#s\d+"><circle', page)
+    assert "support -&gt; oppose" in page or "support → oppose" in page
+    svg = client.get(f"/actors/{ids['zelenskyy']}/positions/2.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    assert svg.text.startswith("<svg") and "shift" in svg.text
+
+
+def test_article_page_highlights_statements_and_escapes_hostile_text(web):
+    client, ids = web
+    page = client.get(f"/articles/{ids['hostile']}").text
+    assert "<script>alert" not in page and "<img src=x" not in page and "<script>document.cookie" not in page
+    assert "&lt;script&gt;" in page
+    assert re.search(r'<mark id="s\d+" class="statement"', page) and "Anna Kovalenko" in page
+
+
+def test_search_pages_and_local_assets_only(web):
+    client, _ids = web
+    hits = client.get("/search", params={"q": "Prystaiko"}).text
+    assert "hit(s) for" in hits and "/articles/" in hits
+    semantic = client.get("/search", params={"q": "land for NATO membership", "semantic": "true"}).text
+    assert semantic.count('<a href="/articles/') >= 3
+    front = client.get("/").text
+    assert not re.search(r'<(?:script|link)[^>]+(?:src|href)="(?:https?:)?//', front), "no external CDN"
+    assert client.get("/static/storyline.css").status_code == 200 and client.get("/static/storyline.js").status_code == 200
+
+
+def test_missing_pages_are_404(web):
+    client, _ids = web
+    assert client.get("/stories/999").status_code == 404
+    assert client.get("/actors/999").status_code == 404
+    assert client.get("/articles/999").status_code == 404
