@@ -98,3 +98,13 @@ def test_missing_pages_are_404(web):
     assert client.get("/stories/999").status_code == 404
     assert client.get("/actors/999").status_code == 404
     assert client.get("/articles/999").status_code == 404
+
+
+def test_exports_from_the_pages(web):
+    client, _ids = web
+    assert 'href="/export.csv"' in client.get("/").text
+    csv = client.get("/export.csv")
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv") and "Fars News Agency" in csv.text
+    assert client.get("/export.json").json()["articles"]
+    assert client.get("/export.md").text.startswith("#")
+    assert client.get("/export.xml").status_code == 404

@@ -21,7 +21,7 @@ from rich.table import Table
 
 from storyline.analysis.names import same_person
 from storyline.ingest.decoding import DEFAULT_MAX_BYTES
-from storyline.interfaces.export import EXPORTERS, Bundle
+from storyline.interfaces.export import EXPORTERS, export_store
 from storyline.records import (
     GivenMetadata,
     IngestOutcome,
@@ -636,10 +636,7 @@ def export(
         err_console.print(f"[red]Unknown format {format!r}:[/red] choose one of {', '.join(EXPORTERS)}.")
         raise typer.Exit(2)
     with _open(db) as store:
-        from storyline.positions.queries import shifts as find_shifts
-
-        text = EXPORTERS[format](Bundle(store.articles(with_text=True), store.statements(), store.actors(), store.propositions(),
-                                        store.positions(), find_shifts(store)))
+        text = export_store(store, format)
     if output:
         output.write_text(text, encoding="utf-8")
         err_console.print(f"Wrote {output}")

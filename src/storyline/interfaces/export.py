@@ -128,3 +128,12 @@ def to_markdown(bundle: Bundle) -> str:
 
 
 EXPORTERS: dict[str, Callable[[Bundle], str]] = {"json": to_json, "csv": to_csv, "md": to_markdown}
+MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "md": "text/markdown; charset=utf-8"}
+
+
+def export_store(store, format: str) -> str:
+    """The whole store in one of EXPORTERS' formats: what `storyline export` writes and the web offers."""
+    from storyline.positions.queries import shifts as find_shifts
+
+    return EXPORTERS[format](Bundle(store.articles(with_text=True), store.statements(), store.actors(), store.propositions(),
+                                    store.positions(), find_shifts(store)))

@@ -150,6 +150,15 @@ def mount_web(app: FastAPI, store: Store) -> None:
         return page(request, "article.html", article=found, paragraphs=_highlighted(found, said), statements=said,
                     translation=translation, english=english)
 
+    @app.get("/export.{format}", include_in_schema=False)
+    def export(format: str) -> Response:
+        from storyline.interfaces.export import EXPORTERS, MEDIA_TYPES, export_store
+
+        if format not in EXPORTERS:
+            raise HTTPException(404, f"no export as {format!r}: choose one of {', '.join(EXPORTERS)}")
+        return Response(export_store(store, format), media_type=MEDIA_TYPES[format],
+                        headers={"Content-Disposition": f'attachment; filename="storyline.{format}"'})
+
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search(request: Request, q: str = "", semantic: bool = False) -> HTMLResponse:
         hits = []
