@@ -7,8 +7,11 @@ DB     ?= storyline.db
 
 # Debian's rule-based translators into English (Spanish, Catalan, Galician, Esperanto, Basque,
 # Serbo-Croatian, Icelandic, Macedonian). Without them those articles stay untranslated.
-APT_PACKAGES := apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en apertium-eu-en \
-                apertium-hbs-eng apertium-isl-eng apertium-mkd-eng
+APERTIUM := apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en apertium-eu-en \
+            apertium-hbs-eng apertium-isl-eng apertium-mkd-eng
+# Debian's browser and its WebDriver, for the browser tests of the web pages (tests/interfaces/test_browser.py).
+BROWSER := chromium chromium-driver
+APT_PACKAGES := $(APERTIUM) $(BROWSER)
 
 .PHONY: demo test bench eval install clean train-stance calibrate-stories system-packages
 
@@ -25,11 +28,11 @@ install: $(STAMP) system-packages
 system-packages:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Apertium from Debian's packages ..."; \
+	    echo "Installing Apertium, chromium and chromium-driver from Debian's packages ..."; \
 	    apt-get install -y -q $(APT_PACKAGES) >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q $(APT_PACKAGES) >/dev/null; }; \
 	  else \
-	    echo "Note: Apertium is missing; run: sudo apt-get install $(APT_PACKAGES)"; \
-	    echo "      (without it, Spanish and the other pairs stay untranslated)"; \
+	    echo "Note: Debian packages are missing; run: sudo apt-get install $(APT_PACKAGES)"; \
+	    echo "      (without Apertium, Spanish and the other pairs stay untranslated; without chromium, the browser tests skip)"; \
 	  fi; \
 	fi
 

@@ -452,3 +452,49 @@ class SearchHit:
     snippet: str
     score: float
     speaker: str | None
+
+
+@dataclass(frozen=True)
+class Webhook:
+    id: int
+    url: str
+    kinds: tuple[str, ...]
+    secret: str | None
+    allow_private: bool
+    created_at: datetime
+    pending: int = 0
+    delivered: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True)
+class Alert:
+    """Something to tell subscribers once: `key` names it for good, across re-analysis and restarts."""
+
+    key: str
+    kind: str  # "statement" or "shift"
+    payload: dict
+
+
+@dataclass(frozen=True)
+class DueDelivery:
+    """A delivery this worker has claimed: it alone sends it until the lease ends."""
+
+    id: int
+    attempt: int
+    webhook: Webhook
+    alert_key: str
+    kind: str
+    body: bytes
+
+
+@dataclass(frozen=True)
+class DeliveryAttempt:
+    delivery_id: int
+    webhook_id: int
+    alert_key: str
+    at: datetime
+    status_code: int | None
+    error: str | None
+    seconds: float
+    status: str  # the delivery's status now: pending, delivered, failed

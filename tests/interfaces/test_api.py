@@ -66,9 +66,32 @@ def test_stories_and_search(client):
     assert len(semantic) == 5
 
 
-def test_the_openapi_spec_lists_every_endpoint(client):
-    paths = client.get("/openapi.json").json()["paths"]
-    assert {"/api/articles", "/api/stories", "/api/actors", "/api/statements", "/api/positions", "/api/search"} <= set(paths)
+def test_the_openapi_spec_validates_and_lists_every_endpoint(client):
+    from openapi_spec_validator import validate
+
+    spec = client.get("/openapi.json").json()
+    validate(spec)  # raises on any violation of the OpenAPI 3.1 schema
+    assert {"/api/articles", "/api/stories", "/api/actors", "/api/statements", "/api/positions", "/api/search", "/api/ingest",
+            "/api/webhooks", "/api/webhooks/{webhook_id}", "/api/webhooks/{webhook_id}/deliveries"} <= set(spec["paths"])
+
+
+def test_webhooks_through_the_api_need_the_token_and_refuse_private_targets(tmp_path):
+    client = TestClient(create_app(tmp_path / "hooks.db", write_token="s3cret"))
+    token = {"Authorization": "Bearer s3cret"}
+    assert client.get("/api/webhooks").status_code == 401
+    assert client.post("/api/webhooks", json={"url": "https://93.184.216.34/hook"}).status_code == 401
+    refused = client.post("/api/webhooks", json={"url": "http://169.254.169.254/latest/meta-data/"}, headers=token)
+    assert refused.status_code == 422 and "private, loopback or reserved" in refused.json()["error"]
+    bad_kind = client.post("/api/webhooks", json={"url": "https://93.184.216.34/hook", "kinds": ["gossip"]}, headers=token)
+    assert bad_kind.status_code == 422
+    made = client.post("/api/webhooks", json={"url": "http://127.0.0.1:9/hook", "allow_private": True, "secret": "x", "kinds": ["shift"]},
+                       headers=token)
+    assert made.status_code == 201 and made.json()["secret"] is True and made.json()["kinds"] == ["shift"]
+    hook = made.json()["id"]
+    assert [h["url"] for h in client.get("/api/webhooks", headers=token).json()["items"]] == ["http://127.0.0.1:9/hook"]
+    assert client.get(f"/api/webhooks/{hook}/deliveries", headers=token).json()["items"] == []
+    assert client.delete(f"/api/webhooks/{hook}", headers=token).status_code == 204
+    assert client.delete(f"/api/webhooks/{hook}", headers=token).status_code == 404
 
 
 def test_ingest_needs_the_write_token_and_then_analyses_in_the_background(tmp_path):

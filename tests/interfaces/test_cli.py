@@ -221,3 +221,17 @@ def test_translation_models_list_and_add(tmp_path):
     refused = subprocess.run([*STORYLINE, "models", "add", str(bogus)], capture_output=True, text=True)
     assert refused.returncode == 1
     assert "Argos Translate is not installed" in refused.stderr or "Could not install bogus.argosmodel" in refused.stderr
+
+
+def test_webhooks_add_list_deliver_log_remove(tmp_path):
+    db = tmp_path / "hooks.db"
+    refused = run("webhooks", "add", "http://127.0.0.1:9/hook", db=db)
+    assert refused.returncode == 2 and "private, loopback or reserved" in refused.stderr
+    added = run("webhooks", "add", "http://127.0.0.1:9/hook", "--allow-private", "--kind", "shift", "--secret", "x", db=db)
+    assert added.returncode == 0 and "Webhook 1" in added.stdout
+    listing = run("webhooks", "list", db=db).stdout
+    assert "127.0.0.1:9/hook" in listing and "shift" in listing and "yes" in listing
+    assert "0 new alert(s); 0 delivered" in run("webhooks", "deliver", db=db).stdout
+    assert "0 attempt(s)" in run("webhooks", "log", db=db).stdout
+    assert run("webhooks", "remove", "1", db=db).returncode == 0
+    assert run("webhooks", "remove", "1", db=db).returncode == 2

@@ -93,11 +93,52 @@ def test_search_pages_and_local_assets_only(web):
     assert client.get("/static/storyline.css").status_code == 200 and client.get("/static/storyline.js").status_code == 200
 
 
-def test_missing_pages_are_404(web):
+def test_missing_pages_are_404_as_a_page_for_browsers_and_json_for_the_api(web):
     client, _ids = web
-    assert client.get("/stories/999").status_code == 404
-    assert client.get("/actors/999").status_code == 404
-    assert client.get("/articles/999").status_code == 404
+    browser = {"Accept": "text/html,application/xhtml+xml"}
+    for path in ("/stories/999", "/actors/999", "/articles/999", "/propositions/999", "/no/such/page"):
+        page = client.get(path, headers=browser)
+        assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+        assert "Not found" in page.text and 'href="/"' in page.text
+    api = client.get("/api/stories/999", headers=browser)
+    assert api.status_code == 404 and api.json() == {"error": "no story with id 999"}
+    assert client.get("/api/nothing").json() == {"error": "nothing at /api/nothing"}
+
+
+def test_atom_feeds_for_a_story_an_actor_and_a_proposition(web):
+    import feedparser
+
+    client, ids = web
+    story = feedparser.parse(client.get(f"/stories/{ids['story']}/feed.atom").content)
+    assert not story.bozo and story.feed.title.startswith("Storyline: ")
+    assert {e.link.split("/articles/")[0] for e in story.entries} == {"http://testserver"}
+    assert any("Al Jazeera" in e.title for e in story.entries) and any(e.title.startswith("Shift: ") for e in story.entries)
+
+    response = client.get(f"/actors/{ids['zelenskyy']}/feed.atom")
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    actor = feedparser.parse(response.content)
+    shift = next(e for e in actor.entries if e.title.startswith("Shift: Volodymyr Zelenskyy"))
+    assert "support → oppose" in shift.title and re.search(r"/articles/\d+#s\d+$", shift.link)
+    assert all(e.author == "Volodymyr Zelenskyy" for e in actor.entries)
+    dates = [e.updated_parsed for e in actor.entries]
+    assert dates == sorted(dates, reverse=True), "newest first"
+    assert len({e.id for e in actor.entries}) == len(actor.entries)
+    assert f'href="/actors/{ids["zelenskyy"]}/feed.atom"' in client.get(f"/actors/{ids['zelenskyy']}").text
+
+    positions = client.get("/propositions").text
+    first = re.search(r'href="/propositions/(\d+)"', positions).group(1)
+    proposition = feedparser.parse(client.get(f"/propositions/{first}/feed.atom").content)
+    assert proposition.entries and all(" – " in e.title or e.title.split(":")[0] in ("Shift", "Walk-back", "Contradiction")
+                                       for e in proposition.entries)
+
+
+def test_proposition_page_lists_stances_and_shifts_with_sources(web):
+    client, _ids = web
+    positions = client.get("/propositions").text
+    ids = re.findall(r'href="/propositions/(\d+)"', positions)
+    pages = [client.get(f"/propositions/{i}").text for i in ids]
+    assert any("walk-back" in p and "Prystaiko" in p for p in pages)
+    assert all(re.search(r'class="cite" href="/articles/\d+#s\d+"', p) for p in pages)
 
 
 def test_exports_from_the_pages(web):

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import hmac
 import threading
+from contextlib import asynccontextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import BackgroundTasks, FastAPI, Header, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, model_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline.analysis.names import same_person
 from storyline.interfaces.export import position_dict, shift_dict
@@ -64,15 +66,47 @@ class IngestRequest(BaseModel):
     articles: list[ArticleIn] = Field(min_length=1, max_length=100)
 
 
-def create_app(db: str | Path, write_token: str | None = None) -> FastAPI:
+class WebhookIn(BaseModel):
+    url: str = Field(description="The http(s) URL to POST alerts to.")
+    kinds: list[Literal["statement", "shift"]] = Field(["statement", "shift"], min_length=1)
+    secret: str | None = Field(None, description="Sign each body: X-Storyline-Signature: sha256=HMAC(secret, body).")
+    allow_private: bool = Field(False, description="Allow a loopback or private-network target (refused by default: SSRF).")
+
+
+def _webhook_dict(hook) -> dict[str, Any]:
+    data = asdict(hook)
+    data["created_at"] = hook.created_at.isoformat()
+    data["secret"] = bool(hook.secret)  # whether it signs, never the secret itself
+    return data
+
+
+def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: bool = False) -> FastAPI:
+    """The app over the store at `db`; with deliver_alerts, a worker thread delivers webhooks while it runs."""
+    from storyline.interfaces.alerts import DeliveryWorker
+
     store = Store(db)
     analysing = threading.Lock()  # one background analysis at a time; the next one picks up what is new
-    app = FastAPI(title="Storyline", description="Who said what, when, in which outlet, and how positions moved.",
-                  version="0.1.0")
 
-    @app.exception_handler(HTTPException)
-    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
-        return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        worker = DeliveryWorker(store) if deliver_alerts else None
+        if worker:
+            worker.start()
+        yield
+        if worker:
+            worker.stop()
+
+    app = FastAPI(title="Storyline", description="Who said what, when, in which outlet, and how positions moved.",
+                  version="0.1.0", lifespan=lifespan)
+
+    @app.exception_handler(StarletteHTTPException)  # FastAPI's HTTPException and the router's own 404/405
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        from storyline.interfaces.web import error_page
+
+        detail = f"nothing at {request.url.path}" if exc.detail == "Not Found" else exc.detail
+        if not request.url.path.startswith("/api") and "text/html" in request.headers.get("accept", ""):
+            return error_page(request, exc.status_code, detail)
+        return JSONResponse({"error": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -183,9 +217,12 @@ def create_app(db: str | Path, write_token: str | None = None) -> FastAPI:
 
     def _analyse() -> None:
         from storyline.analyze import bring_up_to_date
+        from storyline.interfaces.alerts import record_alerts
 
         with analysing:
             bring_up_to_date(store)
+            if store.webhooks():
+                record_alerts(store)  # the delivery worker sends them
 
     @app.post("/api/ingest", summary="Ingest articles (write token required); analysis follows in the background", status_code=202)
     def ingest(request: IngestRequest, background: BackgroundTasks, authorization: Annotated[str | None, Header()] = None,
@@ -208,6 +245,38 @@ def create_app(db: str | Path, write_token: str | None = None) -> FastAPI:
             background.add_task(_analyse)
         return {"run": report.run_id, "analysis": "queued" if analyse and report.count("stored") else "not requested",
                 "outcomes": [asdict(outcome) for outcome in report.outcomes]}
+
+    @app.get("/api/webhooks", summary="Webhooks with their delivery counts (write token required)")
+    def webhooks(authorization: Annotated[str | None, Header()] = None) -> dict:
+        _check_token(authorization)
+        found = [_webhook_dict(h) for h in store.webhooks()]
+        return _page(found, max(1, len(found)), 0)
+
+    @app.post("/api/webhooks", summary="Register a webhook for new statements and shifts (write token required)", status_code=201)
+    def add_webhook(hook: WebhookIn, authorization: Annotated[str | None, Header()] = None) -> dict:
+        from storyline.interfaces.alerts import register_webhook
+
+        _check_token(authorization)
+        try:
+            webhook_id = register_webhook(store, hook.url, tuple(hook.kinds), hook.secret, hook.allow_private)
+        except ValueError as error:
+            raise HTTPException(422, f"webhook refused: {error}") from error
+        return _webhook_dict(next(h for h in store.webhooks() if h.id == webhook_id))
+
+    @app.delete("/api/webhooks/{webhook_id}", summary="Remove a webhook (write token required)", status_code=204)
+    def remove_webhook(webhook_id: int, authorization: Annotated[str | None, Header()] = None) -> Response:
+        _check_token(authorization)
+        if not store.remove_webhook(webhook_id):
+            raise HTTPException(404, f"no webhook with id {webhook_id}")
+        return Response(status_code=204)
+
+    @app.get("/api/webhooks/{webhook_id}/deliveries", summary="A webhook's delivery log, newest first (write token required)")
+    def deliveries(webhook_id: int, authorization: Annotated[str | None, Header()] = None, limit: Limit = 100) -> dict:
+        _check_token(authorization)
+        if not any(h.id == webhook_id for h in store.webhooks()):
+            raise HTTPException(404, f"no webhook with id {webhook_id}")
+        attempts = [{**asdict(a), "at": a.at.isoformat()} for a in store.delivery_log(webhook_id, limit)]
+        return _page(attempts, limit, 0)
 
     @app.get("/api/search", summary="Full-text search over articles and statements, or semantic search over articles")
     def search(q: Annotated[str, Query(min_length=1)], semantic: bool = False, limit: Limit = 20) -> dict:

@@ -53,8 +53,8 @@ def position_chart(title: str, points: list[PositionPoint], shifts: list[Shift],
         level = TOP + inner_h * row / 2
         parts.append(f'<line class="axis" x1="{LEFT}" y1="{level}" x2="{WIDTH - RIGHT}" y2="{level}"/>')
         parts.append(f'<text x="{LEFT - 8}" y="{level + 4}" text-anchor="end">{stance}</text>')
-    for label, when in ((first, LEFT), (last, WIDTH - RIGHT)):
-        parts.append(f'<text x="{when}" y="{HEIGHT - 12}" text-anchor="middle">{label.isoformat()}</text>')
+    for label, when, anchor in ((first, LEFT, "start"), (last, WIDTH - RIGHT, "end")):
+        parts.append(f'<text x="{when}" y="{HEIGHT - 12}" text-anchor="{anchor}">{label.isoformat()}</text>')
     for shift in shifts:
         colour = SHIFT_COLOURS.get(shift.kind, "#666")
         x1, y1, x2, y2 = x(shift.before), y(shift.before), x(shift.after), y(shift.after)

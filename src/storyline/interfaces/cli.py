@@ -162,6 +162,7 @@ def analyze(
     if store.propositions(status="accepted"):
         _score_positions(store)
     _place_in_stories(store)
+    _send_alerts(store)
     store.close()
 
 
@@ -215,6 +216,19 @@ def _score_positions(store: Store) -> None:
         scorer = PositionScorer(store)
         stances = sum(scorer.score(p, on_batch=lambda n: progress.advance(task, n)).stances for p in propositions)
     console.print(f"Judged {pending} statement-proposition pair(s): {stances} stance(s) taken.")
+
+
+def _send_alerts(store: Store) -> None:
+    """Tell webhooks about new statements and shifts; failures wait for `storyline webhooks deliver` or `serve`."""
+    if not store.webhooks():
+        return
+    from storyline.interfaces.alerts import deliver_due, record_alerts
+
+    new = record_alerts(store)
+    report = deliver_due(store)
+    if new or report.delivered or report.retrying or report.failed:
+        console.print(f"Alerts: {new} new; {report.delivered} delivered, {report.retrying} to retry, {report.failed} given up "
+                      "(`storyline webhooks log` has each attempt).")
 
 
 @app.command()
@@ -286,6 +300,7 @@ def propose(
             if proposition.id in ids:
                 console.print(f"Proposition {proposition.id}: {escape(proposition.text)}")
         _score_positions(store)
+        _send_alerts(store)
 
 
 @app.command()
@@ -330,6 +345,7 @@ def propositions(
             raise typer.Exit(2) from exc
         if accept is not None or rename is not None or merge is not None:
             _score_positions(store)
+            _send_alerts(store)
         rows = store.propositions()
     table = Table(title=f"{len(rows)} proposition(s)")
     for column in ("id", "proposition", "origin", "status", "stances"):
@@ -504,6 +520,7 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     write_token: Annotated[str | None, typer.Option(
         envvar="STORYLINE_WRITE_TOKEN", help="Accept POST /api/ingest from callers that send this bearer token.")] = None,
+    deliver_alerts: Annotated[bool, typer.Option(help="Deliver webhook alerts in the background while serving.")] = True,
 ) -> None:
     """Serve the web pages and the REST API over the store (read-only without a write token); OpenAPI docs at /docs."""
     import uvicorn
@@ -511,7 +528,7 @@ def serve(
     from storyline.interfaces.api import create_app
 
     _open(db).close()  # a store that cannot be opened fails here, with its reason, not in the first request
-    uvicorn.run(create_app(db, write_token=write_token), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(db, write_token=write_token, deliver_alerts=deliver_alerts), host=host, port=port, log_level="info")
 
 
 @app.command()
@@ -623,6 +640,84 @@ def _untranslated(language: str | None) -> str:
     from storyline.translation.job import untranslated_note
 
     return untranslated_note(language)
+
+
+webhooks_app = typer.Typer(help="Webhooks told about each new statement and position shift.", no_args_is_help=True)
+app.add_typer(webhooks_app, name="webhooks")
+
+
+@webhooks_app.command("add")
+def webhooks_add(
+    url: Annotated[str, typer.Argument(help="The http(s) URL to POST alerts to.")],
+    db: DbOption = DEFAULT_DB,
+    kind: Annotated[list[str] | None, typer.Option(help="statement and/or shift (both if absent).")] = None,
+    secret: Annotated[str | None, typer.Option(help="Sign each body: X-Storyline-Signature: sha256=HMAC(secret, body).")] = None,
+    allow_private: Annotated[bool, typer.Option(help="Allow a loopback or private-network address (refused by default).")] = False,
+) -> None:
+    """Register a webhook; it hears about what lands from now on, not the store's past."""
+    from storyline.interfaces.alerts import KINDS, register_webhook
+
+    with _open(db) as store:
+        try:
+            webhook_id = register_webhook(store, url, tuple(kind or KINDS), secret, allow_private)
+        except ValueError as error:
+            err_console.print(f"[red]Webhook refused:[/red] {escape(str(error))}")
+            raise typer.Exit(2) from error
+    console.print(f"Webhook {webhook_id}: {escape(url)}")
+
+
+@webhooks_app.command("list")
+def webhooks_list(db: DbOption = DEFAULT_DB) -> None:
+    """Webhooks with how many deliveries are pending, delivered and given up."""
+    with _open(db) as store:
+        hooks = store.webhooks()
+    table = Table(title=f"{len(hooks)} webhook(s)")
+    for column in ("id", "url", "kinds", "signed", "pending", "delivered", "failed"):
+        table.add_column(column, overflow="fold")
+    for hook in hooks:
+        table.add_row(str(hook.id), escape(hook.url), ", ".join(hook.kinds), "yes" if hook.secret else "no",
+                      str(hook.pending), str(hook.delivered), str(hook.failed))
+    console.print(table)
+
+
+@webhooks_app.command("remove")
+def webhooks_remove(webhook_id: Annotated[int, typer.Argument(help="Id from `storyline webhooks list`.")], db: DbOption = DEFAULT_DB) -> None:
+    """Remove a webhook and what it is still owed."""
+    with _open(db) as store:
+        if not store.remove_webhook(webhook_id):
+            err_console.print(f"[red]No webhook with id {webhook_id}.[/red]")
+            raise typer.Exit(2)
+    console.print(f"Removed webhook {webhook_id}.")
+
+
+@webhooks_app.command("log")
+def webhooks_log(
+    db: DbOption = DEFAULT_DB,
+    webhook: Annotated[int | None, typer.Option(help="Only this webhook's deliveries.")] = None,
+    limit: Annotated[int, typer.Option(help="How many attempts, newest first.")] = 50,
+) -> None:
+    """The delivery log: each POST tried, what came back, and where the delivery stands."""
+    with _open(db) as store:
+        attempts = store.delivery_log(webhook, limit)
+    table = Table(title=f"{len(attempts)} attempt(s)")
+    for column in ("when", "webhook", "delivery", "alert", "result", "seconds", "status now"):
+        table.add_column(column, overflow="fold")
+    for attempt in attempts:
+        result = str(attempt.status_code) if attempt.error is None else escape(attempt.error)
+        table.add_row(attempt.at.isoformat(timespec="seconds"), str(attempt.webhook_id), str(attempt.delivery_id),
+                      escape(attempt.alert_key), result, f"{attempt.seconds:.2f}", attempt.status)
+    console.print(table)
+
+
+@webhooks_app.command("deliver")
+def webhooks_deliver(db: DbOption = DEFAULT_DB) -> None:
+    """Record new alerts and POST what is due now (for cron; `storyline serve` does it on its own)."""
+    from storyline.interfaces.alerts import deliver_due, record_alerts
+
+    with _open(db) as store:
+        new = record_alerts(store) if store.webhooks() else 0
+        report = deliver_due(store)
+    console.print(f"{new} new alert(s); {report.delivered} delivered, {report.retrying} to retry, {report.failed} given up.")
 
 
 @app.command()

@@ -9,6 +9,7 @@ read without running JavaScript.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -16,6 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from storyline.interfaces import feeds
 from storyline.interfaces.charts import position_chart
 from storyline.records import StoredArticle, StoredStatement
 from storyline.store import Store
@@ -52,6 +54,11 @@ def _source_sentence(members: list[StoredArticle], article_id: int, start: int, 
 
 def _in_range(first: str | None, last: str | None, since: str | None, until: str | None) -> bool:
     return (not since or (last or "") >= since) and (not until or (first or "9999") <= until)
+
+
+def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
+    """What a browser is shown instead of the API's JSON error."""
+    return TEMPLATES.TemplateResponse(request, "error.html", {"status": status, "detail": detail}, status_code=status)
 
 
 def mount_web(app: FastAPI, store: Store) -> None:
@@ -103,7 +110,8 @@ def mount_web(app: FastAPI, store: Store) -> None:
                     summary=[(s, _source_sentence(members, s.article_id, s.start, s.end)) for s in summary],
                     sections=sections([s for a in members for s in body_sentences(a, translations.get(a.id))]),
                     events=sorted(by_event.values(), key=lambda group: min(a.published or "9999" for a in group)),
-                    takes=takes(members, said))
+                    takes=takes(members, said),
+                    speakers=Counter((st.actor_id, st.speaker) for st in said).most_common())
 
     @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
     def actor(request: Request, actor_id: int) -> HTMLResponse:
@@ -135,6 +143,73 @@ def mount_web(app: FastAPI, store: Store) -> None:
         svg = position_chart(f"{chosen.name} on: {proposition.text}", timeline(store, proposition_id, [actor_id]), moves, links=False)
         return Response(svg, media_type="image/svg+xml",
                         headers={"Content-Disposition": f'attachment; filename="positions-{actor_id}-{proposition_id}.svg"'})
+
+    def atom_response(body: bytes) -> Response:
+        return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+    def landed() -> dict[int, datetime]:
+        return {a.id: a.ingested_at for a in store.articles()}
+
+    @app.get("/stories/{story_id}/feed.atom", include_in_schema=False)
+    def story_feed(request: Request, story_id: int) -> Response:
+        from storyline.positions.queries import shifts as find_shifts
+
+        chosen = store.story(story_id)
+        if chosen is None:
+            raise HTTPException(404, f"no story {story_id}")
+        members, times = set(chosen.articles), landed()
+        entries = [feeds.article_entry(a) for a in store.articles() if a.id in members]
+        entries += [feeds.shift_entry(s, feeds.shift_landed(s, times)) for s in find_shifts(store)
+                    if {s.before.statement.article_id, s.after.statement.article_id} & members]
+        return atom_response(feeds.atom(f"story:{story_id}", f"Storyline: {chosen.label or 'story ' + str(story_id)}",
+                                        str(request.base_url), f"/stories/{story_id}", f"/stories/{story_id}/feed.atom", entries))
+
+    @app.get("/actors/{actor_id}/feed.atom", include_in_schema=False)
+    def actor_feed(request: Request, actor_id: int) -> Response:
+        from storyline.positions.queries import shifts as find_shifts
+
+        chosen = next((a for a in store.actors() if a.id == actor_id), None)
+        if chosen is None:
+            raise HTTPException(404, f"no actor {actor_id}")
+        times = landed()
+        entries = [feeds.statement_entry(s, times[s.article_id]) for s in store.statements(actor_ids=[actor_id])]
+        entries += [feeds.shift_entry(s, feeds.shift_landed(s, times)) for s in find_shifts(store)
+                    if s.kind != "contradiction" and s.actor == chosen.name]
+        return atom_response(feeds.atom(f"actor:{actor_id}", f"Storyline: {chosen.name}", str(request.base_url),
+                                        f"/actors/{actor_id}", f"/actors/{actor_id}/feed.atom", entries))
+
+    @app.get("/propositions", response_class=HTMLResponse, include_in_schema=False)
+    def propositions(request: Request) -> HTMLResponse:
+        from storyline.positions.queries import shifts as find_shifts
+
+        moves = Counter(s.proposition_id for s in find_shifts(store))
+        return page(request, "propositions.html", propositions=store.propositions(), shifts=moves)
+
+    def _proposition(proposition_id: int):
+        chosen = next((p for p in store.propositions() if p.id == proposition_id), None)
+        if chosen is None:
+            raise HTTPException(404, f"no proposition {proposition_id}")
+        return chosen
+
+    @app.get("/propositions/{proposition_id}", response_class=HTMLResponse, include_in_schema=False)
+    def proposition(request: Request, proposition_id: int) -> HTMLResponse:
+        from storyline.positions.queries import shifts as find_shifts
+        from storyline.positions.queries import timeline
+
+        actors = {a.id: a for a in store.actors()}
+        return page(request, "proposition.html", proposition=_proposition(proposition_id), actors=actors,
+                    points=timeline(store, proposition_id), shifts=find_shifts(store, proposition_id))
+
+    @app.get("/propositions/{proposition_id}/feed.atom", include_in_schema=False)
+    def proposition_feed(request: Request, proposition_id: int) -> Response:
+        from storyline.positions.queries import shifts as find_shifts
+        from storyline.positions.queries import timeline
+
+        chosen, times = _proposition(proposition_id), landed()
+        entries = [feeds.stance_entry(p, chosen.text, times[p.statement.article_id]) for p in timeline(store, proposition_id)]
+        entries += [feeds.shift_entry(s, feeds.shift_landed(s, times)) for s in find_shifts(store, proposition_id)]
+        return atom_response(feeds.atom(f"proposition:{proposition_id}", f"Storyline: {chosen.text}", str(request.base_url),
+                                        f"/propositions/{proposition_id}", f"/propositions/{proposition_id}/feed.atom", entries))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article(request: Request, article_id: int) -> HTMLResponse:

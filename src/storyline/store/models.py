@@ -270,3 +270,56 @@ class EventArticleRow(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     similarity: Mapped[float] = mapped_column(Float)
+
+
+class WebhookRow(Base):
+    """A URL that wants a POST for each new statement or position shift."""
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    kinds: Mapped[str] = mapped_column(Text, default='["statement", "shift"]')  # JSON list of alert kinds
+    secret: Mapped[str | None] = mapped_column(Text)  # signs each body with HMAC-SHA256
+    allow_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AlertRow(Base):
+    """Something that happened once: a statement landed, a shift was found. The key makes it once."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(Text, unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[str] = mapped_column(Text)  # JSON body sent to webhooks
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class DeliveryRow(Base):
+    """One alert owed to one webhook; next_attempt_at doubles as the lease of whoever is sending it."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("webhook_id", "alert_id"), Index("ix_deliveries_due", "status", "next_attempt_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"), index=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, delivered, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class DeliveryAttemptRow(Base):
+    """The delivery log: every POST tried, with what came back."""
+
+    __tablename__ = "delivery_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    seconds: Mapped[float] = mapped_column(Float)

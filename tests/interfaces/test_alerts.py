@@ -1,0 +1,197 @@
+"""Webhooks as a subscriber meets them: a local receiver, down then up, told once about each
+statement and shift that lands after it registered; and the SSRF guard on their targets."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import socket
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from storyline.analyze import Analyzer
+from storyline.interfaces.alerts import (
+    FIRST_RETRY,
+    UnsafeTarget,
+    _now,
+    check_target,
+    deliver_due,
+    record_alerts,
+    register_webhook,
+    retry_delay,
+)
+from storyline.pipeline import Ingestor
+from storyline.positions.scoring import PositionScorer
+from storyline.store import Store
+from tests.conftest import SEEDS
+
+LATE_SEED = "002_49451109cdc68bcb.txt"  # Al Jazeera, 2025-12-14: Zelenskyy offers to drop the NATO goal
+SECRET = "s3cret"
+
+
+class Receiver:
+    """A webhook endpoint on 127.0.0.1 that keeps what it is sent."""
+
+    def __init__(self, port: int):
+        received = self.received = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - the http.server API
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                received.append((dict(self.headers), body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *_args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def analyse(store: Store) -> None:
+    Analyzer(store).run()
+    PositionScorer(store).score_accepted()
+
+
+@pytest.fixture
+def early_store(tmp_path, gold):
+    """Four seeds (2022-2024) analysed, with both propositions, before the 2025 article lands."""
+    early = tmp_path / "early"
+    early.mkdir()
+    for seed in SEEDS.glob("00*.txt"):
+        if seed.name != LATE_SEED:
+            (early / seed.name).write_bytes(seed.read_bytes())
+    with Store(tmp_path / "alerts.db") as store:
+        Ingestor(store).run([str(early)])
+        for text in gold["propositions"].values():
+            store.add_proposition(text)
+        analyse(store)
+        yield store
+
+
+def test_receiver_down_then_up_gets_each_new_statement_and_the_shift_once(early_store, tmp_path):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/hook"
+    register_webhook(early_store, url, secret=SECRET, allow_private=True)
+    assert record_alerts(early_store) == 0, "what the store held before the webhook is history, not news"
+
+    Ingestor(early_store).run([str(SEEDS / LATE_SEED)])
+    analyse(early_store)
+    new = record_alerts(early_store)
+    assert new > 0 and record_alerts(early_store) == 0, "recording twice makes nothing new"
+
+    # The receiver is down: every delivery fails, is logged, and waits FIRST_RETRY.
+    start = _now()
+    report = deliver_due(early_store, now=start)
+    assert (report.delivered, report.retrying, report.failed) == (0, new, 0)
+    log = early_store.delivery_log()
+    assert len(log) == new and all(a.error and "ConnectError" in a.error and a.status == "pending" for a in log)
+    assert deliver_due(early_store, now=start + FIRST_RETRY / 2).retrying == 0, "not due again before the backoff"
+
+    receiver = Receiver(port)
+    try:
+        # A restart: a fresh Store on the same file picks the deliveries up when due.
+        with Store(early_store.url.removeprefix("sqlite:///")) as restarted:
+            assert deliver_due(restarted, now=start + FIRST_RETRY + timedelta(seconds=1)).delivered == new
+            assert deliver_due(restarted, now=start + timedelta(days=3)).delivered == 0
+            assert record_alerts(restarted) == 0
+            assert [h.delivered for h in restarted.webhooks()] == [new]
+    finally:
+        receiver.close()
+
+    assert len(receiver.received) == new
+    assert len({headers["X-Storyline-Delivery"] for headers, _ in receiver.received}) == new
+    for headers, body in receiver.received:
+        expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(headers["X-Storyline-Signature"], expected)
+    payloads = [json.loads(body) for _, body in receiver.received]
+    said = [p["statement"] for p in payloads if p["event"] == "statement"]
+    assert said and {s["outlet"] for s in said} == {"Al Jazeera"}, "only the late article's statements are news"
+    shifts = [p["shift"] for p in payloads if p["event"] == "shift"]
+    zelenskyy = [s for s in shifts if s["actor"] == "Volodymyr Zelenskyy" and s["kind"] == "shift"]
+    assert len(zelenskyy) == 1
+    assert (zelenskyy[0]["before"]["stance"], zelenskyy[0]["after"]["stance"]) == ("support", "oppose")
+    assert zelenskyy[0]["after"]["sentence"] in early_store.article(zelenskyy[0]["after"]["article_id"]).text
+
+
+def test_backoff_doubles_and_a_delivery_is_given_up_after_the_last_attempt(early_store, monkeypatch):
+    assert [retry_delay(n) for n in (1, 2, 3)] == [FIRST_RETRY, FIRST_RETRY * 2, FIRST_RETRY * 4]
+    assert retry_delay(30) == timedelta(hours=6)
+    monkeypatch.setattr("storyline.interfaces.alerts.MAX_ATTEMPTS", 2)
+    register_webhook(early_store, f"http://127.0.0.1:{free_port()}/hook", kinds=("statement",), allow_private=True)
+    Ingestor(early_store).run([str(SEEDS / LATE_SEED)])
+    analyse(early_store)
+    new = record_alerts(early_store)
+    owed = early_store.webhooks()[0].pending
+    assert 0 < owed < new, "a webhook for statements is not owed the shift"
+    start = _now()
+    assert deliver_due(early_store, now=start).retrying == owed
+    assert deliver_due(early_store, now=start + timedelta(hours=1)).failed == owed
+    assert deliver_due(early_store, now=start + timedelta(days=30)).failed == 0
+    assert [h.failed for h in early_store.webhooks()] == [owed]
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:8000/hook", "http://localhost/hook", "http://10.0.0.5/hook", "http://192.168.1.1/",
+    "http://169.254.169.254/latest/meta-data/", "http://[::1]/hook", "http://[::ffff:127.0.0.1]/hook", "http://100.64.0.1/",
+    "http://0.0.0.0/", "ftp://93.184.216.34/hook", "file:///etc/passwd", "http://no-such-host.invalid/hook",
+])
+def test_targets_inside_the_network_or_unreachable_are_refused(url):
+    with pytest.raises(UnsafeTarget):
+        check_target(url)
+
+
+def test_public_and_explicitly_allowed_targets_pass():
+    check_target("https://93.184.216.34/hook")
+    check_target("http://127.0.0.1:8000/hook", allow_private=True)
+
+
+def test_registering_a_private_target_is_refused_and_stores_nothing(store):
+    with pytest.raises(UnsafeTarget, match="private, loopback or reserved"):
+        register_webhook(store, "http://127.0.0.1:9/hook")
+    with pytest.raises(ValueError, match="alert kinds"):
+        register_webhook(store, "https://93.184.216.34/hook", kinds=("tweets",))
+    assert store.webhooks() == []
+
+
+def test_an_article_posted_to_the_api_reaches_the_webhook_through_the_servers_worker(early_store):
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from storyline.interfaces.api import create_app
+
+    port = free_port()
+    receiver = Receiver(port)
+    try:
+        register_webhook(early_store, f"http://127.0.0.1:{port}/hook", kinds=("shift",), allow_private=True)
+        app = create_app(early_store.url.removeprefix("sqlite:///"), write_token="t", deliver_alerts=True)
+        with TestClient(app) as client:  # runs the lifespan: the delivery worker starts
+            text = (SEEDS / LATE_SEED).read_text(encoding="utf-8")
+            posted = client.post("/api/ingest", json={"articles": [{"text": text, "outlet": "Al Jazeera", "country": "QA"}]},
+                                 headers={"Authorization": "Bearer t"})
+            assert posted.status_code == 202
+            for _ in range(60):
+                if receiver.received:
+                    break
+                time.sleep(0.5)
+        shifts = [json.loads(body)["shift"] for _, body in receiver.received]
+        assert [(s["actor"], s["before"]["stance"], s["after"]["stance"]) for s in shifts if s["kind"] == "shift"] == [
+            ("Volodymyr Zelenskyy", "support", "oppose")]
+    finally:
+        receiver.close()
