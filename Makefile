@@ -11,7 +11,9 @@ APERTIUM := apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-e
             apertium-hbs-eng apertium-isl-eng apertium-mkd-eng
 # Debian's browser and its WebDriver, for the browser tests of the web pages (tests/interfaces/test_browser.py).
 BROWSER := chromium chromium-driver
-APT_PACKAGES := $(APERTIUM) $(BROWSER)
+# The cairo library CairoSVG draws PNG charts with.
+CAIRO := libcairo2
+APT_PACKAGES := $(APERTIUM) $(BROWSER) $(CAIRO)
 
 .PHONY: demo test bench eval install clean train-stance calibrate-stories system-packages
 

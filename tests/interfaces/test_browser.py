@@ -124,6 +124,8 @@ def test_front_page_to_the_seeds_story_to_zelenskyys_shift(server, browser):
     moves = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "ul.shifts li.shift-shift")]
     assert any("support (2024-10-22) → oppose (2025-12-14)" in text for text in moves), moves
     screenshot(browser, "03-actor-zelenskyy")
+    png = browser.find_elements(By.LINK_TEXT, "PNG")[-1].get_attribute("href")
+    (ARTIFACTS / "05-position-chart-download.png").write_bytes(httpx.get(png).raise_for_status().content)
 
     point = browser.find_elements(By.CSS_SELECTOR, "svg.position-chart a")[-1]
     target = urljoin(server, point.get_dom_attribute("href"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -72,6 +73,15 @@ def test_actor_page_charts_the_shift_with_points_linking_to_sentences(web):
     svg = client.get(f"/actors/{ids['zelenskyy']}/positions/2.svg")
     assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
     assert svg.text.startswith("<svg") and "shift" in svg.text
+    png = client.get(f"/actors/{ids['zelenskyy']}/positions/2.png")
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG")
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png.content)).convert("RGB")
+    assert image.size == (1440, 440)
+    colours = {colour for _count, colour in image.getcolors(maxcolors=1_000_000)}
+    assert (27, 127, 59) in colours and (178, 34, 34) in colours, "the support and oppose points are drawn"
+    assert client.get(f"/actors/{ids['zelenskyy']}/positions/2.gif").status_code == 404
 
 
 def test_article_page_highlights_statements_and_escapes_hostile_text(web):

@@ -32,7 +32,8 @@ def point_link(point: PositionPoint) -> str:
 
 
 def position_chart(title: str, points: list[PositionPoint], shifts: list[Shift], links: bool = True) -> str:
-    """An SVG document. Undated points (a day with no year, "earlier") sit at the left edge."""
+    """An SVG document: with links for the page, or with its title drawn in for a download.
+    Undated points (a day with no year, "earlier") sit at the left edge."""
     days = [d for p in points if (d := _day(p))]
     first, last = (min(days), max(days)) if days else (date.today(), date.today())
     span = max(1, (last - first).days)
@@ -49,6 +50,8 @@ def position_chart(title: str, points: list[PositionPoint], shifts: list[Shift],
              f'role="img" aria-label={quoteattr(title)} class="position-chart">',
              f"<title>{escape(title)}</title>",
              '<style>text{font:12px sans-serif;fill:#333}.axis{stroke:#bbb}</style>']
+    if not links:  # a download stands alone, without the page's caption
+        parts.append(f'<text x="{LEFT}" y="12" font-weight="bold">{escape(title)}</text>')
     for stance, row in ROWS.items():
         level = TOP + inner_h * row / 2
         parts.append(f'<line class="axis" x1="{LEFT}" y1="{level}" x2="{WIDTH - RIGHT}" y2="{level}"/>')
@@ -70,3 +73,12 @@ def position_chart(title: str, points: list[PositionPoint], shifts: list[Shift],
         parts.append(f'<a href={quoteattr(point_link(point))}>{circle}</a>' if links else circle)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def chart_png(svg: str, scale: float = 2.0) -> bytes:
+    """The chart as a PNG (twice the size, for slides and print), drawn by CairoSVG.
+
+    Raises OSError when the cairo C library is missing."""
+    import cairosvg
+
+    return cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale, background_color="white")

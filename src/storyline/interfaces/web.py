@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from storyline.interfaces import feeds
-from storyline.interfaces.charts import position_chart
+from storyline.interfaces.charts import chart_png, position_chart
 from storyline.records import StoredArticle, StoredStatement
 from storyline.store import Store
 
@@ -130,19 +130,25 @@ def mount_web(app: FastAPI, store: Store) -> None:
         return page(request, "actor.html", actor=chosen, charts=charts,
                     statements=sorted(store.statements(actor_ids=[actor_id]), key=lambda s: s.date or "", reverse=True))
 
-    @app.get("/actors/{actor_id}/positions/{proposition_id}.svg", include_in_schema=False)
-    def actor_chart(actor_id: int, proposition_id: int) -> Response:
+    @app.get("/actors/{actor_id}/positions/{proposition_id}.{format}", include_in_schema=False)
+    def actor_chart(actor_id: int, proposition_id: int, format: str) -> Response:
         from storyline.positions.queries import shifts as find_shifts
         from storyline.positions.queries import timeline
 
         chosen = next((a for a in store.actors() if a.id == actor_id), None)
         proposition = next((p for p in store.propositions() if p.id == proposition_id), None)
-        if chosen is None or proposition is None:
-            raise HTTPException(404, "no such actor or proposition")
+        if chosen is None or proposition is None or format not in ("svg", "png"):
+            raise HTTPException(404, "no such actor, proposition or chart format (svg, png)")
         moves = [s for s in find_shifts(store, proposition_id) if s.kind != "contradiction" and s.actor == chosen.name]
         svg = position_chart(f"{chosen.name} on: {proposition.text}", timeline(store, proposition_id, [actor_id]), moves, links=False)
-        return Response(svg, media_type="image/svg+xml",
-                        headers={"Content-Disposition": f'attachment; filename="positions-{actor_id}-{proposition_id}.svg"'})
+        download = {"Content-Disposition": f'attachment; filename="positions-{actor_id}-{proposition_id}.{format}"'}
+        if format == "svg":
+            return Response(svg, media_type="image/svg+xml", headers=download)
+        try:
+            return Response(chart_png(svg), media_type="image/png", headers=download)
+        except OSError as missing:  # cairocffi could not load the cairo C library
+            raise HTTPException(501, f"PNG charts need the cairo library (Debian: libcairo2); the SVG is at "
+                                     f"/actors/{actor_id}/positions/{proposition_id}.svg ({missing})") from missing
 
     def atom_response(body: bytes) -> Response:
         return Response(body, media_type="application/atom+xml; charset=utf-8")
