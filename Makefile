@@ -13,7 +13,9 @@ APERTIUM := apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-e
 BROWSER := chromium chromium-driver
 # The cairo library CairoSVG draws PNG charts with.
 CAIRO := libcairo2
-APT_PACKAGES := $(APERTIUM) $(BROWSER) $(CAIRO)
+# The HTTP load generator of the load check in `make bench` (bench/load.py).
+LOAD := wrk
+APT_PACKAGES := $(APERTIUM) $(BROWSER) $(CAIRO) $(LOAD)
 
 .PHONY: demo test bench eval install clean train-stance calibrate-stories system-packages
 
@@ -30,11 +32,12 @@ install: $(STAMP) system-packages
 system-packages:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Apertium, chromium and chromium-driver from Debian's packages ..."; \
+	    echo "Installing Apertium, chromium, chromium-driver, libcairo2 and wrk from Debian's packages ..."; \
 	    apt-get install -y -q $(APT_PACKAGES) >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q $(APT_PACKAGES) >/dev/null; }; \
 	  else \
 	    echo "Note: Debian packages are missing; run: sudo apt-get install $(APT_PACKAGES)"; \
-	    echo "      (without Apertium, Spanish and the other pairs stay untranslated; without chromium, the browser tests skip)"; \
+	    echo "      (without Apertium, Spanish and the other pairs stay untranslated; without chromium, the browser tests skip;"; \
+	    echo "       without cairo, charts have no PNG; without wrk, the load check in make bench does not run)"; \
 	  fi; \
 	fi
 

@@ -7,7 +7,7 @@ import time
 from rich.console import Console
 from rich.table import Table
 
-from bench import dates, extraction, multilingual, quotes, stance, stories, throughput
+from bench import dates, extraction, load, multilingual, quotes, stance, stories, throughput
 
 console = Console(width=170)
 
@@ -126,3 +126,4 @@ if __name__ == "__main__":
     console.print(_positions_speed())
     console.print(_stories_speed())
     console.print(_multilingual_speed())
+    console.print(load.report(load.run()))

@@ -40,7 +40,7 @@ def web(tmp_path_factory, gold):
         hostile = next(a.id for a in store.articles() if a.origin.endswith("hostile.html"))
         al_jazeera = next(a.id for a in store.articles() if a.origin.endswith("002_49451109cdc68bcb.txt"))
         seed_story = next(s.id for s in store.stories() if al_jazeera in s.articles)
-    return TestClient(create_app(db)), {"zelenskyy": zelenskyy, "hostile": hostile, "story": seed_story}
+    return TestClient(create_app(db)), {"zelenskyy": zelenskyy, "hostile": hostile, "story": seed_story, "db": db}
 
 
 def test_front_page_lists_stories_with_a_country_strip_and_filters(web):
@@ -159,3 +159,17 @@ def test_exports_from_the_pages(web):
     assert client.get("/export.json").json()["articles"]
     assert client.get("/export.md").text.startswith("#")
     assert client.get("/export.xml").status_code == 404
+
+
+def test_pages_are_cached_until_the_store_changes_even_from_another_process(web):
+    client, ids = web
+    first = client.get("/").text
+    assert client.get("/").text == first
+    with Store(ids["db"]) as beside_the_server:  # as a CLI run while the server is up
+        label = beside_the_server.story(ids["story"]).label
+        beside_the_server.set_story_label(ids["story"], "Relabelled while serving")
+        try:
+            assert "Relabelled while serving" in client.get("/").text
+        finally:
+            beside_the_server.set_story_label(ids["story"], label)
+    assert client.get("/").text == first

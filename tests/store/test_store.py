@@ -97,3 +97,16 @@ def test_propositions_are_curated_by_the_user(store):
     assert [p.id for p in store.propositions()] == [proposed]
     with pytest.raises(KeyError):
         store.update_proposition(999, status="accepted")
+
+
+def test_content_revision_moves_on_every_write_and_only_then(store, tmp_path):
+    Ingestor(store).run([str(SEEDS / "002_49451109cdc68bcb.txt")])
+    before = store.revision()
+    store.counts(), store.articles(), store.propositions()
+    assert store.revision() == before
+    proposition = store.add_proposition("Ukraine should join NATO")
+    added = store.revision()
+    assert added > before
+    with Store(store.url) as other_process:
+        other_process.update_proposition(proposition, status="rejected")
+    assert store.revision() > added

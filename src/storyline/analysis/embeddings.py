@@ -22,7 +22,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from storyline.memo import Memo
+
 DIMENSIONS = 384
+REMEMBERED = 20_000  # vectors kept per encoder (about 30 MB): a page rebuilt after a write re-encodes only new sentences
 
 
 @dataclass(frozen=True)
@@ -31,14 +34,26 @@ class Encoder:
     dimensions: int
     # (texts, is_query) -> rows; loaded on first use so commands that never embed start fast.
     _load: Callable[[], Callable[[list[str], bool], np.ndarray]] = field(repr=False)
+    _memo: Memo[np.ndarray] = field(default_factory=lambda: Memo(REMEMBERED), repr=False, compare=False)
 
     def encode(self, texts: list[str], query: bool = False) -> np.ndarray:
         """Unit-length float32 vectors, one row per text, so a dot product is the cosine. `query`
-        marks a search query, for models trained with asymmetric query and passage prompts."""
-        if not texts:
-            return np.zeros((0, self.dimensions), dtype=np.float32)
-        vectors = np.asarray(self._load()(texts, query), dtype=np.float32)
-        return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12)
+        marks a search query, for models trained with asymmetric query and passage prompts.
+        Texts encoded lately are not encoded again."""
+        rows = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        missing: dict[str, list[int]] = {}
+        for row, text in enumerate(texts):
+            if (vector := self._memo.get((text, query))) is not None:
+                rows[row] = vector
+            else:
+                missing.setdefault(text, []).append(row)
+        if missing:
+            vectors = np.asarray(self._load()(list(missing), query), dtype=np.float32)
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12
+            for (text, where), vector in zip(missing.items(), vectors, strict=True):
+                rows[where] = vector
+                self._memo.put((text, query), vector)
+        return rows
 
 
 @lru_cache(maxsize=1)

@@ -521,6 +521,7 @@ def serve(
     write_token: Annotated[str | None, typer.Option(
         envvar="STORYLINE_WRITE_TOKEN", help="Accept POST /api/ingest from callers that send this bearer token.")] = None,
     deliver_alerts: Annotated[bool, typer.Option(help="Deliver webhook alerts in the background while serving.")] = True,
+    access_log: Annotated[bool, typer.Option(help="Log each request on the console.")] = True,
 ) -> None:
     """Serve the web pages and the REST API over the store (read-only without a write token); OpenAPI docs at /docs."""
     import uvicorn
@@ -528,7 +529,8 @@ def serve(
     from storyline.interfaces.api import create_app
 
     _open(db).close()  # a store that cannot be opened fails here, with its reason, not in the first request
-    uvicorn.run(create_app(db, write_token=write_token, deliver_alerts=deliver_alerts), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(db, write_token=write_token, deliver_alerts=deliver_alerts), host=host, port=port, log_level="info",
+                access_log=access_log)
 
 
 @app.command()

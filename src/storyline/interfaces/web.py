@@ -8,9 +8,12 @@ read without running JavaScript.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from threading import Lock
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -19,6 +22,7 @@ from fastapi.templating import Jinja2Templates
 
 from storyline.interfaces import feeds
 from storyline.interfaces.charts import chart_png, position_chart
+from storyline.memo import Memo
 from storyline.records import StoredArticle, StoredStatement
 from storyline.store import Store
 
@@ -61,13 +65,54 @@ def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(request, "error.html", {"status": status, "detail": detail}, status_code=status)
 
 
+class PageCache:
+    """Rendered pages by URL, kept while the store's content revision stands still.
+
+    A story page summarizes, labels and compares takes on every render, and semantic search
+    encodes its query: under load the same URLs come back again and again, so each is built
+    once per revision (any write, from the API or a CLI run beside the server, moves it). A
+    crowd asking for a page being built waits for that build instead of repeating it.
+    """
+
+    def __init__(self, store: Store, size: int = 512, stripes: int = 64):
+        self.store = store
+        self._pages: Memo[tuple[int, bytes]] = Memo(size)
+        self._building = [Lock() for _ in range(stripes)]
+
+    def _cached(self, key: str, revision: int) -> HTMLResponse | None:
+        hit = self._pages.get(key)
+        return HTMLResponse(hit[1]) if hit is not None and hit[0] == revision else None
+
+    def page(self, key: str, render: Callable[[], HTMLResponse]) -> HTMLResponse:
+        revision = self.store.revision()
+        if revision is None:
+            return render()
+        if (hit := self._cached(key, revision)) is not None:
+            return hit
+        with self._building[hash(key) % len(self._building)]:
+            if (hit := self._cached(key, revision)) is not None:
+                return hit
+            response = render()
+            self._pages.put(key, (revision, bytes(response.body)))
+            return response
+
+
 def mount_web(app: FastAPI, store: Store) -> None:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    cache = PageCache(store)
 
     def page(request: Request, template: str, **context) -> HTMLResponse:
         return TEMPLATES.TemplateResponse(request, template, context)
 
+    def cached(handler: Callable[..., HTMLResponse]) -> Callable[..., HTMLResponse]:
+        @functools.wraps(handler)
+        def serve_cached(request: Request, **parameters) -> HTMLResponse:
+            return cache.page(str(request.url), lambda: handler(request, **parameters))
+
+        return serve_cached
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    @cached
     def front(request: Request, country: str | None = None, outlet: str | None = None, language: str | None = None,
               since: str | None = None, until: str | None = None, actor: str | None = None) -> HTMLResponse:
         articles = {a.id: a for a in store.articles()}
@@ -90,6 +135,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
                     filters={"country": country, "outlet": outlet, "language": language, "since": since, "until": until, "actor": actor})
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    @cached
     def story(request: Request, story_id: int) -> HTMLResponse:
         from storyline.stories.labels import sections
         from storyline.stories.summaries import body_sentences, summarize
@@ -114,6 +160,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
                     speakers=Counter((st.actor_id, st.speaker) for st in said).most_common())
 
     @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
+    @cached
     def actor(request: Request, actor_id: int) -> HTMLResponse:
         from storyline.positions.queries import shifts as find_shifts
         from storyline.positions.queries import timeline
@@ -185,6 +232,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
                                         f"/actors/{actor_id}", f"/actors/{actor_id}/feed.atom", entries))
 
     @app.get("/propositions", response_class=HTMLResponse, include_in_schema=False)
+    @cached
     def propositions(request: Request) -> HTMLResponse:
         from storyline.positions.queries import shifts as find_shifts
 
@@ -198,6 +246,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
         return chosen
 
     @app.get("/propositions/{proposition_id}", response_class=HTMLResponse, include_in_schema=False)
+    @cached
     def proposition(request: Request, proposition_id: int) -> HTMLResponse:
         from storyline.positions.queries import shifts as find_shifts
         from storyline.positions.queries import timeline
@@ -218,6 +267,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
                                         f"/propositions/{proposition_id}", f"/propositions/{proposition_id}/feed.atom", entries))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    @cached
     def article(request: Request, article_id: int) -> HTMLResponse:
         from storyline.translation.job import untranslated_note
 
@@ -241,6 +291,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
                         headers={"Content-Disposition": f'attachment; filename="storyline.{format}"'})
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    @cached
     def search(request: Request, q: str = "", semantic: bool = False) -> HTMLResponse:
         hits = []
         if q.strip():

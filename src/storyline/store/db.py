@@ -52,6 +52,7 @@ from storyline.store.models import (
     AlertRow,
     ArticleRow,
     ArticleVectorRow,
+    ContentRevisionRow,
     CopyRow,
     DeliveryAttemptRow,
     DeliveryRow,
@@ -263,6 +264,13 @@ class Store:
         with self._session() as session:
             row = session.get(ArticleRow, article_id)
             return self._to_record(row, with_text=True) if row else None
+
+    def revision(self) -> int | None:
+        """Changes whenever any content changes, from this process or another; None where no triggers keep it."""
+        if self.engine.dialect.name != "sqlite":
+            return None
+        with self._session() as session:
+            return session.scalar(select(ContentRevisionRow.revision).where(ContentRevisionRow.id == 1))
 
     def counts(self) -> dict[str, int]:
         with self._session() as session:

@@ -323,3 +323,12 @@ class DeliveryAttemptRow(Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     seconds: Mapped[float] = mapped_column(Float)
+
+
+class ContentRevisionRow(Base):
+    """One counter that triggers bump on any change to what the pages show: a cheap cache key."""
+
+    __tablename__ = "content_revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)

@@ -11,10 +11,12 @@ from sklearn.cluster import AgglomerativeClustering
 
 from storyline.analysis import embeddings
 from storyline.analysis.statements import load_pipeline
+from storyline.memo import Memo
 from storyline.stories.summaries import SummarySentence
 
 SECTION_DISTANCE = 0.75  # cosine distance under which sentences share a section
 SAME_MEANING = 0.55  # cosine above which two keyphrases say one thing ("Kyiv", "Ukraine")
+_PARSED: Memo[frozenset[str]] = Memo(20_000)  # sentence -> its phrases
 
 
 @dataclass(frozen=True)
@@ -23,15 +25,24 @@ class Section:
     sentences: tuple[SummarySentence, ...]
 
 
-def _candidates(texts: list[str]) -> list[str]:
+def _phrases(doc) -> frozenset[str]:
     """Noun phrases of one to three content words: 'NATO membership', 'territorial concessions'."""
     found = set()
-    for doc in load_pipeline().pipe(texts):
-        for chunk in doc.noun_chunks:
-            words = [t.text for t in chunk if t.pos_ not in ("DET", "PRON") and not t.is_stop and not t.is_punct]
-            if 1 <= len(words) <= 3 and not re.fullmatch(r"[\d\W]+", " ".join(words)):
-                found.add(" ".join(words))
-    return sorted(found)
+    for chunk in doc.noun_chunks:
+        words = [t.text for t in chunk if t.pos_ not in ("DET", "PRON") and not t.is_stop and not t.is_punct]
+        if 1 <= len(words) <= 3 and not re.fullmatch(r"[\d\W]+", " ".join(words)):
+            found.add(" ".join(words))
+    return frozenset(found)
+
+
+def _candidates(texts: list[str]) -> list[str]:
+    """The phrases of all `texts`; a story page rebuilt after a write parses only its new sentences."""
+    phrases = {text: _PARSED.get(text) for text in texts}
+    new = [text for text, found in phrases.items() if found is None]
+    for text, doc in zip(new, load_pipeline().pipe(new), strict=True):
+        phrases[text] = _phrases(doc)
+        _PARSED.put(text, phrases[text])
+    return sorted(set().union(*phrases.values()))
 
 
 def keyphrases(texts: list[str], centre: np.ndarray, documents: list[str], count: int = 3) -> list[str]:
