@@ -7,7 +7,16 @@ import time
 from rich.console import Console
 from rich.table import Table
 
-from bench import dates, extraction, load, multilingual, quotes, stance, stories, throughput
+from bench import (
+    dates,
+    extraction,
+    load,
+    multilingual,
+    quotes,
+    stance,
+    stories,
+    throughput,
+)
 
 console = Console(width=170)
 

@@ -65,20 +65,16 @@ class LoadResult:
 
 
 def demo_store(db: Path) -> None:
-    from storyline.analyze import Analyzer
+    from storyline.analyze import bring_up_to_date
     from storyline.pipeline import Ingestor
-    from storyline.positions.scoring import PositionScorer
     from storyline.store import Store
-    from storyline.stories.job import Storyteller
 
     gold = json.loads((SEEDS / "gold.json").read_text(encoding="utf-8"))
     with Store(db) as store:
         Ingestor(store).run([str(SEEDS)])
         for text in gold["propositions"].values():
             store.add_proposition(text)
-        Analyzer(store).run()
-        PositionScorer(store).score_accepted()
-        Storyteller(store).run()
+        bring_up_to_date(store)  # as `storyline analyze` does
 
 
 def _vocabulary(db: Path, size: int = 120) -> list[str]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from storyline.analyze import Analyzer
+from storyline.analyze import bring_up_to_date
 from storyline.interfaces.api import create_app
 from storyline.pipeline import Ingestor
-from storyline.positions.scoring import PositionScorer
 from storyline.store import Store
 from tests.conftest import SEEDS
 
@@ -20,11 +19,7 @@ def client(tmp_path_factory, gold):
         Ingestor(store).run([str(SEEDS)])
         for text in gold["propositions"].values():
             store.add_proposition(text)
-        Analyzer(store).run()
-        PositionScorer(store).score_accepted()
-        from storyline.stories.job import Storyteller
-
-        Storyteller(store).run()
+        bring_up_to_date(store)  # as `storyline analyze` does
     return TestClient(create_app(db))
 
 

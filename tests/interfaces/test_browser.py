@@ -16,11 +16,9 @@ from urllib.parse import urljoin
 import httpx
 import pytest
 
-from storyline.analyze import Analyzer
+from storyline.analyze import bring_up_to_date
 from storyline.pipeline import Ingestor
-from storyline.positions.scoring import PositionScorer
 from storyline.store import Store
-from storyline.stories.job import Storyteller
 from tests.conftest import REPO, SEEDS
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
@@ -47,9 +45,7 @@ def server(tmp_path_factory, gold):
         Ingestor(store).run([str(SEEDS)])
         for text in gold["propositions"].values():
             store.add_proposition(text)
-        Analyzer(store).run()
-        PositionScorer(store).score_accepted()
-        Storyteller(store).run()
+        bring_up_to_date(store)  # as `storyline analyze` does
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "storyline.interfaces.cli", "serve", "--db", str(db), "--port", str(port)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -8,12 +8,10 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from storyline.analyze import Analyzer
+from storyline.analyze import bring_up_to_date
 from storyline.interfaces.api import create_app
 from storyline.pipeline import Ingestor
-from storyline.positions.scoring import PositionScorer
 from storyline.store import Store
-from storyline.stories.job import Storyteller
 from tests.conftest import SEEDS
 
 HOSTILE = """<html><head><title>Minister says "<script>alert('title')</script>"</title></head><body><article>
@@ -33,9 +31,7 @@ def web(tmp_path_factory, gold):
         Ingestor(store).run([str(SEEDS), str(folder / "hostile.html")])
         for text in gold["propositions"].values():
             store.add_proposition(text)
-        Analyzer(store).run()
-        PositionScorer(store).score_accepted()
-        Storyteller(store).run()
+        bring_up_to_date(store)  # as `storyline analyze` does
         zelenskyy = next(a.id for a in store.actors() if a.name == "Volodymyr Zelenskyy")
         hostile = next(a.id for a in store.articles() if a.origin.endswith("hostile.html"))
         al_jazeera = next(a.id for a in store.articles() if a.origin.endswith("002_49451109cdc68bcb.txt"))

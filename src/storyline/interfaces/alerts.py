@@ -35,7 +35,7 @@ from storyline.store import Store
 KINDS = ("statement", "shift")
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=6)
-MAX_ATTEMPTS = 12  # about 2.5 days of retries before a delivery is given up
+MAX_ATTEMPTS = 18  # about two days (50 h) of retries before a delivery is given up
 LEASE = timedelta(minutes=2)  # longer than one POST can take (TIMEOUT), so a claim is never sent twice at once
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
