@@ -11,6 +11,7 @@ import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 
 from storyline.analyze import Analyzer
@@ -26,6 +27,7 @@ from storyline.interfaces.alerts import (
 )
 from storyline.pipeline import Ingestor
 from storyline.positions.scoring import PositionScorer
+from storyline.records import Alert
 from storyline.store import Store
 from tests.conftest import SEEDS
 
@@ -159,6 +161,29 @@ def test_targets_inside_the_network_or_unreachable_are_refused(url):
 def test_public_and_explicitly_allowed_targets_pass():
     check_target("https://93.184.216.34/hook")
     check_target("http://127.0.0.1:8000/hook", allow_private=True)
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_the_post_goes_to_the_address_checked_not_to_a_second_lookup(store, monkeypatch, scheme):
+    """DNS rebinding: a name that answers a public address to our check and a private one to the
+    next lookup must not steer the POST inside; then the check before the next try refuses it."""
+    answers = iter(["93.184.216.34", "93.184.216.34", "127.0.0.1", "127.0.0.1"])
+    monkeypatch.setattr("storyline.interfaces.alerts.socket.getaddrinfo",
+                        lambda host, port, **_: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))])
+    sent = []
+
+    def receiver(request: httpx.Request) -> httpx.Response:
+        sent.append((request.url.host, request.url.port, request.headers["host"], request.extensions.get("sni_hostname")))
+        return httpx.Response(500)
+
+    register_webhook(store, f"{scheme}://hooks.example.org:8443/storyline", kinds=("statement",))
+    store.record_alerts([Alert("statement:1:0:10", "statement", {"event": "statement"})])
+    with httpx.Client(transport=httpx.MockTransport(receiver)) as client:
+        start = _now()
+        assert deliver_due(store, now=start, client=client).retrying == 1
+        assert sent == [("93.184.216.34", 8443, "hooks.example.org:8443", "hooks.example.org" if scheme == "https" else None)]
+        assert deliver_due(store, now=start + timedelta(minutes=5), client=client).retrying == 1
+    assert len(sent) == 1 and "127.0.0.1" in store.delivery_log()[0].error
 
 
 def test_registering_a_private_target_is_refused_and_stores_nothing(store):
