@@ -14,7 +14,8 @@ branch_labels = None
 depends_on = None
 
 # Every table whose rows a page shows; webhooks, alerts and runs are bookkeeping, not content.
-CONTENT_TABLES = ("articles", "paragraphs", "copies", "actors", "actor_aliases", "actor_roles", "statements",
+# Paragraphs are written and deleted only with their article, whose own trigger counts them.
+CONTENT_TABLES = ("articles", "copies", "actors", "actor_aliases", "actor_roles", "statements",
                   "propositions", "stances", "translations", "stories", "events", "event_articles")
 ACTIONS = ("insert", "update", "delete")
 
