@@ -163,6 +163,24 @@ def test_public_and_explicitly_allowed_targets_pass():
     check_target("http://127.0.0.1:8000/hook", allow_private=True)
 
 
+def test_statements_a_re_analysis_finds_are_news_and_those_said_before_are_not(early_store):
+    """Re-analysis replaces an article's statements, and SQLite may give the new rows the freed ids,
+    below the alert watermark: they must still be looked at, and only the new ones alerted."""
+    from storyline.analyze import ANALYSIS_VERSION, statements_of
+
+    last = max(a.id for a in early_store.articles())
+    found = statements_of(early_store.article(last), early_store.translation(last))
+    assert len(found) > 2
+    early_store.save_statements(last, [(s, None) for s in found[2:]], ANALYSIS_VERSION)  # an older analysis missed two
+    register_webhook(early_store, "http://127.0.0.1:9/hook", kinds=("statement",), allow_private=True)
+    early_store.save_statements(last, [(s, None) for s in found], ANALYSIS_VERSION)
+    assert record_alerts(early_store) == 2
+    assert {json.loads(d.body)["statement"]["text"] for d in early_store.claim_due_deliveries(_now(), timedelta(minutes=1))} == \
+        {found[0].text, found[1].text}
+    Analyzer(early_store).run(redo=True)
+    assert record_alerts(early_store) == 0, "statements said before are not news again"
+
+
 @pytest.mark.parametrize("scheme", ["http", "https"])
 def test_the_post_goes_to_the_address_checked_not_to_a_second_lookup(store, monkeypatch, scheme):
     """DNS rebinding: a name that answers a public address to our check and a private one to the

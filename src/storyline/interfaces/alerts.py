@@ -100,10 +100,13 @@ def record_alerts(store: Store) -> int:
     """Record what is new since the last call; returns how many alerts were new."""
     from storyline.positions.queries import shifts
 
-    known = store.alert_keys()
-    alerts = [a for a in map(statement_alert, store.statements()) if a.key not in known]
-    alerts += [a for a in map(shift_alert, shifts(store)) if a.key not in known]
-    return store.record_alerts(alerts)
+    # Statements only grow past the watermark (re-analysis writes new ids; their keys repeat the
+    # old ones and the store drops those); shifts are recomputed, so they are checked by key.
+    new_statements = store.statements(after_id=store.alerted_statements_through())
+    alerts = [statement_alert(s) for s in new_statements]
+    known_shifts = store.alert_keys("shift")
+    alerts += [a for a in map(shift_alert, shifts(store)) if a.key not in known_shifts]
+    return store.record_alerts(alerts, statements_through=max((s.id for s in new_statements), default=None))
 
 
 def register_webhook(store: Store, url: str, kinds: tuple[str, ...] = KINDS, secret: str | None = None,

@@ -50,6 +50,7 @@ from storyline.store.models import (
     ActorRoleRow,
     ActorRow,
     AlertRow,
+    AlertWatermarkRow,
     ArticleRow,
     ArticleVectorRow,
     ContentRevisionRow,
@@ -306,8 +307,11 @@ class Store:
         with self._session() as session, session.begin():
             replaced = session.scalar(select(func.min(StatementRow.id)).where(StatementRow.article_id == article_id))
             if replaced is not None:
-                # SQLite may hand the freed ids to the new statements: propositions must judge them again.
+                # SQLite may hand the freed ids to the new statements: propositions must judge them again,
+                # and alerts look at them again (a statement said before keeps its key and is not repeated).
                 session.execute(update(PropositionRow).where(PropositionRow.scored_through >= replaced).values(scored_through=replaced - 1))
+                session.execute(update(AlertWatermarkRow).where(AlertWatermarkRow.statements_through >= replaced)
+                                .values(statements_through=replaced - 1))
             session.execute(delete(StatementRow).where(StatementRow.article_id == article_id))
             session.execute(delete(ActorRoleRow).where(ActorRoleRow.article_id == article_id))
             created: dict[tuple[str, str], ActorRow] = {}
@@ -710,15 +714,24 @@ class Store:
                 select(DeliveryRow.webhook_id, DeliveryRow.status, func.count()).group_by(DeliveryRow.webhook_id, DeliveryRow.status))})
             return [self._to_webhook(row, counts) for row in session.scalars(select(WebhookRow).order_by(WebhookRow.id))]
 
-    def alert_keys(self) -> set[str]:
+    def alert_keys(self, kind: str) -> set[str]:
         with self._session() as session:
-            return set(session.scalars(select(AlertRow.key)))
+            return set(session.scalars(select(AlertRow.key).where(AlertRow.kind == kind)))
 
-    def record_alerts(self, alerts: list[Alert]) -> int:
-        """Keep the alerts not seen before, each owed to every webhook that wants its kind; how many were new."""
+    def alerted_statements_through(self) -> int:
+        with self._session() as session:
+            return session.scalar(select(AlertWatermarkRow.statements_through).where(AlertWatermarkRow.id == 1)) or 0
+
+    def record_alerts(self, alerts: list[Alert], statements_through: int | None = None) -> int:
+        """Keep the alerts not seen before, each owed to every webhook that wants its kind, and move
+        the statement watermark in the same transaction; how many were new."""
         now = _now()
         with self._session() as session, session.begin():
-            known = set(session.scalars(select(AlertRow.key).where(AlertRow.key.in_([a.key for a in alerts])))) if alerts else set()
+            if statements_through is not None:
+                session.execute(update(AlertWatermarkRow).where(AlertWatermarkRow.id == 1).values(statements_through=statements_through))
+            keys = [a.key for a in alerts]
+            known = {key for chunk in range(0, len(keys), 10_000)  # SQLite caps the variables of one query
+                     for key in session.scalars(select(AlertRow.key).where(AlertRow.key.in_(keys[chunk:chunk + 10_000])))}
             hooks = list(session.scalars(select(WebhookRow)))
             fresh = [a for a in {a.key: a for a in alerts}.values() if a.key not in known]
             for alert in fresh:

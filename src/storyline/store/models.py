@@ -332,3 +332,12 @@ class ContentRevisionRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     revision: Mapped[int] = mapped_column(Integer)
+
+
+class AlertWatermarkRow(Base):
+    """The last statement id alerts were recorded for: each call reads only the statements after it."""
+
+    __tablename__ = "alert_watermark"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    statements_through: Mapped[int] = mapped_column(Integer)
