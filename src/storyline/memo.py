@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from threading import Lock
 from typing import Generic, TypeVar
 from weakref import WeakSet
@@ -40,6 +40,16 @@ class Memo(Generic[Value]):
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
+
+    def through(self, keys: list[Hashable], compute: Callable[[list[Hashable]], list[Value]]) -> list[Value]:
+        """The value of each key, computing those not kept in one batch (each distinct key once)."""
+        found = {key: self.get(key) for key in keys}
+        missing = [key for key, value in found.items() if value is None]
+        if missing:
+            for key, value in zip(missing, compute(missing), strict=True):
+                found[key] = value
+                self.put(key, value)
+        return [found[key] for key in keys]
 
     def clear(self) -> None:
         with self._lock:

@@ -40,20 +40,14 @@ class Encoder:
         """Unit-length float32 vectors, one row per text, so a dot product is the cosine. `query`
         marks a search query, for models trained with asymmetric query and passage prompts.
         Texts encoded lately are not encoded again."""
-        rows = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        missing: dict[str, list[int]] = {}
-        for row, text in enumerate(texts):
-            if (vector := self._memo.get((text, query))) is not None:
-                rows[row] = vector
-            else:
-                missing.setdefault(text, []).append(row)
-        if missing:
-            vectors = np.asarray(self._load()(list(missing), query), dtype=np.float32)
-            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12
-            for (text, where), vector in zip(missing.items(), vectors, strict=True):
-                rows[where] = vector
-                self._memo.put((text, query), vector)
-        return rows
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        keys = [(text, query) for text in texts]
+        return np.stack(self._memo.through(keys, lambda new: list(self._vectors([text for text, _query in new], query))))
+
+    def _vectors(self, texts: list[str], query: bool) -> np.ndarray:
+        vectors = np.asarray(self._load()(texts, query), dtype=np.float32)
+        return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12)
 
 
 @lru_cache(maxsize=1)

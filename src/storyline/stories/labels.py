@@ -37,12 +37,8 @@ def _phrases(doc) -> frozenset[str]:
 
 def _candidates(texts: list[str]) -> list[str]:
     """The phrases of all `texts`; a story page rebuilt after a write parses only its new sentences."""
-    phrases = {text: _PARSED.get(text) for text in texts}
-    new = [text for text, found in phrases.items() if found is None]
-    for text, doc in zip(new, load_pipeline().pipe(new), strict=True):
-        phrases[text] = _phrases(doc)
-        _PARSED.put(text, phrases[text])
-    return sorted(set().union(*phrases.values()))
+    phrases = _PARSED.through(texts, lambda new: [_phrases(doc) for doc in load_pipeline().pipe(new)])
+    return sorted(set().union(*phrases))
 
 
 def keyphrases(texts: list[str], centre: np.ndarray, documents: list[str], count: int = 3) -> list[str]:
