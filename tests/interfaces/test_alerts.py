@@ -18,7 +18,6 @@ from storyline.analyze import Analyzer
 from storyline.interfaces.alerts import (
     FIRST_RETRY,
     UnsafeTarget,
-    _now,
     check_target,
     deliver_due,
     record_alerts,
@@ -28,7 +27,7 @@ from storyline.interfaces.alerts import (
 from storyline.pipeline import Ingestor
 from storyline.positions.scoring import PositionScorer
 from storyline.records import Alert
-from storyline.store import Store
+from storyline.store import Store, utc_now
 from tests.conftest import SEEDS
 
 LATE_SEED = "002_49451109cdc68bcb.txt"  # Al Jazeera, 2025-12-14: Zelenskyy offers to drop the NATO goal
@@ -98,7 +97,7 @@ def test_receiver_down_then_up_gets_each_new_statement_and_the_shift_once(early_
     assert new > 0 and record_alerts(early_store) == 0, "recording twice makes nothing new"
 
     # The receiver is down: every delivery fails, is logged, and waits FIRST_RETRY.
-    start = _now()
+    start = utc_now()
     report = deliver_due(early_store, now=start)
     assert (report.delivered, report.retrying, report.failed) == (0, new, 0)
     log = early_store.delivery_log()
@@ -141,7 +140,7 @@ def test_backoff_doubles_and_a_delivery_is_given_up_after_the_last_attempt(early
     new = record_alerts(early_store)
     owed = early_store.webhooks()[0].pending
     assert 0 < owed < new, "a webhook for statements is not owed the shift"
-    start = _now()
+    start = utc_now()
     assert deliver_due(early_store, now=start).retrying == owed
     assert deliver_due(early_store, now=start + timedelta(hours=1)).failed == owed
     assert deliver_due(early_store, now=start + timedelta(days=30)).failed == 0
@@ -175,7 +174,7 @@ def test_statements_a_re_analysis_finds_are_news_and_those_said_before_are_not(e
     register_webhook(early_store, "http://127.0.0.1:9/hook", kinds=("statement",), allow_private=True)
     early_store.save_statements(last, [(s, None) for s in found], ANALYSIS_VERSION)
     assert record_alerts(early_store) == 2
-    assert {json.loads(d.body)["statement"]["text"] for d in early_store.claim_due_deliveries(_now(), timedelta(minutes=1))} == \
+    assert {json.loads(d.body)["statement"]["text"] for d in early_store.claim_due_deliveries(utc_now(), timedelta(minutes=1))} == \
         {found[0].text, found[1].text}
     Analyzer(early_store).run(redo=True)
     assert record_alerts(early_store) == 0, "statements said before are not news again"
@@ -197,7 +196,7 @@ def test_the_post_goes_to_the_address_checked_not_to_a_second_lookup(store, monk
     register_webhook(store, f"{scheme}://hooks.example.org:8443/storyline", kinds=("statement",))
     store.record_alerts([Alert("statement:1:0:10", "statement", {"event": "statement"})])
     with httpx.Client(transport=httpx.MockTransport(receiver)) as client:
-        start = _now()
+        start = utc_now()
         assert deliver_due(store, now=start, client=client).retrying == 1
         assert sent == [("93.184.216.34", 8443, "hooks.example.org:8443", "hooks.example.org" if scheme == "https" else None)]
         assert deliver_due(store, now=start + timedelta(minutes=5), client=client).retrying == 1

@@ -23,14 +23,14 @@ import socket
 import threading
 import time
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from storyline.interfaces.export import shift_dict
+from storyline.interfaces.export import sentence_link, shift_dict
 from storyline.records import Alert, Shift, StoredStatement
-from storyline.store import Store
+from storyline.store import Store, utc_now
 
 KINDS = ("statement", "shift")
 FIRST_RETRY = timedelta(seconds=30)
@@ -42,10 +42,6 @@ TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 class UnsafeTarget(ValueError):
     """A webhook URL we will not call: bad scheme, unresolvable, or an address inside the network."""
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def _is_public(address: str) -> bool:
@@ -86,14 +82,14 @@ def pinned(url: str, address: str) -> tuple[str, str, dict[str, str]]:
 def statement_alert(statement: StoredStatement) -> Alert:
     return Alert(f"statement:{statement.article_id}:{statement.start}:{statement.end}", "statement",
                  {"event": "statement", "statement": asdict(statement),
-                  "source": f"/articles/{statement.article_id}#s{statement.start}"})
+                  "source": sentence_link(statement)})
 
 
 def shift_alert(shift: Shift) -> Alert:
     ends = [f"{p.statement.article_id}:{p.statement.start}" for p in (shift.before, shift.after)]
     return Alert(f"shift:{shift.kind}:{shift.proposition_id}:{shift.actor}:{ends[0]}:{ends[1]}", "shift",
                  {"event": "shift", "shift": shift_dict(shift),
-                  "sources": [f"/articles/{p.statement.article_id}#s{p.statement.start}" for p in (shift.before, shift.after)]})
+                  "sources": [sentence_link(p.statement) for p in (shift.before, shift.after)]})
 
 
 def record_alerts(store: Store) -> int:
@@ -137,7 +133,7 @@ class DeliveryReport:
 
 def deliver_due(store: Store, now: datetime | None = None, client: httpx.Client | None = None) -> DeliveryReport:
     """POST every delivery that is due; what fails waits FIRST_RETRY, doubling, until MAX_ATTEMPTS."""
-    now = now or _now()
+    now = now or utc_now()
     report = DeliveryReport()
     owned = client is None
     client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=False)

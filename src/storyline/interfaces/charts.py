@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from xml.sax.saxutils import escape, quoteattr
 
+from storyline.interfaces.export import sentence_link
 from storyline.records import PositionPoint, Shift
 
 ROWS = {"support": 0, "mixed": 1, "oppose": 2}
@@ -25,10 +26,6 @@ def _day(point: PositionPoint) -> date | None:
         return date.fromisoformat(text[:10])
     except ValueError:
         return None
-
-
-def point_link(point: PositionPoint) -> str:
-    return f"/articles/{point.statement.article_id}#s{point.statement.start}"
 
 
 def position_chart(title: str, points: list[PositionPoint], shifts: list[Shift], links: bool = True) -> str:
@@ -70,7 +67,7 @@ def position_chart(title: str, points: list[PositionPoint], shifts: list[Shift],
         tip = f"{point.statement.speaker}, {point.statement.date or 'undated'}, {point.stance}: {quote}"
         circle = (f'<circle cx="{x(point):.1f}" cy="{y(point):.1f}" r="6" fill="{COLOURS.get(point.stance, "#666")}" '
                   f'class="point point-{escape(point.stance)}"><title>{escape(tip)}</title></circle>')
-        parts.append(f'<a href={quoteattr(point_link(point))}>{circle}</a>' if links else circle)
+        parts.append(f'<a href={quoteattr(sentence_link(point.statement))}>{circle}</a>' if links else circle)
     parts.append("</svg>")
     return "".join(parts)
 

@@ -17,6 +17,13 @@ from storyline.records import (
     StoredStatement,
 )
 
+
+def sentence_link(statement: StoredStatement) -> str:
+    """The page that shows a statement's sentence highlighted: the provenance every chart point,
+    feed entry and alert points to."""
+    return f"/articles/{statement.article_id}#s{statement.start}"
+
+
 _CSV_COLUMNS = (
     "id", "title", "outlet", "country", "language", "published", "published_method",
     "published_confidence", "word_count", "url", "origin",

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from feedgen.feed import FeedGenerator
 
 from storyline.interfaces.alerts import shift_alert, statement_alert
+from storyline.interfaces.export import sentence_link
 from storyline.records import PositionPoint, Shift, StoredArticle, StoredStatement
 
 MAX_ENTRIES = 200
@@ -47,13 +48,13 @@ def statement_entry(statement: StoredStatement, landed: datetime) -> FeedEntry:
     said = f"{statement.speaker}{', ' + statement.role if statement.role else ''} ({statement.date or 'undated'}, " \
            f"{statement.outlet or 'unknown outlet'}): {statement.text}"
     return FeedEntry(statement_alert(statement).key, f"{statement.speaker}: {_clip(statement.text)}",
-                     f"/articles/{statement.article_id}#s{statement.start}", landed, said, statement.speaker)
+                     sentence_link(statement), landed, said, statement.speaker)
 
 
 def stance_entry(point: PositionPoint, proposition: str, landed: datetime) -> FeedEntry:
     st = point.statement
     return FeedEntry(f"stance:{point.proposition_id}:{statement_alert(st).key}", f"{st.speaker} – {point.stance}: {_clip(proposition, 80)}",
-                     f"/articles/{st.article_id}#s{st.start}", landed,
+                     sentence_link(st), landed,
                      f"{st.speaker} ({st.date or 'undated'}, {st.outlet or 'unknown outlet'}) {point.stance}s “{proposition}”: {st.text}",
                      st.speaker)
 
@@ -63,7 +64,7 @@ def shift_entry(shift: Shift, landed: datetime) -> FeedEntry:
     summary = (f"{shift.kind}: {shift.actor} {before.stance} ({before.statement.date or 'undated'}) → {after.stance} "
                f"({after.statement.date or 'undated'}). {shift.reason} Before: {before.statement.text} After: {after.statement.text}")
     return FeedEntry(shift_alert(shift).key, f"{shift.kind.capitalize()}: {shift.actor}, {before.stance} → {after.stance}",
-                     f"/articles/{after.statement.article_id}#s{after.statement.start}", landed, summary, shift.actor)
+                     sentence_link(after.statement), landed, summary, shift.actor)
 
 
 def shift_landed(shift: Shift, landed: dict[int, datetime]) -> datetime:

@@ -159,15 +159,19 @@ def mount_web(app: FastAPI, store: Store) -> None:
                     takes=takes(members, said),
                     speakers=Counter((st.actor_id, st.speaker) for st in said).most_common())
 
+    def _actor(actor_id: int):
+        chosen = next((a for a in store.actors() if a.id == actor_id), None)
+        if chosen is None:
+            raise HTTPException(404, f"no actor {actor_id}")
+        return chosen
+
     @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
     @cached
     def actor(request: Request, actor_id: int) -> HTMLResponse:
         from storyline.positions.queries import shifts as find_shifts
         from storyline.positions.queries import timeline
 
-        chosen = next((a for a in store.actors() if a.id == actor_id), None)
-        if chosen is None:
-            raise HTTPException(404, f"no actor {actor_id}")
+        chosen = _actor(actor_id)
         charts = []
         for proposition in store.propositions(status="accepted"):
             points = timeline(store, proposition.id, [actor_id])
@@ -200,8 +204,9 @@ def mount_web(app: FastAPI, store: Store) -> None:
     def atom_response(body: bytes) -> Response:
         return Response(body, media_type="application/atom+xml; charset=utf-8")
 
-    def landed() -> dict[int, datetime]:
-        return {a.id: a.ingested_at for a in store.articles()}
+    def landed(articles: list[StoredArticle]) -> dict[int, datetime]:
+        """When each article reached the store: the moment what it says became news here."""
+        return {a.id: a.ingested_at for a in articles}
 
     @app.get("/stories/{story_id}/feed.atom", include_in_schema=False)
     def story_feed(request: Request, story_id: int) -> Response:
@@ -210,8 +215,9 @@ def mount_web(app: FastAPI, store: Store) -> None:
         chosen = store.story(story_id)
         if chosen is None:
             raise HTTPException(404, f"no story {story_id}")
-        members, times = set(chosen.articles), landed()
-        entries = [feeds.article_entry(a) for a in store.articles() if a.id in members]
+        members, articles = set(chosen.articles), store.articles()
+        times = landed(articles)
+        entries = [feeds.article_entry(a) for a in articles if a.id in members]
         entries += [feeds.shift_entry(s, feeds.shift_landed(s, times)) for s in find_shifts(store)
                     if {s.before.statement.article_id, s.after.statement.article_id} & members]
         return atom_response(feeds.atom(f"story:{story_id}", f"Storyline: {chosen.label or 'story ' + str(story_id)}",
@@ -221,10 +227,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
     def actor_feed(request: Request, actor_id: int) -> Response:
         from storyline.positions.queries import shifts as find_shifts
 
-        chosen = next((a for a in store.actors() if a.id == actor_id), None)
-        if chosen is None:
-            raise HTTPException(404, f"no actor {actor_id}")
-        times = landed()
+        chosen, times = _actor(actor_id), landed(store.articles())
         entries = [feeds.statement_entry(s, times[s.article_id]) for s in store.statements(actor_ids=[actor_id])]
         entries += [feeds.shift_entry(s, feeds.shift_landed(s, times)) for s in find_shifts(store)
                     if s.kind != "contradiction" and s.actor == chosen.name]
@@ -260,7 +263,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
         from storyline.positions.queries import shifts as find_shifts
         from storyline.positions.queries import timeline
 
-        chosen, times = _proposition(proposition_id), landed()
+        chosen, times = _proposition(proposition_id), landed(store.articles())
         entries = [feeds.stance_entry(p, chosen.text, times[p.statement.article_id]) for p in timeline(store, proposition_id)]
         entries += [feeds.shift_entry(s, feeds.shift_landed(s, times)) for s in find_shifts(store, proposition_id)]
         return atom_response(feeds.atom(f"proposition:{proposition_id}", f"Storyline: {chosen.text}", str(request.base_url),

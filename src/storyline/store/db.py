@@ -76,7 +76,8 @@ from storyline.store.upgrade import upgrade_to_head
 FURNITURE_MIN_ARTICLES = 3
 
 
-def _now() -> datetime:
+def utc_now() -> datetime:
+    """Now, as the store keeps times: UTC without a zone."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
@@ -120,7 +121,7 @@ class Store:
 
     def start_run(self, inputs: list[str]) -> int:
         with self._session() as session, session.begin():
-            run = RunRow(started_at=_now(), inputs=json.dumps(inputs))
+            run = RunRow(started_at=utc_now(), inputs=json.dumps(inputs))
             session.add(run)
             session.flush()
             return run.id
@@ -128,11 +129,11 @@ class Store:
     def finish_run(self, run_id: int, stored: int, copies: int, unchanged: int, failed: int) -> None:
         with self._session() as session, session.begin():
             run = session.get(RunRow, run_id)
-            run.finished_at, run.stored, run.copies, run.unchanged, run.failed = _now(), stored, copies, unchanged, failed
+            run.finished_at, run.stored, run.copies, run.unchanged, run.failed = utc_now(), stored, copies, unchanged, failed
 
     def record_failure(self, run_id: int, failure: IngestFailure) -> None:
         with self._session() as session, session.begin():
-            session.add(FailureRow(run_id=run_id, origin=failure.origin, reason=failure.reason, at=_now()))
+            session.add(FailureRow(run_id=run_id, origin=failure.origin, reason=failure.reason, at=utc_now()))
 
     def run_summary(self, run_id: int | None = None) -> RunSummary | None:
         with self._session() as session:
@@ -210,7 +211,7 @@ class Store:
                 word_count=article.word_count,
                 removed_json=json.dumps([[r.text, r.reason] for r in article.removed], ensure_ascii=False),
                 minhash=article.minhash,
-                ingested_at=_now(),
+                ingested_at=utc_now(),
                 paragraphs=[ParagraphRow(idx=p.index, start=p.start, end=p.end, kind=p.kind, language=p.language)
                             for p in article.paragraphs],
             )
@@ -230,7 +231,7 @@ class Store:
                     title=article.title,
                     outlet_name=article.outlet.outlet.name if article.outlet else None,
                     similarity=round(similarity, 4),
-                    ingested_at=_now(),
+                    ingested_at=utc_now(),
                 )
             )
 
@@ -405,7 +406,7 @@ class Store:
         with self._session() as session, session.begin():
             row = session.scalar(select(PropositionRow).where(PropositionRow.text == text))
             if row is None:
-                row = PropositionRow(text=text, origin=origin, status=status, scored_through=0, created_at=_now())
+                row = PropositionRow(text=text, origin=origin, status=status, scored_through=0, created_at=utc_now())
                 session.add(row)
                 session.flush()
             elif origin == "user":
@@ -509,7 +510,7 @@ class Store:
         with self._session() as session, session.begin():
             session.merge(TranslationRow(
                 article_id=translation.article_id, source_language=translation.source_language, backend=translation.backend,
-                text=translation.text, created_at=_now(),
+                text=translation.text, created_at=utc_now(),
                 segments_json=json.dumps([[s.paragraph, s.original_start, s.original_end, s.start, s.end] for s in translation.segments]),
             ))
             session.execute(update(ArticleRow).where(ArticleRow.id == translation.article_id).values(analyzed_version=None))
@@ -693,7 +694,7 @@ class Store:
 
     def add_webhook(self, url: str, kinds: tuple[str, ...], secret: str | None, allow_private: bool) -> int:
         with self._session() as session, session.begin():
-            row = WebhookRow(url=url, kinds=json.dumps(list(kinds)), secret=secret, allow_private=allow_private, created_at=_now())
+            row = WebhookRow(url=url, kinds=json.dumps(list(kinds)), secret=secret, allow_private=allow_private, created_at=utc_now())
             session.add(row)
             session.flush()
             return row.id
@@ -725,7 +726,7 @@ class Store:
     def record_alerts(self, alerts: list[Alert], statements_through: int | None = None) -> int:
         """Keep the alerts not seen before, each owed to every webhook that wants its kind, and move
         the statement watermark in the same transaction; how many were new."""
-        now = _now()
+        now = utc_now()
         with self._session() as session, session.begin():
             if statements_through is not None:
                 session.execute(update(AlertWatermarkRow).where(AlertWatermarkRow.id == 1).values(statements_through=statements_through))
