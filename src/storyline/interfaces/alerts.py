@@ -135,10 +135,13 @@ def deliver_due(store: Store, now: datetime | None = None, client: httpx.Client 
     """POST every delivery that is due; what fails waits FIRST_RETRY, doubling, until MAX_ATTEMPTS."""
     now = now or utc_now()
     report = DeliveryReport()
+    claimed = store.claim_due_deliveries(now, LEASE)
+    if not claimed:
+        return report
     owned = client is None
     client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=False)
     try:
-        for due in store.claim_due_deliveries(now, LEASE):
+        for due in claimed:
             headers = {"Content-Type": "application/json", "User-Agent": "Storyline-Webhook/0.1", "X-Storyline-Event": due.kind,
                        "X-Storyline-Delivery": str(due.id), "X-Storyline-Alert": due.alert_key}
             if due.webhook.secret:
@@ -168,6 +171,12 @@ def deliver_due(store: Store, now: datetime | None = None, client: httpx.Client 
     return report
 
 
+def send_alerts(store: Store) -> tuple[int, DeliveryReport]:
+    """Record what is new, when some webhook listens, and deliver what is due: how many alerts were new."""
+    new = record_alerts(store) if store.webhooks() else 0
+    return new, deliver_due(store)
+
+
 class DeliveryWorker:
     """A thread for `storyline serve`: delivers what is due every `interval` seconds. Alerts are
     recorded where analysis happens (`storyline analyze`, `propose`, the API's ingest)."""
@@ -186,9 +195,8 @@ class DeliveryWorker:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            if self.store.webhooks():
-                try:
-                    deliver_due(self.store)
-                except Exception as error:  # noqa: BLE001 - a bad round must not end the server's deliveries
-                    print(f"storyline: webhook delivery round failed: {error}", flush=True)
+            try:
+                deliver_due(self.store)
+            except Exception as error:  # noqa: BLE001 - a bad round must not end the server's deliveries
+                print(f"storyline: webhook delivery round failed: {error}", flush=True)
             self._stop.wait(self.interval)

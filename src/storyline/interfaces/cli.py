@@ -220,12 +220,9 @@ def _score_positions(store: Store) -> None:
 
 def _send_alerts(store: Store) -> None:
     """Tell webhooks about new statements and shifts; failures wait for `storyline webhooks deliver` or `serve`."""
-    if not store.webhooks():
-        return
-    from storyline.interfaces.alerts import deliver_due, record_alerts
+    from storyline.interfaces.alerts import send_alerts
 
-    new = record_alerts(store)
-    report = deliver_due(store)
+    new, report = send_alerts(store)
     if new or report.delivered or report.retrying or report.failed:
         console.print(f"Alerts: {new} new; {report.delivered} delivered, {report.retrying} to retry, {report.failed} given up "
                       "(`storyline webhooks log` has each attempt).")
@@ -714,11 +711,10 @@ def webhooks_log(
 @webhooks_app.command("deliver")
 def webhooks_deliver(db: DbOption = DEFAULT_DB) -> None:
     """Record new alerts and POST what is due now (for cron; `storyline serve` does it on its own)."""
-    from storyline.interfaces.alerts import deliver_due, record_alerts
+    from storyline.interfaces.alerts import send_alerts
 
     with _open(db) as store:
-        new = record_alerts(store) if store.webhooks() else 0
-        report = deliver_due(store)
+        new, report = send_alerts(store)
     console.print(f"{new} new alert(s); {report.delivered} delivered, {report.retrying} to retry, {report.failed} given up.")
 
 
