@@ -22,6 +22,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote_plus
@@ -64,17 +66,19 @@ class LoadResult:
         return self.requests / self.seconds
 
 
-def demo_store(db: Path) -> None:
+def demo_store(db: Path, *extra_inputs: Path) -> None:
+    """The demo's store: the seeds (and any extra inputs), the answer key's propositions, analysed
+    as `storyline analyze` does. The web tests and the browser test build theirs with it too."""
     from storyline.analyze import bring_up_to_date
     from storyline.pipeline import Ingestor
     from storyline.store import Store
 
     gold = json.loads((SEEDS / "gold.json").read_text(encoding="utf-8"))
     with Store(db) as store:
-        Ingestor(store).run([str(SEEDS)])
+        Ingestor(store).run([str(SEEDS), *map(str, extra_inputs)])
         for text in gold["propositions"].values():
             store.add_proposition(text)
-        bring_up_to_date(store)  # as `storyline analyze` does
+        bring_up_to_date(store)
 
 
 def _vocabulary(db: Path, size: int = 120) -> list[str]:
@@ -99,10 +103,42 @@ def request_mix(story: int, vocabulary: list[str]) -> list[str]:
     return mix
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextmanager
+def serving(db: Path, *options: str) -> Iterator[str]:
+    """`storyline serve` over `db` in its own process on 127.0.0.1: its base URL once it answers.
+    Its console goes to serve.log beside the database, quoted if it stops or never answers."""
+    log = db.with_name("serve.log")
+    port = free_port()
+    with log.open("w") as output:
+        server = subprocess.Popen([sys.executable, "-m", "storyline.interfaces.cli", "serve", "--db", str(db), "--port", str(port),
+                                   *options], stdout=output, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                if httpx.get(base + "/api/stories", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None:
+                raise RuntimeError(f"storyline serve exited: {log.read_text()}")
+            time.sleep(0.25)
+        else:
+            raise RuntimeError(f"storyline serve did not answer within 60 s: {log.read_text()}")
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # still draining requests a load generator gave up on
+            server.kill()
+            server.wait()
 
 
 def _wrk(base: str, paths: list[str], clients: int, seconds: int, folder: Path) -> LoadResult:
@@ -122,30 +158,12 @@ def run(clients: int = 200, seconds: int = 20) -> LoadResult | None:
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "demo.db"
         demo_store(db)
-        port = _free_port()
-        server = subprocess.Popen([sys.executable, "-m", "storyline.interfaces.cli", "serve", "--db", str(db), "--port", str(port),
-                                   "--no-deliver-alerts", "--no-access-log"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(240):
-                try:
-                    stories = httpx.get(base + "/api/stories", timeout=1).json()["items"]
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.25)
-            else:
-                raise RuntimeError("storyline serve did not start within 60 s")
+        with serving(db, "--no-deliver-alerts", "--no-access-log") as base:
+            stories = httpx.get(base + "/api/stories").json()["items"]
             mix = request_mix(stories[0]["id"], _vocabulary(db))
             for path in mix[:8]:  # warm-up: load the models once, as a running server would have
                 httpx.get(base + path, timeout=120).raise_for_status()
             return _wrk(base, mix[8:], clients, seconds, Path(folder))
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:  # still draining requests wrk gave up on
-                server.kill()
-                server.wait()
 
 
 def report(result: LoadResult | None) -> str:

@@ -5,21 +5,15 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from storyline.analyze import bring_up_to_date
+from bench.load import demo_store
 from storyline.interfaces.api import create_app
-from storyline.pipeline import Ingestor
-from storyline.store import Store
 from tests.conftest import SEEDS
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory, gold):
+def client(tmp_path_factory):
     db = tmp_path_factory.mktemp("api") / "seeds.db"
-    with Store(db) as store:
-        Ingestor(store).run([str(SEEDS)])
-        for text in gold["propositions"].values():
-            store.add_proposition(text)
-        bring_up_to_date(store)  # as `storyline analyze` does
+    demo_store(db)
     return TestClient(create_app(db))
 
 

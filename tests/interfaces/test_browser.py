@@ -6,20 +6,14 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import urljoin
 
 import httpx
 import pytest
 
-from storyline.analyze import bring_up_to_date
-from storyline.pipeline import Ingestor
-from storyline.store import Store
-from tests.conftest import REPO, SEEDS
+from bench.load import demo_store, serving
+from tests.conftest import REPO
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 ARTIFACTS = REPO / "test-artifacts"
@@ -31,41 +25,13 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, gold):
+def server(tmp_path_factory):
     """The demo's store (the seeds, both propositions) served by `storyline serve` in its own process."""
     db = tmp_path_factory.mktemp("browser") / "demo.db"
-    with Store(db) as store:
-        Ingestor(store).run([str(SEEDS)])
-        for text in gold["propositions"].values():
-            store.add_proposition(text)
-        bring_up_to_date(store)  # as `storyline analyze` does
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "storyline.interfaces.cli", "serve", "--db", str(db), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                if httpx.get(base + "/api/stories", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None:
-                pytest.fail(f"storyline serve exited: {process.stdout.read()}")
-            time.sleep(0.25)
-        else:
-            pytest.fail("storyline serve did not answer within 60 s")
+    demo_store(db)
+    with serving(db) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,9 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from storyline.analyze import bring_up_to_date
+from bench.load import demo_store
 from storyline.interfaces.api import create_app
-from storyline.pipeline import Ingestor
 from storyline.store import Store
-from tests.conftest import SEEDS
 
 HOSTILE = """<html><head><title>Minister says "<script>alert('title')</script>"</title></head><body><article>
 <h1>Minister says &lt;script&gt;alert('h1')&lt;/script&gt;</h1>
@@ -23,15 +21,12 @@ talks would go on as agreed with the partners in the region for as long as it ta
 
 
 @pytest.fixture(scope="module")
-def web(tmp_path_factory, gold):
+def web(tmp_path_factory):
     folder = tmp_path_factory.mktemp("web")
     (folder / "hostile.html").write_text(HOSTILE, encoding="utf-8")
     db = folder / "web.db"
+    demo_store(db, folder / "hostile.html")
     with Store(db) as store:
-        Ingestor(store).run([str(SEEDS), str(folder / "hostile.html")])
-        for text in gold["propositions"].values():
-            store.add_proposition(text)
-        bring_up_to_date(store)  # as `storyline analyze` does
         zelenskyy = next(a.id for a in store.actors() if a.name == "Volodymyr Zelenskyy")
         hostile = next(a.id for a in store.articles() if a.origin.endswith("hostile.html"))
         al_jazeera = next(a.id for a in store.articles() if a.origin.endswith("002_49451109cdc68bcb.txt"))
