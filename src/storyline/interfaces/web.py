@@ -60,6 +60,14 @@ def _in_range(first: str | None, last: str | None, since: str | None, until: str
     return (not since or (last or "") >= since) and (not until or (first or "9999") <= until)
 
 
+def _one(items: list, item_id: int, what: str):
+    """The item with this id, or the 404 a page or feed about it answers."""
+    chosen = next((item for item in items if item.id == item_id), None)
+    if chosen is None:
+        raise HTTPException(404, f"no {what} {item_id}")
+    return chosen
+
+
 def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
     """What a browser is shown instead of the API's JSON error."""
     return TEMPLATES.TemplateResponse(request, "error.html", {"status": status, "detail": detail}, status_code=status)
@@ -159,19 +167,13 @@ def mount_web(app: FastAPI, store: Store) -> None:
                     takes=takes(members, said),
                     speakers=Counter((st.actor_id, st.speaker) for st in said).most_common())
 
-    def _actor(actor_id: int):
-        chosen = next((a for a in store.actors() if a.id == actor_id), None)
-        if chosen is None:
-            raise HTTPException(404, f"no actor {actor_id}")
-        return chosen
-
     @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
     @cached
     def actor(request: Request, actor_id: int) -> HTMLResponse:
         from storyline.positions.queries import shifts as find_shifts
         from storyline.positions.queries import timeline
 
-        chosen = _actor(actor_id)
+        chosen = _one(store.actors(), actor_id, "actor")
         charts = []
         for proposition in store.propositions(status="accepted"):
             points = timeline(store, proposition.id, [actor_id])
@@ -227,7 +229,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
     def actor_feed(request: Request, actor_id: int) -> Response:
         from storyline.positions.queries import shifts as find_shifts
 
-        chosen, times = _actor(actor_id), landed(store.articles())
+        chosen, times = _one(store.actors(), actor_id, "actor"), landed(store.articles())
         entries = [feeds.statement_entry(s, times[s.article_id]) for s in store.statements(actor_ids=[actor_id])]
         entries += [feeds.shift_entry(s, feeds.shift_landed(s, times)) for s in find_shifts(store)
                     if s.kind != "contradiction" and s.actor == chosen.name]
@@ -242,12 +244,6 @@ def mount_web(app: FastAPI, store: Store) -> None:
         moves = Counter(s.proposition_id for s in find_shifts(store))
         return page(request, "propositions.html", propositions=store.propositions(), shifts=moves)
 
-    def _proposition(proposition_id: int):
-        chosen = next((p for p in store.propositions() if p.id == proposition_id), None)
-        if chosen is None:
-            raise HTTPException(404, f"no proposition {proposition_id}")
-        return chosen
-
     @app.get("/propositions/{proposition_id}", response_class=HTMLResponse, include_in_schema=False)
     @cached
     def proposition(request: Request, proposition_id: int) -> HTMLResponse:
@@ -255,7 +251,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
         from storyline.positions.queries import timeline
 
         actors = {a.id: a for a in store.actors()}
-        return page(request, "proposition.html", proposition=_proposition(proposition_id), actors=actors,
+        return page(request, "proposition.html", proposition=_one(store.propositions(), proposition_id, "proposition"), actors=actors,
                     points=timeline(store, proposition_id), shifts=find_shifts(store, proposition_id))
 
     @app.get("/propositions/{proposition_id}/feed.atom", include_in_schema=False)
@@ -263,7 +259,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
         from storyline.positions.queries import shifts as find_shifts
         from storyline.positions.queries import timeline
 
-        chosen, times = _proposition(proposition_id), landed(store.articles())
+        chosen, times = _one(store.propositions(), proposition_id, "proposition"), landed(store.articles())
         entries = [feeds.stance_entry(p, chosen.text, times[p.statement.article_id]) for p in timeline(store, proposition_id)]
         entries += [feeds.shift_entry(s, feeds.shift_landed(s, times)) for s in find_shifts(store, proposition_id)]
         return atom_response(feeds.atom(f"proposition:{proposition_id}", f"Storyline: {chosen.text}", str(request.base_url),
