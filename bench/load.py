@@ -69,7 +69,7 @@ class LoadResult:
 def demo_store(db: Path, *extra_inputs: Path) -> None:
     """The demo's store: the seeds (and any extra inputs), the answer key's propositions, analysed
     as `storyline analyze` does. The web tests and the browser test build theirs with it too."""
-    from storyline.analyze import bring_up_to_date
+    from storyline.jobs.update import update
     from storyline.pipeline import Ingestor
     from storyline.store import Store
 
@@ -78,7 +78,7 @@ def demo_store(db: Path, *extra_inputs: Path) -> None:
         Ingestor(store).run([str(SEEDS), *map(str, extra_inputs)])
         for text in gold["propositions"].values():
             store.add_proposition(text)
-        bring_up_to_date(store)
+        update(store)
 
 
 def _vocabulary(db: Path, size: int = 120) -> list[str]:

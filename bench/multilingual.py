@@ -9,13 +9,10 @@ import time
 from pathlib import Path
 
 from bench.dates import load_pages
-from storyline.analyze import Analyzer
+from storyline.jobs.update import update
 from storyline.memo import forget_all
 from storyline.pipeline import Ingestor
 from storyline.store import Store
-from storyline.stories.job import Storyteller
-from storyline.translation.backends import available_backends
-from storyline.translation.job import Translator
 
 
 def speed() -> dict[str, float]:
@@ -30,9 +27,9 @@ def speed() -> dict[str, float]:
             began = time.perf_counter()
             stages = {
                 "ingest": lambda: Ingestor(store).run([folder]).count("stored"),
-                "translate": lambda: Translator(store, available_backends()).run().translated,
-                "statements": lambda: Analyzer(store).run().articles,
-                "stories": lambda: Storyteller(store).run().articles,
+                "translate": lambda: update(store, only=["translate"])[0].counts["translated"],
+                "statements": lambda: update(store, only=["statements"])[0].counts["articles"],
+                "stories": lambda: update(store, only=["stories"])[0].counts["articles"],
             }
             for name, stage in stages.items():
                 started = time.perf_counter()

@@ -242,7 +242,7 @@ def placement_cost(sizes: tuple[int, ...] = (1_000, 10_000, 100_000), trials: in
     from storyline.store import Store
     from storyline.store.models import EventRow, StoryRow
     from storyline.stories.clustering import best_match
-    from storyline.stories.job import CANDIDATES
+    from storyline.stories.placement import CANDIDATES
 
     rng = np.random.default_rng(7)
     calibration = Calibration.calibrated()

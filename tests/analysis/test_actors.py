@@ -8,7 +8,8 @@ import pytest
 
 from storyline.analysis.actors import roles_fit
 from storyline.analysis.names import same_person
-from storyline.analyze import Analyzer
+from storyline.jobs.contract import UpdateOptions
+from storyline.jobs.update import update
 from storyline.pipeline import Ingestor
 from storyline.store import Store
 from tests.conftest import SEEDS
@@ -18,7 +19,7 @@ from tests.conftest import SEEDS
 def analysed(tmp_path_factory) -> Store:
     with Store(tmp_path_factory.mktemp("analysed") / "a.db") as store:
         Ingestor(store).run([str(SEEDS)])
-        Analyzer(store).run()
+        update(store, only=("statements",))
         yield store
 
 
@@ -55,16 +56,16 @@ def test_statements_point_back_to_their_sentence(analysed):
 
 def test_analysis_resumes_and_rerunning_is_a_no_op(analysed):
     before = analysed.counts()
-    assert Analyzer(analysed).run().articles == 0
-    redo = Analyzer(analysed).run(redo=True)
-    assert redo.articles == 5 and analysed.counts() == before
+    assert update(analysed, only=("statements",))[0].counts["articles"] == 0
+    redo = update(analysed, UpdateOptions(redo=True), only=("statements",))[0]
+    assert redo.counts["articles"] == 5 and analysed.counts() == before
 
 
 def test_order_of_articles_does_not_change_actors(tmp_path):
     with Store(tmp_path / "reverse.db") as store:
         for seed in sorted(SEEDS.glob("*.txt"), reverse=True):
             Ingestor(store).run([str(seed)])
-            Analyzer(store).run()
+            update(store, only=("statements",))
         names = {a.name for a in store.actors() if a.kind == "person"}
     assert {"Dmytro Kuleba", "Oleksii Kuleba", "Volodymyr Zelenskyy", "Yevgeny Perebeinis"} <= names
     assert "Kuleba" not in names

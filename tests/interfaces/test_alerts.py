@@ -15,18 +15,13 @@ import httpx
 import pytest
 
 from bench.load import free_port
-from storyline.analyze import Analyzer
-from storyline.interfaces.alerts import (
-    FIRST_RETRY,
-    UnsafeTarget,
-    check_target,
-    deliver_due,
-    record_alerts,
-    register_webhook,
-    retry_delay,
-)
+from storyline.jobs.contract import UpdateOptions
+from storyline.jobs.statements import ANALYSIS_VERSION, statements_of
+from storyline.jobs.update import update
+from storyline.alerts.delivery import FIRST_RETRY, deliver_due, retry_delay
+from storyline.alerts.guard import UnsafeTarget, check_target
+from storyline.alerts.outbox import record_alerts, register_webhook
 from storyline.pipeline import Ingestor
-from storyline.positions.scoring import PositionScorer
 from storyline.records import Alert
 from storyline.store import Store, utc_now
 from tests.conftest import SEEDS
@@ -60,8 +55,7 @@ class Receiver:
 
 
 def analyse(store: Store) -> None:
-    Analyzer(store).run()
-    PositionScorer(store).score_accepted()
+    update(store, only=("statements", "stances"))
 
 
 @pytest.fixture
@@ -128,7 +122,7 @@ def test_receiver_down_then_up_gets_each_new_statement_and_the_shift_once(early_
 def test_backoff_doubles_and_a_delivery_is_given_up_after_the_last_attempt(early_store, monkeypatch):
     assert [retry_delay(n) for n in (1, 2, 3)] == [FIRST_RETRY, FIRST_RETRY * 2, FIRST_RETRY * 4]
     assert retry_delay(30) == timedelta(hours=6)
-    monkeypatch.setattr("storyline.interfaces.alerts.MAX_ATTEMPTS", 2)
+    monkeypatch.setattr("storyline.alerts.delivery.MAX_ATTEMPTS", 2)
     register_webhook(early_store, f"http://127.0.0.1:{free_port()}/hook", kinds=("statement",), allow_private=True)
     Ingestor(early_store).run([str(SEEDS / LATE_SEED)])
     analyse(early_store)
@@ -160,7 +154,6 @@ def test_public_and_explicitly_allowed_targets_pass():
 def test_statements_a_re_analysis_finds_are_news_and_those_said_before_are_not(early_store):
     """Re-analysis replaces an article's statements, and SQLite may give the new rows the freed ids,
     below the alert watermark: they must still be looked at, and only the new ones alerted."""
-    from storyline.analyze import ANALYSIS_VERSION, statements_of
 
     last = max(a.id for a in early_store.articles())
     found = statements_of(early_store.article(last), early_store.translation(last))
@@ -171,7 +164,7 @@ def test_statements_a_re_analysis_finds_are_news_and_those_said_before_are_not(e
     assert record_alerts(early_store) == 2
     assert {json.loads(d.body)["statement"]["text"] for d in early_store.claim_due_deliveries(utc_now(), timedelta(minutes=1))} == \
         {found[0].text, found[1].text}
-    Analyzer(early_store).run(redo=True)
+    update(early_store, UpdateOptions(redo=True), only=("statements",))
     assert record_alerts(early_store) == 0, "statements said before are not news again"
 
 
@@ -180,7 +173,7 @@ def test_the_post_goes_to_the_address_checked_not_to_a_second_lookup(store, monk
     """DNS rebinding: a name that answers a public address to our check and a private one to the
     next lookup must not steer the POST inside; then the check before the next try refuses it."""
     answers = iter(["93.184.216.34", "93.184.216.34", "127.0.0.1", "127.0.0.1"])
-    monkeypatch.setattr("storyline.interfaces.alerts.socket.getaddrinfo",
+    monkeypatch.setattr("storyline.alerts.guard.socket.getaddrinfo",
                         lambda host, port, **_: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))])
     sent = []
 

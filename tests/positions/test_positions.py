@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from storyline.analysis.names import same_person
-from storyline.analyze import ANALYSIS_VERSION, Analyzer
+from storyline.jobs.statements import ANALYSIS_VERSION
+from storyline.jobs.update import update
 from storyline.pipeline import Ingestor
 from storyline.positions.queries import find_proposition, shifts, timeline
-from storyline.positions.scoring import PositionScorer
 from storyline.records import Statement
 from storyline.store import Store
 from tests.conftest import SEEDS
@@ -25,9 +25,9 @@ def positioned(tmp_path_factory, gold):
     """Seeds ingested, analysed, and judged on the answer key's two propositions."""
     with Store(tmp_path_factory.mktemp("positions") / "seeds.db") as store:
         Ingestor(store).run([str(SEEDS)])
-        Analyzer(store).run()
+        update(store, only=("statements",))
         ids = {key: store.add_proposition(text) for key, text in gold["propositions"].items()}
-        PositionScorer(store).score_accepted()
+        update(store, only=("stances",))
         yield store, ids
 
 
@@ -105,8 +105,8 @@ def test_timelines_follow_statement_dates_not_article_order(positioned):
 def test_a_second_run_judges_nothing_again(positioned):
     store, _ids = positioned
     before = {p.id: p.stances for p in store.propositions()}
-    report = PositionScorer(store).score_accepted()
-    assert report.statements == 0
+    report = update(store, only=("stances",))[0]
+    assert report.counts["pairs"] == 0
     assert {p.id: p.stances for p in store.propositions()} == before
 
 
@@ -138,5 +138,5 @@ def test_reanalysed_statements_are_judged_again(positioned):
     again = [(Statement(s.kind, s.text, s.start, s.end, s.speaker, "person", s.role, s.cue, s.via, s.date, s.date_kind), s.actor_id)
              for s in store.statements() if s.article_id == newest]
     store.save_statements(newest, again, ANALYSIS_VERSION)
-    PositionScorer(store).score_accepted()
+    update(store, only=("stances",))
     assert sorted((p.statement.speaker, p.stance, p.statement.text) for p in timeline(store, ids["land_for_nato"])) == before

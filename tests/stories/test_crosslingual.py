@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from storyline.analysis.language import identify_language
-from storyline.analyze import Analyzer
 from storyline.pipeline import Ingestor
 from storyline.store import Store
-from storyline.stories.job import Storyteller
 from storyline.stories.search import semantic_search
 from storyline.translation.backends import Apertium
-from storyline.translation.job import Translator
+from storyline.jobs.contract import run_job
+from storyline.jobs.translate import TranslateJob
+from storyline.jobs.update import update
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.skipif(not shutil.which("apertium"), reason="Debian's apertium is not installed (make install does it)")
@@ -37,16 +37,15 @@ def mixed(tmp_path_factory):
             shutil.copy(seed, folder / seed.name)
     with Store(folder / "mixed.db") as store:
         Ingestor(store).run([str(folder)])
-        translated = Translator(store, [Apertium()]).run()
-        Analyzer(store).run()
-        Storyteller(store).run()
+        translated = run_job(TranslateJob(store, [Apertium()]))
+        update(store, only=("statements", "stories"))
         yield store, translated, {Path(a.origin).name[:6]: a for a in store.articles(with_text=True)}
 
 
 def test_languages_are_found_and_translated_offline(mixed):
     _store, translated, by_name = mixed
     assert by_name["es_004"].language == "es" and by_name["ca_003"].language == "ca"
-    assert translated.translated == 2 and translated.by_backend == {"apertium": 2}
+    assert translated.counts["translated"] == 2 and translated.breakdown["by_backend"] == {"apertium": 2}
 
 
 def test_the_same_events_in_three_languages_make_one_story_line(mixed):

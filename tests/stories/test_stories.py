@@ -10,12 +10,12 @@ import pytest
 
 from bench.data import eval_data_dir
 from bench.stories import b_cubed
-from storyline.analyze import Analyzer
 from storyline.pipeline import Ingestor
 from storyline.records import Representation, StoryCluster
 from storyline.store import Store
 from storyline.stories.clustering import EVENT, Calibration, best_match, cluster_offline
-from storyline.stories.job import Storyteller
+from storyline.jobs.contract import UpdateOptions
+from storyline.jobs.update import update
 from storyline.stories.summaries import body_sentences, summarize
 from storyline.stories.takes import takes
 from tests.conftest import SEEDS
@@ -25,8 +25,7 @@ from tests.conftest import SEEDS
 def storied(tmp_path_factory):
     with Store(tmp_path_factory.mktemp("stories") / "seeds.db") as store:
         Ingestor(store).run([str(SEEDS)])
-        Analyzer(store).run()
-        Storyteller(store).run()
+        update(store, only=("statements", "stories"))
         names = {Path(a.origin).name[:3]: a.id for a in store.articles()}
         yield store, names
 
@@ -83,7 +82,7 @@ def test_full_text_search_over_articles_and_statements(storied):
     assert {h.article_id for h in hits} == {ids["000"]}
     # Diacritics and case do not matter; a redone analysis leaves no stale statement in the index.
     before = len(store.search_text("zelenskyy"))
-    Analyzer(store).run(redo=True)
+    update(store, UpdateOptions(redo=True), only=("statements",))
     assert len(store.search_text("ZELENSKYY")) == before
 
 
@@ -93,12 +92,11 @@ def test_adding_an_article_places_it_without_reclustering(storied):
     page = eval_data_dir() / "extraction-scrapinghub" / "html" / "098bb3e96c0acdf36efdcde45fb9cca3f8c82c7cb2071b76097a1b96155f1eb2.html.gz"
     assert gzip.open(page).read()
     Ingestor(store).run([str(page)])
-    Analyzer(store).run()
-    report = Storyteller(store).run()
-    assert report.articles == 1 and report.new_stories == 1, "an unrelated page starts its own story"
+    report = update(store, only=("statements", "stories"))[-1]
+    assert report.counts["articles"] == 1 and report.counts["new_stories"] == 1, "an unrelated page starts its own story"
     after = store.event_of_articles()
     assert {k: after[k] for k in before} == before
-    assert Storyteller(store).run().articles == 0
+    assert update(store, only=("stories",))[0].counts["articles"] == 0
 
 
 def _unit_rows(rows: np.ndarray) -> np.ndarray:

@@ -12,7 +12,9 @@ import pytest
 
 from storyline.pipeline import Ingestor
 from storyline.translation.backends import Apertium, LibreTranslate, TranslationError
-from storyline.translation.job import Translator, translate_article, untranslated_note
+from storyline.jobs.contract import run_job
+from storyline.jobs.translate import TranslateJob
+from storyline.translation.translate import translate_article, untranslated_note
 from tests.conftest import world_page
 
 needs_apertium = pytest.mark.skipif(not shutil.which("apertium"), reason="Debian's apertium is not installed (make install does it)")
@@ -68,8 +70,8 @@ def libretranslate_url():
 @needs_apertium
 def test_apertium_translates_a_spanish_page_sentence_by_sentence(store, tmp_path):
     [article_id] = _ingest(store, tmp_path, "larazon.pe")
-    report = Translator(store, [Apertium()]).run()
-    assert report.translated == 1 and report.by_backend == {"apertium": 1}
+    report = run_job(TranslateJob(store, [Apertium()]))
+    assert report.counts["translated"] == 1 and report.breakdown["by_backend"] == {"apertium": 1}
     article, translation = store.article(article_id), store.translation(article_id)
     assert translation.backend == "apertium" and translation.source_language == "es"
     assert " the " in translation.text and " el " not in translation.text
@@ -81,20 +83,20 @@ def test_apertium_translates_a_spanish_page_sentence_by_sentence(store, tmp_path
     assert translation.original_of(segment.start, segment.end) == (segment.original_start, segment.original_end)
     assert len(translation.paragraphs()) == len({s.paragraph for s in translation.segments})
     # Translated once: a second run has nothing to do.
-    assert Translator(store, [Apertium()]).run().translated == 0
+    assert run_job(TranslateJob(store, [Apertium()])).counts["translated"] == 0
 
 
 def test_a_language_no_backend_covers_keeps_its_original_and_says_why(store, tmp_path):
     _ingest(store, tmp_path, "zaxid.net")
-    report = Translator(store, [Apertium()]).run()
-    assert report.translated == 0 and report.untranslated == {"uk": 1}
+    report = run_job(TranslateJob(store, [Apertium()]))
+    assert report.counts["translated"] == 0 and report.breakdown["untranslated"] == {"uk": 1}
     assert untranslated_note("uk") == "not translated (no model for uk)"
 
 
 def test_libretranslate_server_by_url(store, tmp_path, libretranslate_url):
     [article_id] = _ingest(store, tmp_path, "zaxid.net")
-    report = Translator(store, [LibreTranslate(libretranslate_url), Apertium()]).run()
-    assert report.by_backend == {"libretranslate": 1}
+    report = run_job(TranslateJob(store, [LibreTranslate(libretranslate_url), Apertium()]))
+    assert report.breakdown["by_backend"] == {"libretranslate": 1}
     [request] = FakeLibreTranslate.requests
     assert request["source"] == "uk" and request["target"] == "en" and len(request["q"]) > 3
     translation = store.translation(article_id)
@@ -107,8 +109,8 @@ def test_an_unreachable_server_is_reported_and_the_next_backend_is_tried(store, 
     down = LibreTranslate("http://127.0.0.1:9")  # discard port: nothing listens
     with pytest.raises(TranslationError, match="did not answer"):
         down.languages()
-    report = Translator(store, [LibreTranslate("http://127.0.0.1:9"), Apertium()]).run()
-    assert report.untranslated == {"uk": 1} and report.failures == []
+    report = run_job(TranslateJob(store, [LibreTranslate("http://127.0.0.1:9"), Apertium()]))
+    assert report.breakdown["untranslated"] == {"uk": 1} and report.failures == []
 
 
 def test_paragraphs_already_in_english_are_kept(store, tmp_path, libretranslate_url, seed_articles):
@@ -137,7 +139,7 @@ def test_a_server_error_is_reported_per_article_and_retried_next_run(store, tmp_
     try:
         [article_id] = _ingest(store, tmp_path, "zaxid.net")
         url = f"http://127.0.0.1:{server.server_address[1]}"
-        report = Translator(store, [LibreTranslate(url)]).run()
+        report = run_job(TranslateJob(store, [LibreTranslate(url)]))
         [(failed_id, reason)] = report.failures
         assert failed_id == article_id and "500" in reason
         assert store.translation(article_id) is None

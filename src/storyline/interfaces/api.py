@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline.analysis.names import same_person
-from storyline.interfaces.export import position_dict, shift_dict
+from storyline.provenance import position_dict, shift_dict
 from storyline.store import Store
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
@@ -82,7 +82,7 @@ def _webhook_dict(hook) -> dict[str, Any]:
 
 def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: bool = False) -> FastAPI:
     """The app over the store at `db`; with deliver_alerts, a worker thread delivers webhooks while it runs."""
-    from storyline.interfaces.alerts import DeliveryWorker
+    from storyline.alerts.delivery import DeliveryWorker
 
     store = Store(db)
     analysing = threading.Lock()  # one background analysis at a time; the next one picks up what is new
@@ -146,7 +146,7 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
         if found.language == "en":
             data["english"] = {"source": "original"}
         elif translation is None:
-            from storyline.translation.job import untranslated_note
+            from storyline.translation.translate import untranslated_note
 
             data["english"] = {"source": None, "note": untranslated_note(found.language)}
         else:
@@ -216,13 +216,10 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
             raise HTTPException(401, "a valid write token is required: Authorization: Bearer TOKEN")
 
     def _analyse() -> None:
-        from storyline.analyze import bring_up_to_date
-        from storyline.interfaces.alerts import record_alerts
+        from storyline.jobs.update import update
 
         with analysing:
-            bring_up_to_date(store)
-            if store.webhooks():
-                record_alerts(store)  # the delivery worker sends them
+            update(store)
 
     @app.post("/api/ingest", summary="Ingest articles (write token required); analysis follows in the background", status_code=202)
     def ingest(request: IngestRequest, background: BackgroundTasks, authorization: Annotated[str | None, Header()] = None,
@@ -254,7 +251,7 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
 
     @app.post("/api/webhooks", summary="Register a webhook for new statements and shifts (write token required)", status_code=201)
     def add_webhook(hook: WebhookIn, authorization: Annotated[str | None, Header()] = None) -> dict:
-        from storyline.interfaces.alerts import register_webhook
+        from storyline.alerts.outbox import register_webhook
 
         _check_token(authorization)
         try:

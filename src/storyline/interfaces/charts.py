@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from xml.sax.saxutils import escape, quoteattr
 
-from storyline.interfaces.export import sentence_link
+from storyline.provenance import sentence_link
 from storyline.records import PositionPoint, Shift
 
 ROWS = {"support": 0, "mixed": 1, "oppose": 2}

@@ -22,6 +22,7 @@ from rich.table import Table
 from storyline.analysis.names import same_person
 from storyline.ingest.decoding import DEFAULT_MAX_BYTES
 from storyline.interfaces.export import EXPORTERS, export_store
+from storyline.jobs.contract import StageReport, UpdateOptions
 from storyline.records import (
     GivenMetadata,
     IngestOutcome,
@@ -129,6 +130,40 @@ def _articles_table(articles: list[StoredArticle], title: str = "Articles") -> T
     return table
 
 
+class _StageBars:
+    """The update's progress: one Rich bar per stage, with its rate, and its report printed after it."""
+
+    def __init__(self):
+        self.progress: Progress | None = None
+        self.task = None
+
+    def start(self, title: str, total: int) -> None:
+        self.progress = Progress(SpinnerColumn(), TextColumn(f"[bold]{title}"), BarColumn(), MofNCompleteColumn(), _rate_column(),
+                                 TimeElapsedColumn(), console=err_console)
+        self.progress.start()
+        self.task = self.progress.add_task(title, total=total, rate="")
+
+    def advance(self, n: int) -> None:
+        self.progress.advance(self.task, n)
+        done, elapsed = self.progress.tasks[self.task].completed, self.progress.tasks[self.task].elapsed or 1e-9
+        self.progress.update(self.task, rate=f"{done / elapsed:.1f}/s")
+
+    def finish(self, report: StageReport) -> None:
+        self.progress.stop()
+        for line in report.summary:
+            console.print(escape(line))
+        for line in report.warnings:
+            console.print(f"[yellow]{escape(line)}[/yellow]")
+        for article_id, reason in report.failures:
+            err_console.print(f"[red]Article {article_id} failed in {report.stage}[/red]: {escape(reason)}")
+
+
+def _update(store: Store, options: UpdateOptions | None = None, only: tuple[str, ...] | None = None) -> None:
+    from storyline.jobs.update import update  # spaCy and the encoders load only for the commands that need them
+
+    update(store, options or UpdateOptions(), _StageBars(), only)
+
+
 @app.command()
 def analyze(
     db: DbOption = DEFAULT_DB,
@@ -138,94 +173,10 @@ def analyze(
         help="URL of a LibreTranslate server for languages Apertium and local Argos models do not cover "
              "(or set STORYLINE_LIBRETRANSLATE_URL).")] = None,
 ) -> None:
-    """Translate, then find statements and their speakers in stored articles, then place them in
-    stories; resumable, and a no-op when nothing is new."""
-    from storyline.analyze import (
-        Analyzer,  # spaCy and its models load only for the commands that need them
-    )
-
-    store = _open(db)
-    _translate(store, libretranslate)
-    progress = Progress(SpinnerColumn(), TextColumn("[bold]Analysing"), BarColumn(), MofNCompleteColumn(), _rate_column(),
-                        TimeElapsedColumn(), console=err_console)
-    with progress:
-        task = progress.add_task("analyze", total=None, rate="")
-
-        def advance(_article_id: int) -> None:
-            progress.advance(task)
-            done, elapsed = progress.tasks[task].completed, progress.tasks[task].elapsed or 1e-9
-            progress.update(task, rate=f"{done / elapsed:.1f} articles/s")
-
-        result = Analyzer(store).run(since=since, redo=redo, on_total=lambda total: progress.update(task, total=total), on_article=advance)
-    console.print(f"Analysed {result.articles} article(s): {result.statements} statements, "
-                  f"{result.merged_actors} actor(s) merged by name, in {result.seconds:.1f} s.")
-    if store.propositions(status="accepted"):
-        _score_positions(store)
-    _place_in_stories(store)
-    _send_alerts(store)
-    store.close()
-
-
-def _translate(store: Store, libretranslate: str | None) -> None:
-    """Put articles not in English into English where a backend covers their language."""
-    from storyline.translation.backends import available_backends
-    from storyline.translation.job import Translator, untranslated_note
-
-    progress = Progress(SpinnerColumn(), TextColumn("[bold]Translating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        console=err_console)
-    with progress:
-        task = progress.add_task("translate", total=None)
-        report = Translator(store, available_backends(libretranslate)).run(
-            on_total=lambda n: progress.update(task, total=n), on_article=lambda _i: progress.advance(task))
-    if report.translated:
-        by = ", ".join(f"{n} by {name}" for name, n in report.by_backend.most_common())
-        console.print(f"Translated {report.translated} article(s) into English ({by}) in {report.seconds:.1f} s.")
-    for language, count in report.untranslated.most_common():
-        console.print(f"[yellow]{count} article(s) {untranslated_note(language)}[/yellow]: kept in the original; "
-                      "stories still group them by the multilingual embeddings.")
-    for article_id, reason in report.failures:
-        err_console.print(f"[red]Article {article_id} not translated[/red]: {escape(reason)}")
-
-
-def _place_in_stories(store: Store) -> None:
-    """Put analysed articles into events and story lines, with a progress bar."""
-    from storyline.stories.job import Storyteller
-
-    progress = Progress(SpinnerColumn(), TextColumn("[bold]Stories"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        console=err_console)
-    with progress:
-        task = progress.add_task("stories", total=None)
-        report = Storyteller(store).run(on_total=lambda n: progress.update(task, total=n), on_article=lambda _i: progress.advance(task))
-    if report.articles:
-        console.print(f"Placed {report.articles} article(s) in stories: {report.new_events} new event(s), "
-                      f"{report.new_stories} new story line(s), in {report.seconds:.1f} s.")
-
-
-def _score_positions(store: Store) -> None:
-    """Judge the statements that accepted propositions have not seen yet, with a progress bar."""
-    from storyline.positions.scoring import PositionScorer
-
-    propositions = store.propositions(status="accepted")
-    pending = sum(store.statement_count(after_id=store.scored_through(p.id)) for p in propositions)
-    if not pending:
-        return
-    progress = Progress(SpinnerColumn(), TextColumn("[bold]Judging stances"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        console=err_console)
-    with progress:
-        task = progress.add_task("stances", total=pending)
-        scorer = PositionScorer(store)
-        stances = sum(scorer.score(p, on_batch=lambda n: progress.advance(task, n)).stances for p in propositions)
-    console.print(f"Judged {pending} statement-proposition pair(s): {stances} stance(s) taken.")
-
-
-def _send_alerts(store: Store) -> None:
-    """Tell webhooks about new statements and shifts; failures wait for `storyline webhooks deliver` or `serve`."""
-    from storyline.interfaces.alerts import send_alerts
-
-    new, report = send_alerts(store)
-    if new or report.delivered or report.retrying or report.failed:
-        console.print(f"Alerts: {new} new; {report.delivered} delivered, {report.retrying} to retry, {report.failed} given up "
-                      "(`storyline webhooks log` has each attempt).")
+    """Bring the store up to date: translate, find statements and their speakers, judge stances on
+    accepted propositions, place articles in stories, send alerts; resumable, a no-op when nothing is new."""
+    with _open(db) as store:
+        _update(store, UpdateOptions(since=since, redo=redo, libretranslate=libretranslate))
 
 
 @app.command()
@@ -296,8 +247,7 @@ def propose(
         for proposition in store.propositions():
             if proposition.id in ids:
                 console.print(f"Proposition {proposition.id}: {escape(proposition.text)}")
-        _score_positions(store)
-        _send_alerts(store)
+        _update(store, only=("stances", "alerts"))
 
 
 @app.command()
@@ -341,8 +291,7 @@ def propositions(
             err_console.print(f"[red]No proposition with id {exc.args[0]}.[/red]")
             raise typer.Exit(2) from exc
         if accept is not None or rename is not None or merge is not None:
-            _score_positions(store)
-            _send_alerts(store)
+            _update(store, only=("stances", "alerts"))
         rows = store.propositions()
     table = Table(title=f"{len(rows)} proposition(s)")
     for column in ("id", "proposition", "origin", "status", "stances"):
@@ -636,7 +585,7 @@ def models_add(path: Annotated[Path, typer.Argument(help="An Argos Translate mod
 
 
 def _untranslated(language: str | None) -> str:
-    from storyline.translation.job import untranslated_note
+    from storyline.translation.translate import untranslated_note
 
     return untranslated_note(language)
 
@@ -654,7 +603,7 @@ def webhooks_add(
     allow_private: Annotated[bool, typer.Option(help="Allow a loopback or private-network address (refused by default).")] = False,
 ) -> None:
     """Register a webhook; it hears about what lands from now on, not the store's past."""
-    from storyline.interfaces.alerts import KINDS, register_webhook
+    from storyline.alerts.outbox import KINDS, register_webhook
 
     with _open(db) as store:
         try:
@@ -711,11 +660,12 @@ def webhooks_log(
 @webhooks_app.command("deliver")
 def webhooks_deliver(db: DbOption = DEFAULT_DB) -> None:
     """Record new alerts and POST what is due now (for cron; `storyline serve` does it on its own)."""
-    from storyline.interfaces.alerts import send_alerts
-
     with _open(db) as store:
-        new, report = send_alerts(store)
-    console.print(f"{new} new alert(s); {report.delivered} delivered, {report.retrying} to retry, {report.failed} given up.")
+        from storyline.jobs.update import update
+
+        counts = update(store, only=("alerts",))[0].counts
+    console.print(f"{counts['new']} new alert(s); {counts['delivered']} delivered, {counts['retrying']} to retry, "
+                  f"{counts['failed']} given up.")
 
 
 @app.command()

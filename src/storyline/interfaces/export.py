@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
+from storyline.provenance import position_dict, shift_dict
 from storyline.records import (
     PositionPoint,
     Proposition,
@@ -16,12 +17,6 @@ from storyline.records import (
     StoredArticle,
     StoredStatement,
 )
-
-
-def sentence_link(statement: StoredStatement) -> str:
-    """The page that shows a statement's sentence highlighted: the provenance every chart point,
-    feed entry and alert points to."""
-    return f"/articles/{statement.article_id}#s{statement.start}"
 
 
 _CSV_COLUMNS = (
@@ -40,20 +35,6 @@ class Bundle:
     propositions: list[Proposition] = field(default_factory=list)
     positions: list[PositionPoint] = field(default_factory=list)
     shifts: list[Shift] = field(default_factory=list)
-
-
-def position_dict(point: PositionPoint) -> dict:
-    """A stance with the provenance a reader checks it by: statement, sentence, article, offsets."""
-    st = point.statement
-    return {"proposition_id": point.proposition_id, "actor": st.speaker, "actor_id": st.actor_id, "stance": point.stance,
-            "confidence": point.confidence, "decided_by": [point.anchor, *point.cues], "date": st.date, "date_kind": st.date_kind,
-            "statement_id": st.id, "statement": st.text, "sentence": st.sentence, "article_id": st.article_id,
-            "start": st.start, "end": st.end, "outlet": st.outlet, "country": st.country}
-
-
-def shift_dict(shift: Shift) -> dict:
-    return {"kind": shift.kind, "proposition_id": shift.proposition_id, "actor": shift.actor, "reason": shift.reason,
-            "reported": shift.reported, "before": position_dict(shift.before), "after": position_dict(shift.after)}
 
 
 def _article_dict(article: StoredArticle) -> dict:

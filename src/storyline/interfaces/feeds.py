@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 
 from feedgen.feed import FeedGenerator
 
-from storyline.interfaces.alerts import shift_alert, statement_alert
-from storyline.interfaces.export import sentence_link
+from storyline.alerts.outbox import shift_alert, statement_alert
+from storyline.provenance import sentence_link
 from storyline.records import PositionPoint, Shift, StoredArticle, StoredStatement
 
 MAX_ENTRIES = 200

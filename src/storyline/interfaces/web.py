@@ -268,7 +268,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     @cached
     def article(request: Request, article_id: int) -> HTMLResponse:
-        from storyline.translation.job import untranslated_note
+        from storyline.translation.translate import untranslated_note
 
         found = store.article(article_id)
         if found is None:

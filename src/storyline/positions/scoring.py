@@ -1,14 +1,10 @@
-"""Judge stored statements against accepted propositions, incrementally.
-
-Each proposition remembers the last statement id it has seen, so a run after new articles
-judges only new statements, and an interrupted run resumes at its last saved batch.
-"""
+"""Judge statements against a proposition: which side each takes, how sure, and the words that decided."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from spacy.tokens import Doc
 
@@ -23,17 +19,9 @@ from storyline.analysis.statements import load_pipeline, speaks_for_no_one
 from storyline.records import Proposition, StanceJudged, StoredStatement
 from storyline.store import Store
 
-BATCH = 256
 RELATED = 0.5  # FNC-1 P(related) of the article below which its statements take no stance on the claim
 DOC_CACHE = 20_000
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?[\"”’]?")
-
-
-@dataclass
-class ScoringReport:
-    propositions: int = 0
-    statements: int = 0
-    stances: int = 0
 
 
 class PositionScorer:
@@ -104,25 +92,3 @@ class PositionScorer:
         related = self._article_related(proposition_text, {s.article_id for s, _found in leaning})
         return [StanceJudged(statement.id, found.stance, round(related[statement.article_id], 3), found.anchor, found.cues)
                 for statement, found in leaning if related[statement.article_id] >= RELATED]
-
-    def score(self, proposition: Proposition, on_batch: Callable[[int], None] = lambda n: None) -> ScoringReport:
-        report = ScoringReport(propositions=1)
-        pending = self.store.statements(after_id=self.store.scored_through(proposition.id))
-        pending.sort(key=lambda s: s.id)
-        for start in range(0, len(pending), BATCH):
-            batch = pending[start:start + BATCH]
-            judged = self.judge(proposition.text, batch)
-            self.store.save_stances(proposition.id, judged, max(s.id for s in batch))
-            report.statements += len(batch)
-            report.stances += len(judged)
-            on_batch(len(batch))
-        return report
-
-    def score_accepted(self, on_batch: Callable[[int], None] = lambda n: None) -> ScoringReport:
-        total = ScoringReport()
-        for proposition in self.store.propositions(status="accepted"):
-            report = self.score(proposition, on_batch)
-            total.propositions += 1
-            total.statements += report.statements
-            total.stances += report.stances
-        return total

@@ -1,10 +1,6 @@
-"""The stories job: each analysed article not yet in a story is embedded and placed, one at a time."""
+"""Placing one article: its vectors, the event and story line it joins, and story labels."""
 
 from __future__ import annotations
-
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -16,14 +12,6 @@ from storyline.stories.labels import keyphrases
 
 CANDIDATES = 200  # events or stories an article is compared with, at most
 LEAD_CHARACTERS = 1000
-
-
-@dataclass
-class StoriesReport:
-    articles: int = 0
-    new_events: int = 0
-    new_stories: int = 0
-    seconds: float = 0.0
 
 
 def lead_text(article: StoredArticle, translation: Translation | None = None) -> str:
@@ -68,29 +56,6 @@ class Storyteller:
         story.add(item, when, actors)
         self.store.place_article(article.id, event, story, similarity)
         return new_event, new_story
-
-    def run(self, on_total: Callable[[int], None] = lambda n: None, on_article: Callable[[int], None] = lambda i: None) -> StoriesReport:
-        started = time.perf_counter()
-        report = StoriesReport()
-        if self.store.story_encoder() not in (None, embeddings.MULTILINGUAL.name):
-            self.store.clear_stories()  # vectors from another model do not compare with this one's
-        ids = self.store.article_ids_to_cluster()
-        on_total(len(ids))
-        for article_id in ids:
-            article = self.store.article(article_id)
-            item = represent(article, self.store.translation(article_id))
-            self.store.save_article_vector(article_id, embeddings.MULTILINGUAL.name, item.multilingual)
-            new_event, new_story = self.place(article, item)
-            report.articles += 1
-            report.new_events += new_event
-            report.new_stories += new_story
-            on_article(article_id)
-        placed = set(ids)
-        for story in self.store.stories():
-            if story.label == "" or placed.intersection(story.articles):
-                self.store.set_story_label(story.id, self.label(story.articles))
-        report.seconds = time.perf_counter() - started
-        return report
 
     def label(self, article_ids: tuple[int, ...]) -> str:
         articles = [self.store.article(i) for i in article_ids]

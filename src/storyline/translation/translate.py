@@ -1,4 +1,4 @@
-"""The translate job: stored articles not in English -> English text with a sentence map.
+"""Stored articles not in English -> English text with a sentence map.
 
 Translation goes sentence by sentence, so every English sentence knows the original sentence
 it came from: a statement found in the English text cites the original, and a reader can
@@ -8,25 +8,11 @@ covers, are kept as they are; a page that quotes English inside Spanish is not r
 
 from __future__ import annotations
 
-import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from storyline.analysis.sentences import sentence_spans
 from storyline.records import Paragraph, Segment, StoredArticle, Translation
-from storyline.store import Store
 from storyline.translation.backends import Backend, TranslationError
-
-
-@dataclass
-class TranslateReport:
-    translated: int = 0
-    by_backend: Counter[str] = field(default_factory=Counter)
-    # Languages with no backend, and how many articles each left in the original.
-    untranslated: Counter[str] = field(default_factory=Counter)
-    failures: list[tuple[int, str]] = field(default_factory=list)
-    seconds: float = 0.0
 
 
 def untranslated_note(language: str | None) -> str:
@@ -61,13 +47,15 @@ def translate_article(article: StoredArticle, pick: Callable[[str], Backend | No
     return Translation(article.id, article.language or "", "+".join(dict.fromkeys(used)), text, tuple(segments))
 
 
-class Translator:
-    def __init__(self, store: Store, backends: list[Backend]):
-        self.store = store
+class BackendChoice:
+    """The first backend that covers a language; a backend that fails to answer (a server that is
+    down) is passed over for the rest of the run."""
+
+    def __init__(self, backends: list[Backend]):
         self.backends = backends
         self._broken: set[str] = set()
 
-    def _pick(self, language: str) -> Backend | None:
+    def __call__(self, language: str) -> Backend | None:
         for backend in self.backends:
             if backend.name in self._broken:
                 continue
@@ -75,28 +63,5 @@ class Translator:
                 if language in backend.languages():
                     return backend
             except TranslationError:
-                self._broken.add(backend.name)  # e.g. a server that is down: fall through to the next
+                self._broken.add(backend.name)
         return None
-
-    def run(self, on_total: Callable[[int], None] = lambda n: None,
-            on_article: Callable[[int], None] = lambda i: None) -> TranslateReport:
-        started = time.perf_counter()
-        report = TranslateReport()
-        ids = self.store.article_ids_to_translate()
-        on_total(len(ids))
-        for article_id in ids:
-            article = self.store.article(article_id)
-            try:
-                translation = translate_article(article, self._pick)
-            except TranslationError as exc:  # the backend failed mid-way: say so, try again next run
-                report.failures.append((article_id, str(exc)))
-            else:
-                if translation is None:
-                    report.untranslated[article.language or "unknown"] += 1
-                else:
-                    self.store.save_translation(translation)
-                    report.translated += 1
-                    report.by_backend[translation.backend] += 1
-            on_article(article_id)
-        report.seconds = time.perf_counter() - started
-        return report

@@ -1,0 +1,106 @@
+"""The job contract: pending work, batches, save, one report, progress for whoever watches."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+from storyline.store import Store
+
+
+@dataclass
+class StageReport:
+    """What one stage did: counts by name, breakdowns (by backend, by language), failures, and
+    the lines a person should read."""
+
+    stage: str
+    done: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    breakdown: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    failures: list[tuple[int, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    summary: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UpdateOptions:
+    """What a caller may ask of an update; each stage reads the fields that concern it."""
+
+    since: str | None = None  # statements: only articles ingested on or after this date
+    redo: bool = False  # statements: read again the articles this analysis version has read
+    libretranslate: str | None = None  # translate: a LibreTranslate server's URL
+
+
+class Progress(Protocol):
+    """Told when a stage starts (with how much it has to do), as it advances, and when it ends."""
+
+    def start(self, title: str, total: int) -> None: ...
+
+    def advance(self, n: int) -> None: ...
+
+    def finish(self, report: StageReport) -> None: ...
+
+
+class Silent:
+    def start(self, title: str, total: int) -> None:
+        pass
+
+    def advance(self, n: int) -> None:
+        pass
+
+    def finish(self, report: StageReport) -> None:
+        pass
+
+
+class Job:
+    """One stage. `prepare` runs first (even with nothing pending), `process` saves each batch
+    in its own transaction, so a killed run resumes at the next batch; `finish` tidies up."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    batch_size: ClassVar[int] = 1
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    @classmethod
+    def from_options(cls, store: Store, options: UpdateOptions) -> Job:
+        return cls(store)
+
+    def prepare(self) -> None:
+        pass
+
+    def pending(self) -> Sequence[Any]:
+        raise NotImplementedError
+
+    def process(self, batch: Sequence[Any], report: StageReport) -> None:
+        raise NotImplementedError
+
+    def finish(self, report: StageReport) -> None:
+        pass
+
+    def describe(self, report: StageReport) -> None:
+        """Fill report.summary and report.warnings with what a person should read."""
+
+
+def run_job(job: Job, progress: Progress | None = None) -> StageReport:
+    progress = progress or Silent()
+    started = time.perf_counter()
+    report = StageReport(job.name)
+    job.prepare()
+    items = job.pending()
+    progress.start(job.title, len(items))
+    for offset in range(0, len(items), job.batch_size):
+        batch = items[offset:offset + job.batch_size]
+        job.process(batch, report)
+        report.done += len(batch)
+        progress.advance(len(batch))
+    job.finish(report)
+    report.seconds = time.perf_counter() - started
+    job.describe(report)
+    progress.finish(report)
+    return report

@@ -1,0 +1,54 @@
+"""Stories: each analysed article not yet in a story is embedded and placed, one at a time; the
+story lines that changed are labelled again."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storyline.jobs.contract import Job, StageReport
+from storyline.store import Store
+
+
+class StoriesJob(Job):
+    name = "stories"
+    title = "Stories"
+
+    def __init__(self, store: Store, calibration=None):
+        from storyline.stories.placement import Storyteller
+
+        super().__init__(store)
+        self.teller = Storyteller(store, calibration)
+        self.placed: set[int] = set()
+
+    def prepare(self) -> None:
+        from storyline.analysis import embeddings
+
+        if self.store.story_encoder() not in (None, embeddings.MULTILINGUAL.name):
+            self.store.clear_stories()  # vectors from another model do not compare with this one's
+
+    def pending(self) -> Sequence[int]:
+        return self.store.article_ids_to_cluster()
+
+    def process(self, batch: Sequence[int], report: StageReport) -> None:
+        from storyline.analysis import embeddings
+        from storyline.stories.placement import represent
+
+        for article_id in batch:
+            article = self.store.article(article_id)
+            item = represent(article, self.store.translation(article_id))
+            self.store.save_article_vector(article_id, embeddings.MULTILINGUAL.name, item.multilingual)
+            new_event, new_story = self.teller.place(article, item)
+            report.counts["articles"] += 1
+            report.counts["new_events"] += new_event
+            report.counts["new_stories"] += new_story
+            self.placed.add(article_id)
+
+    def finish(self, report: StageReport) -> None:
+        for story in self.store.stories():
+            if story.label == "" or self.placed.intersection(story.articles):
+                self.store.set_story_label(story.id, self.teller.label(story.articles))
+
+    def describe(self, report: StageReport) -> None:
+        if report.counts["articles"]:
+            report.summary.append(f"Placed {report.counts['articles']} article(s) in stories: {report.counts['new_events']} new "
+                                  f"event(s), {report.counts['new_stories']} new story line(s), in {report.seconds:.1f} s.")
