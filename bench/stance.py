@@ -30,7 +30,7 @@ from storyline.analysis.stance import (
     MODEL_FILE,
     StanceModel,
     pair_features,
-    split_sentences,
+    body_sentences,
 )
 
 DATASET = "FNC-1 (train split, held-out bodies)"
@@ -136,16 +136,16 @@ def features(bodies: dict[str, str], pairs: list[Pair]) -> np.ndarray:
 
 
 def _features(bodies: dict[str, str], pairs: list[Pair]) -> np.ndarray:
-    body_sentences = {b: split_sentences(bodies[b]) or [bodies[b]] for b in sorted({p.body_id for p in pairs}, key=int)}
-    flat = [s for sentences in body_sentences.values() for s in sentences]
+    sentences_of_body = {b: body_sentences(bodies[b]) or [bodies[b]] for b in sorted({p.body_id for p in pairs}, key=int)}
+    flat = [s for sentences in sentences_of_body.values() for s in sentences]
     flat_vectors = _vectors(flat)
     body_vectors, cursor = {}, 0
-    for body_id, sentences in body_sentences.items():
+    for body_id, sentences in sentences_of_body.items():
         body_vectors[body_id] = flat_vectors[cursor:cursor + len(sentences)]
         cursor += len(sentences)
     headlines = sorted({p.headline for p in pairs})
     headline_vectors = dict(zip(headlines, _vectors(headlines), strict=True))
-    return np.vstack([pair_features(p.headline, headline_vectors[p.headline], body_sentences[p.body_id], body_vectors[p.body_id])
+    return np.vstack([pair_features(p.headline, headline_vectors[p.headline], sentences_of_body[p.body_id], body_vectors[p.body_id])
                       for p in pairs])
 
 

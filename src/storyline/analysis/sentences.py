@@ -1,5 +1,10 @@
-"""Sentence spans in any script: a stop, then space, then a capital (or an opening quote and a
-capital). Abbreviations such as "Mr." or "ст." are the price of having no per-language model."""
+"""The one sentence splitter, for every stage and every script.
+
+A boundary is a stop, then space, then a capital or a digit (after any opening quote), unless the
+stop ends a short abbreviation ("Mr.", "U.S.", "ст."). A stop inside a number ("S$110.5", "99.9")
+or a name ("U.S.") never splits, since a boundary needs space after the stop. Line breaks end a
+sentence too: a heading or a list item is a sentence of its own.
+"""
 
 from __future__ import annotations
 
@@ -28,3 +33,16 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         if b > a:
             trimmed.append((a, b))
     return trimmed
+
+
+def sentences_of(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of a whole text whose lines are paragraphs."""
+    spans, line_start = [], 0
+    for line in text.split("\n"):
+        spans.extend(sentence_spans(text, line_start, line_start + len(line)))
+        line_start += len(line) + 1
+    return spans
+
+
+def split_sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in sentences_of(text)]

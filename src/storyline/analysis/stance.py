@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from storyline.analysis import embeddings
+from storyline.analysis.sentences import split_sentences
 
 LABELS = ("agree", "disagree", "discuss", "unrelated")
 MODEL_DIR = Path(__file__).parent / "models"
@@ -86,9 +87,9 @@ def _stem(word: str) -> str:
     return word
 
 
-def split_sentences(text: str) -> list[str]:
-    pieces = re.split(r"(?<=[.!?\u201d\"])\s+(?=[A-Z\u201c\"'])|\n+", text)
-    return [p.strip() for p in pieces if len(p.strip()) > 1][:MAX_SENTENCES]
+def body_sentences(text: str) -> list[str]:
+    """The first MAX_SENTENCES sentences of a body, as the classifier reads it."""
+    return [s for s in split_sentences(text) if len(s) > 1][:MAX_SENTENCES]
 
 
 def scoped_cues(sentence: str, claim_words: set[str]) -> dict[str, list[str]]:
@@ -163,7 +164,7 @@ class StanceModel:
         """Stance of each (claim, text) pair."""
         claims = sorted({claim for claim, _ in pairs})
         claim_vectors = dict(zip(claims, embeddings.ENGLISH.encode(claims), strict=True))
-        texts = [split_sentences(text) or [text] for _, text in pairs]
+        texts = [body_sentences(text) or [text] for _, text in pairs]
         flat = [s for sentences in texts for s in sentences]
         vectors = embeddings.ENGLISH.encode(flat)
         rows, cursor = [], 0

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyline.analysis import embeddings
-from storyline.analysis.stance import split_sentences
+from storyline.analysis.sentences import split_sentences
 from storyline.records import StoredStatement
 
 SAME_CLAIM = 0.6

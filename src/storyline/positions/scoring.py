@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -14,6 +13,7 @@ from storyline.analysis.polarity import (
     parse_claim,
     prefetch_phrases,
 )
+from storyline.analysis.sentences import sentences_of
 from storyline.analysis.stance import StanceModel, default_model
 from storyline.analysis.statements import load_pipeline, speaks_for_no_one
 from storyline.records import Proposition, StanceJudged, StoredStatement
@@ -21,7 +21,6 @@ from storyline.store import Store
 
 RELATED = 0.5  # FNC-1 P(related) of the article below which its statements take no stance on the claim
 DOC_CACHE = 20_000
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?[\"”’]?")
 
 
 class PositionScorer:
@@ -55,8 +54,8 @@ class PositionScorer:
 
     def _sentence_before(self, statement: StoredStatement) -> str | None:
         text = self.store.article(statement.article_id).text if self.store else ""
-        sentences = _SENTENCE.findall(text[:statement.start].rstrip())
-        return sentences[-1].strip() if sentences else None
+        before = sentences_of(text[:statement.start].rstrip())
+        return text[before[-1][0]:before[-1][1]] if before else None
 
     def _article_related(self, proposition_text: str, article_ids: set[int]) -> dict[int, float]:
         """FNC-1's own question, asked of each article: is its body about the proposition's claim?"""

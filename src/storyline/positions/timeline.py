@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from itertools import combinations, groupby
 
+from storyline.analysis.sentences import split_sentences
 from storyline.records import PositionPoint, Shift
 
 WALK_BACK_DAYS = 7
@@ -23,7 +24,6 @@ CLARIFICATION = re.compile(
 REPORTED_CHANGE = re.compile(
     r"\b(?:shift|significant\s+change|U-turn|reversal|change\s+of\s+(?:position|stance|course|heart|tack)"
     r"|departure\s+from|about-face|turnaround|softened|hardened)\b", re.I)
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 
 # Who speaks for which side: a role that names a country ("deputy head of Ukraine's Foreign
 # Ministry", "Kremlin spokesman") puts its holder on that country's side.
@@ -64,7 +64,7 @@ def side_of(roles: str) -> str | None:
 
 
 def _sentence_matching(text: str, pattern: re.Pattern) -> str | None:
-    return next((m.group(0).strip() for m in _SENTENCE.finditer(text) if pattern.search(m.group(0))), None)
+    return next((sentence for sentence in split_sentences(text) if pattern.search(sentence)), None)
 
 
 def _outlets_disagree(a: PositionPoint, b: PositionPoint) -> bool:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyline.analysis import embeddings
+from storyline.analysis.sentences import sentence_spans
 from storyline.records import StoredArticle, Translation
 
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’)]?|$)")
 MIN_WORDS, MAX_WORDS = 8, 60
 DUPLICATE = 0.9  # cosine above which two sentences say the same thing
 RELEVANCE_WEIGHT = 0.7
@@ -52,11 +52,9 @@ def body_sentences(article: StoredArticle, translation: Translation | None = Non
         chunk = article.text[paragraph.start:paragraph.end]
         if re.search(r"(?:/|\b)(?:Getty Images|AFP|Reuters|AP Photo|EPA)\b", chunk) and len(chunk.split()) < 60:
             continue  # a photo caption with its credit
-        for match in _SENTENCE.finditer(chunk):
-            text = match.group(0).strip()
-            if _usable(text):
-                start = paragraph.start + match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
-                found.append(SummarySentence(article.id, start, start + len(text), text))
+        for start, end in sentence_spans(article.text, paragraph.start, paragraph.end):
+            if _usable(text := article.text[start:end]):
+                found.append(SummarySentence(article.id, start, end, text))
     return found
 
 
