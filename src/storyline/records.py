@@ -217,6 +217,19 @@ class StoredArticle:
 
 
 @dataclass(frozen=True)
+class ArticleFilters:
+    """What a list of articles (or of the stories they are in) may be narrowed to; None is no filter."""
+
+    country: str | None = None
+    outlet: str | None = None
+    language: str | None = None
+    since: str | None = None
+    until: str | None = None
+    ids: tuple[int, ...] | None = None
+    actor: str | None = None  # stories only: someone quoted in one of its articles (part of the name)
+
+
+@dataclass(frozen=True)
 class Segment:
     """One sentence of a translation: where it sits in the original text and in the English."""
 

@@ -20,16 +20,26 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from storyline.analysis.names import same_person
 from storyline.provenance import position_dict, shift_dict
+from storyline.records import ArticleFilters
 from storyline.store import Store
+from storyline.views.actors import actor_ids_named
+from storyline.views.articles import article_view
+from storyline.views.search import search_view
+from storyline.views.stories import story_view
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
 
 
 def _page(items: list, limit: int, offset: int) -> dict[str, Any]:
-    return {"total": len(items), "limit": limit, "offset": offset, "items": items[offset:offset + limit]}
+    """A page of a list computed whole (timelines, shifts)."""
+    return _listing(items[offset:offset + limit], len(items), limit, offset)
+
+
+def _listing(page: list, total: int, limit: int, offset: int) -> dict[str, Any]:
+    """A page the store read on its own, with the total it counted."""
+    return {"total": total, "limit": limit, "offset": offset, "items": page}
 
 
 def _article_summary(article) -> dict[str, Any]:
@@ -119,74 +129,58 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
             raise HTTPException(404, f"no story with id {story_id}")
         return story
 
-    def _actor_ids(name: str | None) -> list[int] | None:
-        if not name:
-            return None
-        return [a.id for a in store.actors() if same_person(a.name, name) or name.casefold() in a.name.casefold()]
-
     @app.get("/api/articles", summary="Articles, newest first, with filters")
     def articles(limit: Limit = 50, offset: Offset = 0, country: str | None = None, outlet: str | None = None,
                  language: str | None = None, since: str | None = None, until: str | None = None) -> dict:
-        found = [a for a in store.articles()
-                 if (not country or (a.country or "").casefold() == country.casefold())
-                 and (not outlet or outlet.casefold() in (a.outlet or "").casefold())
-                 and (not language or a.language == language)
-                 and (not since or (a.published or "") >= since) and (not until or (a.published or "9999") <= until)]
-        return _page([_article_summary(a) for a in found], limit, offset)
+        filters = ArticleFilters(country=country, outlet=outlet, language=language, since=since, until=until)
+        return _listing([_article_summary(a) for a in store.articles(filters, limit=limit, offset=offset)],
+                        store.article_count(filters), limit, offset)
 
     @app.get("/api/articles/{article_id}", summary="One article with its clean text, paragraphs and evidence")
     def article(article_id: int) -> dict:
-        found = store.article(article_id)
-        if found is None:
+        view = article_view(store, article_id)
+        if view is None:
             raise HTTPException(404, f"no article with id {article_id}")
-        data = asdict(found)
-        data["ingested_at"] = found.ingested_at.isoformat()
-        data["languages"] = list(found.languages())
-        translation = store.translation(article_id)
-        if found.language == "en":
+        data = asdict(view.article)
+        data["ingested_at"] = view.article.ingested_at.isoformat()
+        data["languages"] = list(view.article.languages())
+        if view.english == "original":
             data["english"] = {"source": "original"}
-        elif translation is None:
-            from storyline.translation.translate import untranslated_note
-
-            data["english"] = {"source": None, "note": untranslated_note(found.language)}
+        elif view.translation is None:
+            data["english"] = {"source": None, "note": view.english}
         else:
-            data["english"] = {"source": translation.backend, "text": translation.text,
-                               "segments": [asdict(segment) for segment in translation.segments]}
+            data["english"] = {"source": view.translation.backend, "text": view.translation.text,
+                               "segments": [asdict(segment) for segment in view.translation.segments]}
         return data
 
     @app.get("/api/stories", summary="Story lines, newest activity first")
     def stories(limit: Limit = 50, offset: Offset = 0, country: str | None = None) -> dict:
-        found = [asdict(s) for s in store.stories() if not country or country.upper() in s.countries]
-        return _page(found, limit, offset)
+        filters = ArticleFilters(country=country)
+        return _listing([asdict(s) for s in store.stories(filters, limit, offset)], store.story_count(filters), limit, offset)
 
     @app.get("/api/stories/{story_id}", summary="One story: summary with citations, events and takes by country and outlet")
     def story(story_id: int) -> dict:
-        from storyline.stories.summaries import summarize
-        from storyline.stories.takes import takes
-
-        chosen = _story(story_id)
-        members = [store.article(i) for i in chosen.articles]
-        said = [s for s in store.statements() if s.article_id in set(chosen.articles)]
-        events = store.event_of_articles()
-        return {**asdict(chosen),
-                "summary": [asdict(s) for s in summarize(members, translations=store.translations(list(chosen.articles)))],
-                "events": [{"event": events.get(a.id), "article_id": a.id, "published": a.published, "outlet": a.outlet,
-                            "country": a.country, "title": a.title} for a in members],
-                "takes": [asdict(t) for t in takes(members, said)]}
+        view = story_view(store, story_id)
+        if view is None:
+            raise HTTPException(404, f"no story with id {story_id}")
+        return {**asdict(view.story),
+                "summary": [asdict(s) for s in view.summary],
+                "events": [{"event": view.event_of.get(a.id), "article_id": a.id, "published": a.published, "outlet": a.outlet,
+                            "country": a.country, "title": a.title} for a in view.articles],
+                "takes": [asdict(t) for t in view.takes]}
 
     @app.get("/api/actors", summary="Everyone quoted, with aliases, roles and the outlets quoting them")
     def actors(limit: Limit = 50, offset: Offset = 0, name: str | None = None) -> dict:
-        ids = _actor_ids(name)
-        return _page([asdict(a) for a in store.actors() if ids is None or a.id in ids], limit, offset)
+        if name:
+            return _page([asdict(a) for a in store.actors(ids=actor_ids_named(store, name))], limit, offset)
+        return _listing([asdict(a) for a in store.actors(limit=limit, offset=offset)], store.actor_count(), limit, offset)
 
     @app.get("/api/statements", summary="Statements with speaker, date, outlet and the offsets of their sentence")
     def statements(limit: Limit = 50, offset: Offset = 0, speaker: str | None = None, since: str | None = None,
                    story: int | None = None) -> dict:
-        found = store.statements(_actor_ids(speaker), since)
-        if story is not None:
-            members = set(_story(story).articles)
-            found = [s for s in found if s.article_id in members]
-        return _page([asdict(s) for s in found], limit, offset)
+        actor_ids, members = actor_ids_named(store, speaker), _story(story).articles if story is not None else None
+        page = store.statements(actor_ids, since, article_ids=members, limit=limit, offset=offset)
+        return _listing([asdict(s) for s in page], store.statement_count(actor_ids, since, article_ids=members), limit, offset)
 
     @app.get("/api/propositions", summary="Propositions and how many stances each has")
     def propositions() -> dict:
@@ -200,7 +194,7 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
         chosen = find_proposition(store, proposition)
         if chosen is None:
             raise HTTPException(404, f"no single proposition matches {proposition!r}")
-        return {"proposition": asdict(chosen), **_page([position_dict(p) for p in timeline(store, chosen.id, _actor_ids(actor))], limit, offset)}
+        return {"proposition": asdict(chosen), **_page([position_dict(p) for p in timeline(store, chosen.id, actor_ids_named(store, actor))], limit, offset)}
 
     @app.get("/api/shifts", summary="Shifts, walk-backs and contradictions, with both ends' evidence")
     def shifts(since: str | None = None, limit: Limit = 100, offset: Offset = 0) -> dict:
@@ -277,12 +271,10 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
 
     @app.get("/api/search", summary="Full-text search over articles and statements, or semantic search over articles")
     def search(q: Annotated[str, Query(min_length=1)], semantic: bool = False, limit: Limit = 20) -> dict:
+        hits = search_view(store, q, semantic, limit)
         if not semantic:
-            return {"query": q, "items": [asdict(h) for h in store.search_text(q, limit)]}
-        from storyline.stories.search import semantic_search
-
-        return {"query": q, "items": [{"kind": h.kind, "article_id": h.article_id, "score": h.score, "title": h.snippet}
-                                      for h in semantic_search(store, q, limit)]}
+            return {"query": q, "items": [asdict(h) for h in hits]}
+        return {"query": q, "items": [{"kind": h.kind, "article_id": h.article_id, "score": h.score, "title": h.snippet} for h in hits]}
 
     from storyline.interfaces.web import mount_web
 

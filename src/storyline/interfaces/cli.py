@@ -19,7 +19,6 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from storyline.analysis.names import same_person
 from storyline.ingest.decoding import DEFAULT_MAX_BYTES
 from storyline.interfaces.export import EXPORTERS, export_store
 from storyline.jobs.contract import StageReport, UpdateOptions
@@ -31,6 +30,8 @@ from storyline.records import (
     StoredArticle,
 )
 from storyline.store import Store
+from storyline.views.actors import actor_ids_named
+from storyline.views.search import search_view
 
 if TYPE_CHECKING:
     from storyline.pipeline import IngestReport
@@ -159,7 +160,9 @@ class _StageBars:
 
 
 def _update(store: Store, options: UpdateOptions | None = None, only: tuple[str, ...] | None = None) -> None:
-    from storyline.jobs.update import update  # spaCy and the encoders load only for the commands that need them
+    from storyline.jobs.update import (
+        update,  # spaCy and the encoders load only for the commands that need them
+    )
 
     update(store, options or UpdateOptions(), _StageBars(), only)
 
@@ -188,14 +191,14 @@ def statements(
 ) -> None:
     """Who said what, when, where: each statement with its speaker, role, date and outlet."""
     with _open(db) as store:
-        actor_ids = [a.id for a in store.actors() if same_person(a.name, speaker) or speaker.casefold() in a.name.casefold()] if speaker else None
-        rows = store.statements(actor_ids, since)
+        members = None
         if story is not None:
             chosen = store.story(story)
             if chosen is None:
                 err_console.print(f"[red]No story {story}.[/red] See `storyline stories`.")
                 raise typer.Exit(2)
-            rows = [r for r in rows if r.article_id in set(chosen.articles)]
+            members = chosen.articles
+        rows = store.statements(actor_ids_named(store, speaker), since, article_ids=members)
     table = Table(title=f"{len(rows)} statement(s)")
     for column in ("date", "speaker", "role", "kind", "statement", "outlet", "art."):
         table.add_column(column, overflow="fold", no_wrap=column in ("date", "art."), ratio=5 if column == "statement" else None)
@@ -320,7 +323,7 @@ def positions(
 
     with _open(db) as store:
         chosen = _proposition_or_exit(store, proposition)
-        actor_ids = [a.id for a in store.actors() if same_person(a.name, actor) or actor.casefold() in a.name.casefold()] if actor else None
+        actor_ids = actor_ids_named(store, actor)
         points = timeline(store, chosen.id, actor_ids)
         found = [s for s in shifts(store, chosen.id) if actor_ids is None or s.after.statement.actor_id in actor_ids]
     table = Table(title=escape(chosen.text))
@@ -387,44 +390,37 @@ def stories(db: DbOption = DEFAULT_DB) -> None:
 @app.command()
 def story(story_id: Annotated[int, typer.Argument(help="Story id from `storyline stories`.")], db: DbOption = DEFAULT_DB) -> None:
     """One story: summary with citations, sections, events on a timeline, and takes by country and outlet."""
-    from storyline.stories.labels import sections
-    from storyline.stories.summaries import body_sentences, summarize
-    from storyline.stories.takes import takes
+    from storyline.views.stories import story_view
 
     with _open(db) as store:
-        chosen = store.story(story_id)
-        if chosen is None:
+        view = story_view(store, story_id)
+        if view is None:
             err_console.print(f"[red]No story {story_id}.[/red] See `storyline stories`.")
             raise typer.Exit(2)
-        articles = [store.article(i) for i in chosen.articles]
-        translations = store.translations(list(chosen.articles))
-        events = store.event_of_articles()
-        said = [s for s in store.statements() if s.article_id in set(chosen.articles)]
-    by_id = {a.id: a for a in articles}
+    chosen, by_id = view.story, view.by_id
     console.print(Panel(escape(chosen.label or "(unlabelled)"), title=f"Story {chosen.id}: {chosen.first_date or '?'} to {chosen.last_date or '?'}"))
     console.print("[bold]Summary[/bold]")
-    for n, sentence in enumerate(summarize(articles, translations=translations), 1):
+    for n, sentence in enumerate(view.summary, 1):
         source = by_id[sentence.article_id]
         via = f", translated by {sentence.translated_by}" if sentence.translated_by else ""
         cite = escape(f"[article {sentence.article_id}, {source.outlet or 'outlet unknown'}, chars {sentence.start}-{sentence.end}{via}]")
         console.print(f" {n}. {escape(sentence.text)} [dim]{cite}[/dim]")
-    found = sections([s for a in articles for s in body_sentences(a, translations.get(a.id))])
-    if found:
+    if view.sections:
         console.print("[bold]Sections[/bold]")
-        for section in found:
+        for section in view.sections:
             console.print(f" • {escape(section.label)}: " + " ".join(f"“{escape(s.text)}” [dim]{escape(f'[article {s.article_id}]')}[/dim]"
                                                                    for s in section.sentences[:2]))
     timeline = Table(title="Events")
     for column in ("event", "date", "article", "outlet", "country", "title"):
         timeline.add_column(column, overflow="fold")
-    for article in sorted(articles, key=lambda a: (a.published or "9999", a.id)):
-        timeline.add_row(str(events.get(article.id, "?")), article.published or "undated", str(article.id), escape(article.outlet or "—"),
+    for article in sorted(view.articles, key=lambda a: (a.published or "9999", a.id)):
+        timeline.add_row(str(view.event_of.get(article.id, "?")), article.published or "undated", str(article.id), escape(article.outlet or "—"),
                          article.country or "—", escape(article.title or ""))
     console.print(timeline)
     table = Table(title="Alternative takes: who covered it, whom they quote, what only they carry")
     for column in ("country", "outlet", "first", "articles", "quotes", "only here", "leaves out"):
         table.add_column(column, overflow="fold")
-    for take in takes(articles, said):
+    for take in view.takes:
         outlet = (take.outlet or "unknown") + (" ◆ state-affiliated" if take.state_affiliated else "")
         table.add_row(take.country or "—", escape(outlet), take.first_date or "?", ", ".join(map(str, take.articles)),
                       escape(", ".join(take.speakers) or "—"), escape(", ".join(take.only_here) or "—"), escape(", ".join(take.left_out) or "—"))
@@ -440,17 +436,15 @@ def search(
 ) -> None:
     """Full-text search over articles and statements, or semantic search over articles."""
     with _open(db) as store:
+        found = search_view(store, query, semantic, limit)
         if semantic:
-            from storyline.stories.search import semantic_search
-
-            found = semantic_search(store, query, limit)
             if not found:
                 err_console.print("[yellow]No article vectors yet: run `storyline analyze` first.[/yellow]")
                 raise typer.Exit(1)
             hits = [(f"{h.score:.2f}", h.kind, str(h.article_id), escape(h.snippet)) for h in found]
         else:
             hits = [(f"{h.score:.1f}", h.kind + (f" ({h.speaker})" if h.speaker else ""), str(h.article_id), escape(h.snippet))
-                    for h in store.search_text(query, limit)]
+                    for h in found]
     table = Table(title=f"{len(hits)} hit(s) for {escape(query)!r}")
     for column in ("score", "kind", "article", "text"):
         table.add_column(column, overflow="fold")
@@ -710,7 +704,7 @@ def report(db: DbOption = DEFAULT_DB) -> None:
         counts = store.counts()
         stored = store.articles()
         last = store.run_summary()
-        speakers = store.actors()[:10]
+        speakers = store.actors(limit=10)
     console.print(f"[bold]{counts['articles']} articles[/bold], {counts['copies']} linked copies, {counts['paragraphs']} paragraphs, "
                   f"{counts['statements']} statements by {counts['actors']} actors in {db}.")
     console.print(_articles_table(stored))

@@ -18,7 +18,6 @@ from storyline.records import (
     StoredStatement,
 )
 
-
 _CSV_COLUMNS = (
     "id", "title", "outlet", "country", "language", "published", "published_method",
     "published_confidence", "word_count", "url", "origin",

@@ -16,7 +16,7 @@ from storyline.analysis.polarity import (
 from storyline.analysis.sentences import sentences_of
 from storyline.analysis.stance import StanceModel, default_model
 from storyline.analysis.statements import load_pipeline, speaks_for_no_one
-from storyline.records import Proposition, StanceJudged, StoredStatement
+from storyline.records import StanceJudged, StoredStatement
 from storyline.store import Store
 
 RELATED = 0.5  # FNC-1 P(related) of the article below which its statements take no stance on the claim

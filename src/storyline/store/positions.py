@@ -1,0 +1,103 @@
+"""Propositions and stances: what is judged, how far each proposition has read, and the positions found."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from sqlalchemy import delete, func, select, update
+
+from storyline.records import (
+    PositionPoint,
+    Proposition,
+    StanceJudged,
+)
+from storyline.store.base import utc_now
+from storyline.store.models import (
+    PropositionRow,
+    StanceRow,
+    StatementRow,
+)
+from storyline.store.statements import StatementStore
+
+
+class PositionStore(StatementStore):
+    """Reads stances with their statements, so it builds on the statement store's query."""
+
+    def add_proposition(self, text: str, origin: str = "user", status: str = "accepted") -> int:
+        """The proposition's id; naming an existing one again returns it (and accepts it if a user named it)."""
+        with self._session() as session, session.begin():
+            row = session.scalar(select(PropositionRow).where(PropositionRow.text == text))
+            if row is None:
+                row = PropositionRow(text=text, origin=origin, status=status, scored_through=0, created_at=utc_now())
+                session.add(row)
+                session.flush()
+            elif origin == "user":
+                row.status = "accepted"
+            return row.id
+
+    def propositions(self, status: str | None = None, ids: Iterable[int] | None = None) -> list[Proposition]:
+        with self._session() as session:
+            counts = dict(session.execute(select(StanceRow.proposition_id, func.count(StanceRow.id)).group_by(StanceRow.proposition_id)).all())
+            query = select(PropositionRow).order_by(PropositionRow.id)
+            if status:
+                query = query.where(PropositionRow.status == status)
+            if ids is not None:
+                query = query.where(PropositionRow.id.in_(list(ids)))
+            return [Proposition(r.id, r.text, r.origin, r.status, counts.get(r.id, 0)) for r in session.scalars(query)]
+
+    def proposition(self, proposition_id: int) -> Proposition | None:
+        return next(iter(self.propositions(ids=[proposition_id])), None)
+
+    def update_proposition(self, proposition_id: int, *, text: str | None = None, status: str | None = None) -> None:
+        with self._session() as session, session.begin():
+            row = session.get(PropositionRow, proposition_id)
+            if row is None:
+                raise KeyError(proposition_id)
+            if text is not None and text != row.text:
+                row.text = text
+                # New words may change every judgement: judge all statements again.
+                row.scored_through = 0
+                session.execute(delete(StanceRow).where(StanceRow.proposition_id == proposition_id))
+            if status is not None:
+                row.status = status
+
+    def merge_propositions(self, source_id: int, target_id: int) -> None:
+        """Fold one proposition into another; the target keeps its wording and is judged again."""
+        with self._session() as session, session.begin():
+            if session.get(PropositionRow, source_id) is None or session.get(PropositionRow, target_id) is None:
+                raise KeyError(source_id if session.get(PropositionRow, source_id) is None else target_id)
+            session.execute(delete(PropositionRow).where(PropositionRow.id == source_id))
+            session.execute(delete(StanceRow).where(StanceRow.proposition_id.in_([source_id, target_id])))
+            session.execute(update(PropositionRow).where(PropositionRow.id == target_id).values(scored_through=0, status="accepted"))
+
+    def scored_through(self, proposition_id: int) -> int:
+        with self._session() as session:
+            return session.scalar(select(PropositionRow.scored_through).where(PropositionRow.id == proposition_id)) or 0
+
+    def save_stances(self, proposition_id: int, judged: list[StanceJudged], through_statement_id: int) -> None:
+        """Stances and the high-water mark move together, so an interrupted run resumes where it stopped."""
+        with self._session() as session, session.begin():
+            known = set(session.scalars(select(StatementRow.id).where(StatementRow.id.in_([j.statement_id for j in judged]))))
+            session.execute(delete(StanceRow).where(StanceRow.proposition_id == proposition_id,
+                                                    StanceRow.statement_id.in_([j.statement_id for j in judged])))
+            session.add_all(
+                StanceRow(statement_id=j.statement_id, proposition_id=proposition_id, stance=j.stance,
+                          confidence=j.confidence, anchor=j.anchor, cues=json.dumps(list(j.cues)))
+                for j in judged if j.statement_id in known
+            )
+            session.execute(update(PropositionRow).where(PropositionRow.id == proposition_id).values(scored_through=through_statement_id))
+
+    def positions(self, proposition_id: int | None = None, actor_ids: list[int] | None = None) -> list[PositionPoint]:
+        """Every stance with its statement, in statement-date order."""
+        with self._session() as session:
+            query = self._statement_query(StanceRow).join(StanceRow, StanceRow.statement_id == StatementRow.id)
+            if proposition_id is not None:
+                query = query.where(StanceRow.proposition_id == proposition_id)
+            if actor_ids is not None:
+                query = query.where(StatementRow.actor_id.in_(actor_ids))
+            return [
+                PositionPoint(stance.proposition_id, stance.stance, stance.confidence, stance.anchor, tuple(json.loads(stance.cues)),
+                              self._to_statement(*row))
+                for *row, stance in session.execute(query)
+            ]

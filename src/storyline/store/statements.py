@@ -1,0 +1,195 @@
+"""Statements and actors: who said what, saved per article and analysis version; actors merged and tidied."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import selectinload
+
+from storyline.records import (
+    ActorRole,
+    Statement,
+    StoredActor,
+    StoredStatement,
+)
+from storyline.store.base import StoreBase
+from storyline.store.models import (
+    ActorAliasRow,
+    ActorRoleRow,
+    ActorRow,
+    AlertWatermarkRow,
+    ArticleRow,
+    PropositionRow,
+    StatementRow,
+)
+
+
+class StatementStore(StoreBase):
+    def article_ids_to_analyze(self, version: int, since: str | None = None, redo: bool = False) -> list[int]:
+        with self._session() as session:
+            query = select(ArticleRow.id).order_by(ArticleRow.id)
+            if not redo:
+                query = query.where((ArticleRow.analyzed_version.is_(None)) | (ArticleRow.analyzed_version < version))
+            if since:
+                query = query.where(ArticleRow.ingested_at >= datetime.fromisoformat(since))
+            return list(session.scalars(query))
+
+    def actor_index(self) -> list[tuple[int, str, str, list[str]]]:
+        """(id, name, kind, roles) of every actor, for matching new mentions."""
+        with self._session() as session:
+            roles: dict[int, list[str]] = {}
+            for actor_id, role in session.execute(select(ActorRoleRow.actor_id, ActorRoleRow.role).distinct()):
+                roles.setdefault(actor_id, []).append(role)
+            return [(a.id, a.name, a.kind, roles.get(a.id, [])) for a in session.scalars(select(ActorRow).order_by(ActorRow.id))]
+
+    def save_statements(self, article_id: int, resolved: list[tuple[Statement, int | None]], version: int) -> list[int]:
+        """Replace an article's statements in one transaction; ``None`` actor ids create actors. Returns the actor ids used."""
+        with self._session() as session, session.begin():
+            replaced = session.scalar(select(func.min(StatementRow.id)).where(StatementRow.article_id == article_id))
+            if replaced is not None:
+                # SQLite may hand the freed ids to the new statements: propositions must judge them again,
+                # and alerts look at them again (a statement said before keeps its key and is not repeated).
+                session.execute(update(PropositionRow).where(PropositionRow.scored_through >= replaced).values(scored_through=replaced - 1))
+                session.execute(update(AlertWatermarkRow).where(AlertWatermarkRow.statements_through >= replaced)
+                                .values(statements_through=replaced - 1))
+            session.execute(delete(StatementRow).where(StatementRow.article_id == article_id))
+            session.execute(delete(ActorRoleRow).where(ActorRoleRow.article_id == article_id))
+            created: dict[tuple[str, str], ActorRow] = {}
+            used: list[int] = []
+            for statement, actor_id in resolved:
+                if actor_id is None:
+                    actor = created.get((statement.speaker, statement.speaker_kind))
+                    if actor is None:
+                        actor = ActorRow(name=statement.speaker, kind=statement.speaker_kind)
+                        session.add(actor)
+                        session.flush()
+                        created[(statement.speaker, statement.speaker_kind)] = actor
+                else:
+                    actor = session.get(ActorRow, actor_id)
+                used.append(actor.id)
+                if statement.speaker not in {a.alias for a in actor.aliases}:
+                    actor.aliases.append(ActorAliasRow(alias=statement.speaker))
+                if statement.role and not any(r.role == statement.role and r.article_id == article_id for r in actor.roles):
+                    actor.roles.append(ActorRoleRow(role=statement.role, article_id=article_id, date=statement.date))
+                session.add(StatementRow(
+                    article_id=article_id, actor_id=actor.id, speaker=statement.speaker, kind=statement.kind, text=statement.text, start=statement.start,
+                    end=statement.end, role=statement.role, cue=statement.cue, via=statement.via, date=statement.date,
+                    date_kind=statement.date_kind,
+                ))
+            session.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(analyzed_version=version))
+            return used
+
+    def merge_actors(self, source_id: int, target_id: int) -> None:
+        """Fold one actor into another: statements, roles and aliases move; the source goes."""
+        with self._session() as session, session.begin():
+            source, target = session.get(ActorRow, source_id), session.get(ActorRow, target_id)
+            session.execute(update(StatementRow).where(StatementRow.actor_id == source_id).values(actor_id=target_id))
+            session.execute(update(ActorRoleRow).where(ActorRoleRow.actor_id == source_id).values(actor_id=target_id))
+            known = {a.alias for a in target.aliases}
+            for alias in source.aliases:
+                if alias.alias not in known:
+                    target.aliases.append(ActorAliasRow(alias=alias.alias))
+            session.delete(source)
+
+    def tidy_actors(self) -> None:
+        """Drop actors left without statements; name each after its most used full spelling, whatever the order of arrival."""
+        with self._session() as session, session.begin():
+            speaking = select(StatementRow.actor_id).distinct()
+            session.execute(delete(ActorRow).where(ActorRow.id.not_in(speaking)))
+            spellings: dict[int, Counter] = {}
+            for actor_id, speaker in session.execute(select(StatementRow.actor_id, StatementRow.speaker)):
+                spellings.setdefault(actor_id, Counter())[speaker] += 1
+            for actor in session.scalars(select(ActorRow)):
+                counts = spellings.get(actor.id)
+                if counts:
+                    actor.name = max(counts, key=lambda name: (len(name.split()), counts[name], name))
+
+    @staticmethod
+    def _statement_query(*extra_columns):
+        # The sentence is cut out in SQL: loading whole articles (raw HTML included) per statement is waste.
+        sentence = func.substr(ArticleRow.text, StatementRow.start + 1, StatementRow.end - StatementRow.start)
+        return (
+            select(StatementRow, ActorRow.name, sentence, ArticleRow.outlet_name, ArticleRow.country, ArticleRow.title, *extra_columns)
+            .join(ActorRow, StatementRow.actor_id == ActorRow.id)
+            .join(ArticleRow, StatementRow.article_id == ArticleRow.id)
+            .order_by(StatementRow.date.is_(None), StatementRow.date, StatementRow.article_id, StatementRow.start)
+        )
+
+    @staticmethod
+    def _to_statement(row: StatementRow, name: str, sentence: str, outlet: str | None, country: str | None, title: str | None) -> StoredStatement:
+        return StoredStatement(
+            id=row.id, article_id=row.article_id, actor_id=row.actor_id, speaker=name, role=row.role, kind=row.kind,
+            text=row.text, sentence=sentence, start=row.start, end=row.end, cue=row.cue,
+            via=row.via, date=row.date, date_kind=row.date_kind, outlet=outlet, country=country, article_title=title,
+        )
+
+    @staticmethod
+    def _statement_filters(query, actor_ids: Iterable[int] | None, since: str | None, after_id: int,
+                           article_ids: Iterable[int] | None):
+        if actor_ids is not None:
+            query = query.where(StatementRow.actor_id.in_(list(actor_ids)))
+        if article_ids is not None:
+            query = query.where(StatementRow.article_id.in_(list(article_ids)))
+        if since:
+            query = query.where(StatementRow.date >= since)
+        if after_id:
+            query = query.where(StatementRow.id > after_id)
+        return query
+
+    def statements(self, actor_ids: Iterable[int] | None = None, since: str | None = None, after_id: int = 0, *,
+                   article_ids: Iterable[int] | None = None, limit: int | None = None, offset: int = 0) -> list[StoredStatement]:
+        """In statement-date order; only the page asked for is read."""
+        with self._session() as session:
+            query = self._statement_filters(self._statement_query(), actor_ids, since, after_id, article_ids)
+            if limit:
+                query = query.limit(limit)
+            if offset:
+                query = query.offset(offset)
+            return [self._to_statement(*row) for row in session.execute(query)]
+
+    def statement_count(self, actor_ids: Iterable[int] | None = None, since: str | None = None, after_id: int = 0, *,
+                        article_ids: Iterable[int] | None = None) -> int:
+        with self._session() as session:
+            query = self._statement_filters(select(func.count(StatementRow.id)), actor_ids, since, after_id, article_ids)
+            return session.scalar(query) or 0
+
+    def actors(self, ids: Iterable[int] | None = None, limit: int | None = None, offset: int = 0) -> list[StoredActor]:
+        """Most quoted first; only the actors asked for (by id, or the page) are read."""
+        with self._session() as session:
+            said = (select(StatementRow.actor_id, func.count(StatementRow.id).label("n"))
+                    .group_by(StatementRow.actor_id).subquery())
+            query = (select(ActorRow, func.coalesce(said.c.n, 0)).outerjoin(said, said.c.actor_id == ActorRow.id)
+                     .options(selectinload(ActorRow.aliases), selectinload(ActorRow.roles))
+                     .order_by(func.coalesce(said.c.n, 0).desc(), ActorRow.name))
+            if ids is not None:
+                query = query.where(ActorRow.id.in_(list(ids)))
+            if limit:
+                query = query.limit(limit)
+            if offset:
+                query = query.offset(offset)
+            rows = session.execute(query).all()
+            outlets: dict[int, set[str]] = {}
+            for actor_id, outlet in session.execute(
+                select(StatementRow.actor_id, ArticleRow.outlet_name).join(ArticleRow, StatementRow.article_id == ArticleRow.id)
+                .where(StatementRow.actor_id.in_([a.id for a, _n in rows])).distinct()
+            ):
+                if outlet:
+                    outlets.setdefault(actor_id, set()).add(outlet)
+            return [
+                StoredActor(
+                    id=a.id, name=a.name, kind=a.kind, aliases=tuple(sorted({x.alias for x in a.aliases})),
+                    roles=tuple(ActorRole(r.role, r.date, r.article_id) for r in sorted(a.roles, key=lambda r: (r.date or "", r.id))),
+                    statements=n, outlets=tuple(sorted(outlets.get(a.id, ()))),
+                )
+                for a, n in rows
+            ]
+
+    def actor(self, actor_id: int) -> StoredActor | None:
+        return next(iter(self.actors(ids=[actor_id])), None)
+
+    def actor_count(self) -> int:
+        with self._session() as session:
+            return session.scalar(select(func.count(ActorRow.id))) or 0

@@ -1,0 +1,239 @@
+"""Stories: article vectors, events and story lines with their centroids, placement, labels, full-text search."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.orm import Session
+
+from storyline.records import (
+    ArticleFilters,
+    SearchHit,
+    StoryCluster,
+    StoryOverview,
+)
+from storyline.store.base import StoreBase
+from storyline.store.models import (
+    ActorRow,
+    ArticleRow,
+    ArticleVectorRow,
+    EventArticleRow,
+    EventRow,
+    StatementRow,
+    StoryRow,
+)
+
+
+class StoryStore(StoreBase):
+    def article_ids_to_cluster(self) -> list[int]:
+        """Analysed articles that no event holds yet, oldest first."""
+        with self._session() as session:
+            placed = select(EventArticleRow.article_id)
+            query = (select(ArticleRow.id).where(ArticleRow.analyzed_version.is_not(None), ArticleRow.id.not_in(placed))
+                     .order_by(ArticleRow.published.is_(None), ArticleRow.published, ArticleRow.id))
+            return list(session.scalars(query))
+
+    def save_article_vector(self, article_id: int, model: str, vector: np.ndarray) -> None:
+        with self._session() as session, session.begin():
+            session.merge(ArticleVectorRow(article_id=article_id, model=model, vector=vector.astype(np.float32).tobytes()))
+
+    def story_encoder(self) -> str | None:
+        """The embedding model the stored stories were built with, or None before any."""
+        with self._session() as session:
+            return session.scalars(select(ArticleVectorRow.model).limit(1)).first()
+
+    def clear_stories(self) -> None:
+        """Forget every event, story line and article vector, so all articles are placed afresh
+        (after the embedding model changed). Articles, statements and positions stay."""
+        with self._session() as session, session.begin():
+            for row_type in (EventArticleRow, EventRow, StoryRow, ArticleVectorRow):
+                session.execute(delete(row_type))
+
+    def article_vectors(self) -> tuple[list[int], np.ndarray]:
+        """Every stored article vector, for semantic search."""
+        with self._session() as session:
+            rows = session.execute(select(ArticleVectorRow.article_id, ArticleVectorRow.vector)).all()
+        if not rows:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return [r[0] for r in rows], np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+
+    def actor_ids_of_article(self, article_id: int) -> set[int]:
+        with self._session() as session:
+            return set(session.scalars(select(StatementRow.actor_id).where(StatementRow.article_id == article_id)))
+
+    @staticmethod
+    def _near(session: Session, row_type, when: str | None, days: int, limit: int) -> list:
+        """Clusters active within `days` of a date, latest activity first, plus the undated: a
+        bounded candidate set read off the last_date index, so placing an article costs about
+        the same in any size of store."""
+        undated = select(row_type).where(row_type.last_date.is_(None)).order_by(row_type.id.desc()).limit(limit // 4)
+        if not when:
+            recent = select(row_type).order_by(row_type.last_date.desc()).limit(limit)
+        else:
+            day = datetime.fromisoformat(when[:10])
+            low, high = (day - timedelta(days=days)).date().isoformat(), (day + timedelta(days=days)).date().isoformat()
+            recent = (select(row_type).where(row_type.last_date >= low, row_type.first_date <= high)
+                      .order_by(row_type.last_date.desc()).limit(limit))
+        return list(session.scalars(recent).all()) + list(session.scalars(undated).all())
+
+    def events_near(self, when: str | None, days: int, limit: int) -> list[StoryCluster]:
+        with self._session() as session:
+            rows = self._near(session, EventRow, when, days, limit)
+            return [self._cluster(r, set(json.loads(r.actors)), r.story_id) for r in rows]
+
+    def stories_near(self, when: str | None, days: int, limit: int) -> list[StoryCluster]:
+        with self._session() as session:
+            return self._story_clusters(session, self._near(session, StoryRow, when, days, limit))
+
+    def story_cluster(self, story_id: int) -> StoryCluster:
+        with self._session() as session:
+            return self._story_clusters(session, [session.get(StoryRow, story_id)])[0]
+
+    def _story_clusters(self, session: Session, rows: list[StoryRow]) -> list[StoryCluster]:
+        actors = self._story_actors(session, [r.id for r in rows])
+        return [self._cluster(r, actors.get(r.id, set()), r.id) for r in rows]
+
+    @staticmethod
+    def _cluster(row: EventRow | StoryRow, actors: set[int], story_id: int) -> StoryCluster:
+        english = np.frombuffer(row.english_centroid, dtype=np.float32).copy() if row.english_centroid else None
+        return StoryCluster(row.id, np.frombuffer(row.centroid, dtype=np.float32).copy(), row.size, row.first_date, row.last_date,
+                            actors, story_id, english, row.english_size, set(json.loads(row.languages)))
+
+    @staticmethod
+    def _write_cluster(row: EventRow | StoryRow, cluster: StoryCluster) -> None:
+        row.centroid, row.size = cluster.total.astype(np.float32).tobytes(), cluster.size
+        row.first_date, row.last_date = cluster.first_date, cluster.last_date
+        row.english_centroid = cluster.english_total.astype(np.float32).tobytes() if cluster.english_total is not None else None
+        row.english_size, row.languages = cluster.english_size, json.dumps(sorted(cluster.languages))
+
+    @staticmethod
+    def _story_actors(session: Session, story_ids: list[int]) -> dict[int, set[int]]:
+        found: dict[int, set[int]] = {}
+        for story_id, actors in session.execute(select(EventRow.story_id, EventRow.actors).where(EventRow.story_id.in_(story_ids))):
+            found.setdefault(story_id, set()).update(json.loads(actors))
+        return found
+
+    def place_article(self, article_id: int, event: StoryCluster, story: StoryCluster, similarity: float) -> tuple[int, int]:
+        """Write the article's event and story as the clusterer updated them, in one transaction."""
+        with self._session() as session, session.begin():
+            story_row = session.get(StoryRow, story.id) if story.id else None
+            if story_row is None:
+                story_row = StoryRow(label="")
+                session.add(story_row)
+            self._write_cluster(story_row, story)
+            session.flush()
+            event_row = session.get(EventRow, event.id) if event.id else None
+            if event_row is None:
+                event_row = EventRow(story_id=story_row.id)
+                session.add(event_row)
+            self._write_cluster(event_row, event)
+            event_row.actors = json.dumps(sorted(event.actors))
+            session.flush()
+            session.add(EventArticleRow(article_id=article_id, event_id=event_row.id, similarity=similarity))
+            return event_row.id, story_row.id
+
+    def set_story_label(self, story_id: int, label: str) -> None:
+        with self._session() as session, session.begin():
+            session.execute(update(StoryRow).where(StoryRow.id == story_id).values(label=label))
+
+    @staticmethod
+    def _filtered(query, filters: ArticleFilters):
+        """Stories with a member article that matches each filter; dates against the story's span."""
+        def having(condition):
+            member = (select(EventRow.story_id).join(EventArticleRow, EventArticleRow.event_id == EventRow.id)
+                      .join(ArticleRow, ArticleRow.id == EventArticleRow.article_id).where(condition))
+            return StoryRow.id.in_(member)
+
+        if filters.country:
+            query = query.where(having(ArticleRow.country == filters.country.upper()))
+        if filters.outlet:
+            query = query.where(having(ArticleRow.outlet_name == filters.outlet))
+        if filters.language:
+            query = query.where(having(ArticleRow.language == filters.language))
+        if filters.actor:
+            quoted = (select(StatementRow.article_id).join(ActorRow, ActorRow.id == StatementRow.actor_id)
+                      .where(func.lower(ActorRow.name).contains(filters.actor.casefold(), autoescape=True)))
+            query = query.where(having(ArticleRow.id.in_(quoted)))
+        if filters.since:
+            query = query.where(StoryRow.last_date >= filters.since)
+        if filters.until:
+            query = query.where(func.coalesce(StoryRow.first_date, "9999") <= filters.until)
+        return query
+
+    def stories(self, filters: ArticleFilters = ArticleFilters(), limit: int | None = None, offset: int = 0) -> list[StoryOverview]:
+        """Stories with their events, articles, dates and who covered them, newest activity first;
+        only the page asked for is read."""
+        with self._session() as session:
+            query = self._filtered(select(StoryRow), filters).order_by(func.coalesce(StoryRow.last_date, "").desc(), StoryRow.id.desc())
+            rows = session.scalars(query.limit(limit).offset(offset) if limit else query.offset(offset)).all()
+            return self._overviews(session, rows)
+
+    def story_count(self, filters: ArticleFilters = ArticleFilters()) -> int:
+        with self._session() as session:
+            return session.scalar(self._filtered(select(func.count(StoryRow.id)), filters)) or 0
+
+    def story(self, story_id: int) -> StoryOverview | None:
+        with self._session() as session:
+            row = session.get(StoryRow, story_id)
+            return self._overviews(session, [row])[0] if row else None
+
+    def story_countries(self) -> Counter[str]:
+        """How many stories each country's outlets covered."""
+        with self._session() as session:
+            rows = session.execute(
+                select(ArticleRow.country, func.count(EventRow.story_id.distinct()))
+                .join(EventArticleRow, EventArticleRow.article_id == ArticleRow.id).join(EventRow, EventRow.id == EventArticleRow.event_id)
+                .where(ArticleRow.country.is_not(None)).group_by(ArticleRow.country)).all()
+        return Counter(dict(rows))
+
+    @staticmethod
+    def _overviews(session: Session, rows: list[StoryRow]) -> list[StoryOverview]:
+        members = session.execute(
+            select(EventRow.story_id, EventRow.id, ArticleRow.id, ArticleRow.outlet_name, ArticleRow.country)
+            .join(EventArticleRow, EventArticleRow.event_id == EventRow.id)
+            .join(ArticleRow, ArticleRow.id == EventArticleRow.article_id)
+            .where(EventRow.story_id.in_([r.id for r in rows]))
+            .order_by(ArticleRow.published.is_(None), ArticleRow.published, ArticleRow.id)
+        ).all()
+        grouped: dict[int, list] = {}
+        for story_id, event_id, article_id, outlet, country in members:
+            grouped.setdefault(story_id, []).append((event_id, article_id, outlet, country))
+        return [StoryOverview(
+            id=r.id, label=r.label, first_date=r.first_date, last_date=r.last_date,
+            events=tuple(dict.fromkeys(m[0] for m in grouped.get(r.id, []))),
+            articles=tuple(m[1] for m in grouped.get(r.id, [])),
+            outlets=tuple(sorted({m[2] for m in grouped.get(r.id, []) if m[2]})),
+            countries=tuple(sorted({m[3] for m in grouped.get(r.id, []) if m[3]})),
+        ) for r in rows]
+
+    def event_of_articles(self, article_ids: Iterable[int] | None = None) -> dict[int, int]:
+        with self._session() as session:
+            query = select(EventArticleRow.article_id, EventArticleRow.event_id)
+            if article_ids is not None:
+                query = query.where(EventArticleRow.article_id.in_(list(article_ids)))
+            return dict(session.execute(query).all())
+
+    def search_text(self, query: str, limit: int = 20) -> list[SearchHit]:
+        """Full-text search (SQLite FTS5) over article titles and text, and over statements."""
+        if self.engine.dialect.name != "sqlite":
+            raise NotImplementedError("full-text search needs the SQLite store")
+        match = " ".join(f'"{word}"' for word in re.findall(r"\w+", query))
+        if not match:
+            return []
+        with self.engine.connect() as connection:
+            articles = connection.execute(text(
+                "SELECT rowid, snippet(articles_fts, 1, '[', ']', '…', 12), bm25(articles_fts) FROM articles_fts "
+                "WHERE articles_fts MATCH :q ORDER BY bm25(articles_fts) LIMIT :n"), {"q": match, "n": limit}).all()
+            statements = connection.execute(text(
+                "SELECT s.id, s.article_id, snippet(statements_fts, 1, '[', ']', '…', 12), bm25(statements_fts), s.speaker "
+                "FROM statements_fts JOIN statements s ON s.id = statements_fts.rowid "
+                "WHERE statements_fts MATCH :q ORDER BY bm25(statements_fts) LIMIT :n"), {"q": match, "n": limit}).all()
+        hits = [SearchHit("article", r[0], r[0], r[1], -r[2], None) for r in articles]
+        hits += [SearchHit("statement", r[0], r[1], r[2], -r[3], r[4]) for r in statements]
+        return sorted(hits, key=lambda h: -h.score)[:limit]

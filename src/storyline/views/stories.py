@@ -1,0 +1,86 @@
+"""The list of stories and one story: summary with citations, sections, events, takes, who is quoted."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from storyline.records import (
+    ArticleFilters,
+    StoredArticle,
+    StoredStatement,
+    StoryOverview,
+    Translation,
+)
+from storyline.store import Store
+
+
+@dataclass(frozen=True)
+class StoryCard:
+    story: StoryOverview
+    articles: list[StoredArticle]  # without text: what a list shows
+
+
+@dataclass(frozen=True)
+class StoriesView:
+    cards: list[StoryCard]
+    total: int  # before paging
+    countries: list[tuple[str, int]]  # every country with how many stories it covered
+    outlets: list[str]
+    languages: list[str]
+
+
+def stories_view(store: Store, filters: ArticleFilters = ArticleFilters(), limit: int | None = None, offset: int = 0) -> StoriesView:
+    found = store.stories(filters, limit, offset)
+    members = {a.id: a for a in store.articles(ArticleFilters(ids=tuple(i for s in found for i in s.articles)))}
+    outlets, languages = store.facets()
+    return StoriesView([StoryCard(s, [members[i] for i in s.articles if i in members]) for s in found], store.story_count(filters),
+                       sorted(store.story_countries().items()), outlets, languages)
+
+
+@dataclass(frozen=True)
+class StoryView:
+    story: StoryOverview
+    articles: list[StoredArticle]  # in story order, with their text
+    translations: dict[int, Translation]
+    statements: list[StoredStatement]
+    summary: list  # SummarySentence, each citing its article and offsets
+    sections: list  # Section
+    event_of: dict[int, int]  # article id -> event id
+    takes: list  # Take, by country and outlet
+
+    @property
+    def by_id(self) -> dict[int, StoredArticle]:
+        return {a.id: a for a in self.articles}
+
+    def source_sentence(self, article_id: int, start: int, end: int) -> str:
+        """The sentence a summary sentence cites, as the outlet printed it (in its own language)."""
+        source = self.by_id.get(article_id)
+        return source.text[start:end] if source else ""
+
+    def events(self) -> list[list[StoredArticle]]:
+        """The story's articles grouped by event, earliest event first."""
+        grouped: dict[int, list[StoredArticle]] = {}
+        for article in self.articles:
+            grouped.setdefault(self.event_of.get(article.id, 0), []).append(article)
+        return sorted(grouped.values(), key=lambda group: min(a.published or "9999" for a in group))
+
+    def speakers(self) -> list[tuple[tuple[int, str], int]]:
+        """(actor id, name) of everyone quoted, with how often, most quoted first."""
+        return Counter((s.actor_id, s.speaker) for s in self.statements).most_common()
+
+
+def story_view(store: Store, story_id: int) -> StoryView | None:
+    from storyline.stories.labels import sections
+    from storyline.stories.summaries import body_sentences, summarize
+    from storyline.stories.takes import takes
+
+    story = store.story(story_id)
+    if story is None:
+        return None
+    articles = [store.article(i) for i in story.articles]
+    translations = store.translations(list(story.articles))
+    said = store.statements(article_ids=story.articles)
+    return StoryView(story, articles, translations, said, summarize(articles, translations=translations),
+                     sections([s for a in articles for s in body_sentences(a, translations.get(a.id))]),
+                     store.event_of_articles(story.articles), takes(articles, said))
