@@ -18,9 +18,10 @@ import htmldate
 from bench.data import eval_data_dir
 from storyline.analysis.language import identify_languages
 from storyline.ingest.article import build_article
-from storyline.ingest.decoding import DEFAULT_MAX_BYTES, decode_bytes
+from storyline.ingest.decoding import decode_bytes
 from storyline.ingest.errors import IngestError
 from storyline.records import GivenMetadata, RawDocument
+from storyline.settings import settings
 
 DATASET = "dates-mediacloud"
 REFERENCE = {"htmldate extensive (published, 1,000 pages)": 0.903, "newspaper4k / news-please (published)": 0.68}
@@ -60,7 +61,7 @@ def _ours(page: Page) -> tuple[str | None, str | None, int]:
     """(day, language, languages on the page) as ingest finds them."""
     doc = RawDocument(origin=page.url, data=page.data, kind_hint="html", given=GivenMetadata(url=page.url))
     try:
-        article = build_article(doc, max_bytes=DEFAULT_MAX_BYTES)
+        article = build_article(doc, max_bytes=settings().ingest.max_bytes)
     except IngestError:
         return None, None, 0
     language, paragraphs = identify_languages(article.text, article.paragraphs)

@@ -29,8 +29,8 @@ from storyline.analysis.stance import (
     LABELS,
     MODEL_FILE,
     StanceModel,
-    pair_features,
     body_sentences,
+    pair_features,
 )
 
 DATASET = "FNC-1 (train split, held-out bodies)"

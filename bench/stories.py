@@ -239,10 +239,10 @@ def placement_cost(sizes: tuple[int, ...] = (1_000, 10_000, 100_000), trials: in
 
     from sqlalchemy import insert
 
+    from storyline.settings import settings
     from storyline.store import Store
     from storyline.store.models import EventRow, StoryRow
     from storyline.stories.clustering import best_match
-    from storyline.stories.placement import CANDIDATES
 
     rng = np.random.default_rng(7)
     calibration = Calibration.calibrated()
@@ -268,8 +268,8 @@ def placement_cost(sizes: tuple[int, ...] = (1_000, 10_000, 100_000), trials: in
                 item = Representation(vectors[0], vectors[1], frozenset({"en"}))
                 when = (start + timedelta(days=int(rng.integers(5 * 365 - 30, 5 * 365)))).isoformat()
                 began = time.perf_counter()
-                best_match(item, when, set(), store.events_near(when, EVENT.reach, CANDIDATES), EVENT, calibration)
-                best_match(item, when, set(), store.stories_near(when, STORY.reach, CANDIDATES), STORY, calibration)
+                best_match(item, when, set(), store.events_near(when, EVENT.reach, settings().stories.candidates), EVENT, calibration)
+                best_match(item, when, set(), store.stories_near(when, STORY.reach, settings().stories.candidates), STORY, calibration)
                 timings.append(time.perf_counter() - began)
             results.append((size, 1000 * float(np.median(timings))))
     return results

@@ -13,7 +13,6 @@ from datetime import date
 
 from storyline.analysis.language import identify_languages
 from storyline.ingest.article import boilerplate_key, build_article
-from storyline.ingest.decoding import DEFAULT_MAX_BYTES
 from storyline.ingest.errors import IngestError
 from storyline.ingest.fetch import Fetcher
 from storyline.ingest.fingerprint import (
@@ -28,14 +27,15 @@ from storyline.ingest.sources import (
     iter_documents,
 )
 from storyline.records import GivenMetadata, IngestFailure, IngestOutcome, RawDocument
+from storyline.settings import settings
 from storyline.store import Store
 
 
 @dataclass
 class IngestSettings:
     given: GivenMetadata = field(default_factory=GivenMetadata)
-    max_bytes: int = DEFAULT_MAX_BYTES
-    timeout: float = 20.0
+    max_bytes: int = field(default_factory=lambda: settings().ingest.max_bytes)
+    timeout: float = field(default_factory=lambda: settings().ingest.fetch_timeout_seconds)
     reference_date: date | None = None
 
 

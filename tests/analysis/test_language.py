@@ -6,14 +6,14 @@ from dataclasses import replace
 
 from storyline.analysis.language import identify_languages
 from storyline.ingest.article import build_article
-from storyline.ingest.decoding import DEFAULT_MAX_BYTES
 from storyline.records import GivenMetadata, RawDocument, StoredArticle
+from storyline.settings import settings
 from tests.conftest import world_page
 
 
 def _article(host: str):
     url, data = world_page(host)
-    return build_article(RawDocument(origin=url, data=data, kind_hint="html", given=GivenMetadata(url=url)), max_bytes=DEFAULT_MAX_BYTES)
+    return build_article(RawDocument(origin=url, data=data, kind_hint="html", given=GivenMetadata(url=url)), max_bytes=settings().ingest.max_bytes)
 
 
 def test_each_paragraph_of_a_mixed_page_gets_its_own_language(seed_articles):

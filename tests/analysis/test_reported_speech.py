@@ -8,14 +8,14 @@ from storyline.analysis.language import identify_languages
 from storyline.analysis.names import same_person
 from storyline.analysis.reported_speech import extract_reported_speech
 from storyline.ingest.article import build_article
-from storyline.ingest.decoding import DEFAULT_MAX_BYTES
 from storyline.records import GivenMetadata, RawDocument
+from storyline.settings import settings
 from tests.conftest import world_page
 
 
 def statements_on(host: str):
     url, data = world_page(host)
-    article = build_article(RawDocument(origin=url, data=data, kind_hint="html", given=GivenMetadata(url=url)), max_bytes=DEFAULT_MAX_BYTES)
+    article = build_article(RawDocument(origin=url, data=data, kind_hint="html", given=GivenMetadata(url=url)), max_bytes=settings().ingest.max_bytes)
     language, _ = identify_languages(article.text, article.paragraphs)
     found = extract_reported_speech(article.text, [(p.start, p.end) for p in article.paragraphs], language.code)
     return article, {s.speaker: s for s in found}
@@ -80,5 +80,5 @@ def test_different_people_stay_apart_across_scripts():
 
 def test_languages_without_rules_give_no_statements():
     url, data = world_page("tvn24.pl")
-    article = build_article(RawDocument(origin=url, data=data, kind_hint="html", given=GivenMetadata(url=url)), max_bytes=DEFAULT_MAX_BYTES)
+    article = build_article(RawDocument(origin=url, data=data, kind_hint="html", given=GivenMetadata(url=url)), max_bytes=settings().ingest.max_bytes)
     assert extract_reported_speech(article.text, [(p.start, p.end) for p in article.paragraphs], "pl") == []

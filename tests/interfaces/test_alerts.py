@@ -8,6 +8,7 @@ import hmac
 import json
 import socket
 import threading
+from dataclasses import replace
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -15,16 +16,19 @@ import httpx
 import pytest
 
 from bench.load import free_port
+from storyline.alerts.delivery import deliver_due, retry_delay
+from storyline.alerts.guard import UnsafeTarget, check_target
+from storyline.alerts.outbox import record_alerts, register_webhook
 from storyline.jobs.contract import UpdateOptions
 from storyline.jobs.statements import ANALYSIS_VERSION, statements_of
 from storyline.jobs.update import update
-from storyline.alerts.delivery import FIRST_RETRY, deliver_due, retry_delay
-from storyline.alerts.guard import UnsafeTarget, check_target
-from storyline.alerts.outbox import record_alerts, register_webhook
 from storyline.pipeline import Ingestor
 from storyline.records import Alert
+from storyline.settings import settings
 from storyline.store import Store, utc_now
 from tests.conftest import SEEDS
+
+FIRST_RETRY = timedelta(seconds=settings().alerts.first_retry_seconds)
 
 LATE_SEED = "002_49451109cdc68bcb.txt"  # Al Jazeera, 2025-12-14: Zelenskyy offers to drop the NATO goal
 SECRET = "s3cret"
@@ -122,7 +126,8 @@ def test_receiver_down_then_up_gets_each_new_statement_and_the_shift_once(early_
 def test_backoff_doubles_and_a_delivery_is_given_up_after_the_last_attempt(early_store, monkeypatch):
     assert [retry_delay(n) for n in (1, 2, 3)] == [FIRST_RETRY, FIRST_RETRY * 2, FIRST_RETRY * 4]
     assert retry_delay(30) == timedelta(hours=6)
-    monkeypatch.setattr("storyline.alerts.delivery.MAX_ATTEMPTS", 2)
+    two_attempts = replace(settings(), alerts=replace(settings().alerts, max_attempts=2))
+    monkeypatch.setattr("storyline.alerts.delivery.settings", lambda: two_attempts)
     register_webhook(early_store, f"http://127.0.0.1:{free_port()}/hook", kinds=("statement",), allow_private=True)
     Ingestor(early_store).run([str(SEEDS / LATE_SEED)])
     analyse(early_store)

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from storyline.analysis.language import identify_language
+from storyline.jobs.contract import run_job
+from storyline.jobs.translate import TranslateJob
+from storyline.jobs.update import update
 from storyline.pipeline import Ingestor
 from storyline.store import Store
 from storyline.stories.search import semantic_search
 from storyline.translation.backends import Apertium
-from storyline.jobs.contract import run_job
-from storyline.jobs.translate import TranslateJob
-from storyline.jobs.update import update
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.skipif(not shutil.which("apertium"), reason="Debian's apertium is not installed (make install does it)")

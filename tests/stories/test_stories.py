@@ -10,12 +10,12 @@ import pytest
 
 from bench.data import eval_data_dir
 from bench.stories import b_cubed
+from storyline.jobs.contract import UpdateOptions
+from storyline.jobs.update import update
 from storyline.pipeline import Ingestor
 from storyline.records import Representation, StoryCluster
 from storyline.store import Store
 from storyline.stories.clustering import EVENT, Calibration, best_match, cluster_offline
-from storyline.jobs.contract import UpdateOptions
-from storyline.jobs.update import update
 from storyline.stories.summaries import body_sentences, summarize
 from storyline.stories.takes import takes
 from tests.conftest import SEEDS

@@ -10,10 +10,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from storyline.pipeline import Ingestor
-from storyline.translation.backends import Apertium, LibreTranslate, TranslationError
 from storyline.jobs.contract import run_job
 from storyline.jobs.translate import TranslateJob
+from storyline.pipeline import Ingestor
+from storyline.translation.backends import Apertium, LibreTranslate, TranslationError
 from storyline.translation.translate import translate_article, untranslated_note
 from tests.conftest import world_page
 

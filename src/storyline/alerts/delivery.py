@@ -13,17 +13,17 @@ import httpx
 
 from storyline.alerts.guard import UnsafeTarget, check_target, pinned
 from storyline.alerts.outbox import record_alerts
+from storyline.settings import settings
 from storyline.store import Store, utc_now
-
-FIRST_RETRY = timedelta(seconds=30)
-LONGEST_WAIT = timedelta(hours=6)
-MAX_ATTEMPTS = 18  # about two days (50 h) of retries before a delivery is given up
-LEASE = timedelta(minutes=2)  # longer than one POST can take (TIMEOUT), so a claim is never sent twice at once
-TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 
 def retry_delay(attempt: int) -> timedelta:
-    return min(FIRST_RETRY * 2 ** (attempt - 1), LONGEST_WAIT)
+    limits = settings().alerts
+    return min(timedelta(seconds=limits.first_retry_seconds) * 2 ** (attempt - 1), timedelta(seconds=limits.longest_wait_seconds))
+
+
+def _timeout() -> httpx.Timeout:
+    return httpx.Timeout(settings().alerts.timeout_seconds, connect=settings().alerts.connect_timeout_seconds)
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -38,14 +38,14 @@ class DeliveryReport:
 
 
 def deliver_due(store: Store, now: datetime | None = None, client: httpx.Client | None = None) -> DeliveryReport:
-    """POST every delivery that is due; what fails waits FIRST_RETRY, doubling, until MAX_ATTEMPTS."""
+    """POST every delivery that is due; what fails waits the first retry's delay, doubling, until the last attempt."""
     now = now or utc_now()
     report = DeliveryReport()
-    claimed = store.claim_due_deliveries(now, LEASE)
+    claimed = store.claim_due_deliveries(now, timedelta(seconds=settings().alerts.lease_seconds))
     if not claimed:
         return report
     owned = client is None
-    client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=False)
+    client = client or httpx.Client(timeout=_timeout(), follow_redirects=False)
     try:
         for due in claimed:
             headers = {"Content-Type": "application/json", "User-Agent": "Storyline-Webhook/0.1", "X-Storyline-Event": due.kind,
@@ -62,7 +62,7 @@ def deliver_due(store: Store, now: datetime | None = None, client: httpx.Client 
             except (UnsafeTarget, httpx.HTTPError) as failure:
                 error = f"{type(failure).__name__}: {failure}"
             delivered = error is None
-            retry_at = None if delivered or due.attempt >= MAX_ATTEMPTS else now + retry_delay(due.attempt)
+            retry_at = None if delivered or due.attempt >= settings().alerts.max_attempts else now + retry_delay(due.attempt)
             store.finish_delivery(due.id, at=now, status_code=status_code, error=error, seconds=time.perf_counter() - started,
                                   delivered=delivered, retry_at=retry_at)
             if delivered:
@@ -97,7 +97,7 @@ class DeliveryWorker:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=TIMEOUT.read + 5)
+        self._thread.join(timeout=settings().alerts.timeout_seconds + 5)
 
     def _loop(self) -> None:
         while not self._stop.is_set():

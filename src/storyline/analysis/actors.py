@@ -12,23 +12,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from storyline.analysis.names import fold, name_parts, same_person, surname_key
+from storyline.lang.en import GENERIC_ROLE_STEMS, ROLE_TIME_STEMS
+from storyline.lang.places import place_words
 
-# Words that say where, not what: two roles sharing only these are not the same job.
-_PLACE_STEMS = {"ukrain", "russia", "united", "kingdo", "states", "americ", "german", "europe", "kremli", "nato", "kyiv", "moscow"}
-_NOISE_STEMS = {"former", "previo", "curren", "time", "serves", "served"}
+
+@lru_cache(maxsize=1)
+def _place_stems() -> frozenset[str]:
+    """Words that say where, not what (from the places table): two roles sharing only these are not the same job."""
+    return frozenset(w[:6] for w in place_words() if len(w) >= 4)
 
 
 def role_stems(role: str | None) -> set[str]:
     if not role:
         return set()
     words = re.findall(r"[^\W\d_]+", fold(role))
-    return {w[:6] for w in words if len(w) >= 4} - _PLACE_STEMS - _NOISE_STEMS
-
-
-# Job words every government has: sharing one says little ("Foreign Minister" vs "Deputy Prime Minister").
-_GENERIC_STEMS = {"minist", "head", "chief", "offici", "leader", "secret", "deputy", "member", "senior"}
+    return {w[:6] for w in words if len(w) >= 4} - _place_stems() - ROLE_TIME_STEMS
 
 
 def roles_fit(a: list[str], b: list[str]) -> bool:
@@ -37,7 +38,7 @@ def roles_fit(a: list[str], b: list[str]) -> bool:
     stems_b = set().union(*(role_stems(r) for r in b)) if b else set()
     if not stems_a or not stems_b:
         return True
-    specific_a, specific_b = stems_a - _GENERIC_STEMS, stems_b - _GENERIC_STEMS
+    specific_a, specific_b = stems_a - GENERIC_ROLE_STEMS, stems_b - GENERIC_ROLE_STEMS
     if specific_a and specific_b:
         return bool(specific_a & specific_b)
     return bool(stems_a & stems_b)

@@ -23,9 +23,9 @@ from functools import lru_cache
 import numpy as np
 
 from storyline.memo import Memo
+from storyline.settings import settings
 
 DIMENSIONS = 384
-REMEMBERED = 20_000  # vectors kept per encoder (about 30 MB): a page rebuilt after a write re-encodes only new sentences
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Encoder:
     dimensions: int
     # (texts, is_query) -> rows; loaded on first use so commands that never embed start fast.
     _load: Callable[[], Callable[[list[str], bool], np.ndarray]] = field(repr=False)
-    _memo: Memo[np.ndarray] = field(default_factory=lambda: Memo(REMEMBERED), repr=False, compare=False)
+    _memo: Memo[np.ndarray] = field(default_factory=lambda: Memo(settings().embeddings.remembered), repr=False, compare=False)
 
     def encode(self, texts: list[str], query: bool = False) -> np.ndarray:
         """Unit-length float32 vectors, one row per text, so a dot product is the cosine. `query`

@@ -21,12 +21,7 @@ from functools import cache
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
 from storyline.records import LanguageGuess, Paragraph
-
-# Below this many letters a guess is too weak to keep.
-_MIN_LETTERS = 20
-_MIN_CONFIDENCE = 0.5
-# A paragraph needs this many letters for a guess of its own.
-_PARAGRAPH_MIN_LETTERS = 40
+from storyline.settings import settings
 
 
 @cache
@@ -40,11 +35,11 @@ def _letters(text: str) -> int:
 
 def identify_language(text: str) -> LanguageGuess:
     sample = text[:5000]
-    if _letters(sample) < _MIN_LETTERS:
+    if _letters(sample) < settings().language.min_letters:
         return LanguageGuess(code=None, confidence=0.0)
     code, probability = _identifier().classify(sample)
     probability = float(probability)
-    return LanguageGuess(code=code if probability >= _MIN_CONFIDENCE else None, confidence=round(probability, 4))
+    return LanguageGuess(code=code if probability >= settings().language.min_confidence else None, confidence=round(probability, 4))
 
 
 def identify_languages(text: str, paragraphs: tuple[Paragraph, ...]) -> tuple[LanguageGuess, tuple[Paragraph, ...]]:
@@ -53,7 +48,7 @@ def identify_languages(text: str, paragraphs: tuple[Paragraph, ...]) -> tuple[La
     The article's confidence is the mean paragraph confidence, weighted by letters in the
     winning language, times that language's share of letters: a page half in another
     language is not a confident guess of either."""
-    guesses = [identify_language(text[p.start:p.end]) if _letters(text[p.start:p.end]) >= _PARAGRAPH_MIN_LETTERS else None
+    guesses = [identify_language(text[p.start:p.end]) if _letters(text[p.start:p.end]) >= settings().language.paragraph_min_letters else None
                for p in paragraphs]
     weights: Counter[str] = Counter()
     confidence: Counter[str] = Counter()

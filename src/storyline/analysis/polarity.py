@@ -25,36 +25,22 @@ import numpy as np
 from spacy.tokens import Doc, Token
 
 from storyline.analysis import embeddings
-
-PURSUE = frozenset("""
-pursue seek join want desire aspire bid goal ambition aim aspiration obtain gain receive get accept grant admit
-support welcome back favour favor membership accession integration invitation invite enter entry push demand
-""".split())
-GIVE_UP = frozenset("""
-cede surrender trade exchange swap relinquish renounce abandon drop forgo forego waive sacrifice concede
-concession withdraw withdrawal give hand yield
-""".split())
-REVERSERS = frozenset("""
-reject refuse deny oppose rule block veto delay postpone halt stop end prevent resist dismiss rebuff remove scrap
-""".split()) | GIVE_UP
-NEGATIONS = frozenset("not no never n't none nothing neither nor without non cannot".split())
-NEGATIVE_JUDGEMENTS = frozenset("""
-unacceptable impossible trigger threat war danger dangerous provocation mistake risk wrong bad illegal
-red_line nonsense absurd
-""".split())
-POSITIVE_JUDGEMENTS = frozenset("""
-integral essential priority important key good best right necessary vital crucial acceptable possible
-cornerstone fundamental
-""".split())
-HEDGES = frozenset("might may could perhaps possibly maybe flexible contemplate consider if unless whether".split())
-EXCHANGE_MARKERS = frozenset("exchange return swap".split())
-TRADE_VERBS = frozenset("trade exchange swap barter".split())
-ATTITUDES = frozenset("demand want insist propose suggest believe hope expect urge push seek have ask".split())
-FIRST_PERSON = frozenset("we i us our my".split())
-ANAPHORS = frozenset("this that it these those such".split())
-CONTENT_NOUNS = frozenset("suggestion proposal idea plan offer prospect possibility notion proposition bid".split())
-
-OBJECT_SIMILARITY = 0.55
+from storyline.lang.en import (
+    ANAPHORS,
+    ATTITUDES,
+    CONTENT_NOUNS,
+    EXCHANGE_MARKERS,
+    FIRST_PERSON,
+    GIVE_UP,
+    HEDGES,
+    NEGATIONS,
+    NEGATIVE_JUDGEMENTS,
+    POSITIVE_JUDGEMENTS,
+    PURSUE,
+    REVERSERS,
+    TRADE_VERBS,
+)
+from storyline.settings import settings
 
 
 @dataclass(frozen=True)
@@ -298,18 +284,18 @@ def lean(doc: Doc, claim: ParsedClaim, direct: bool = False) -> Lean | None:
         direction = _direction(token)
         phrases = _object_phrases(token) if direction else []
         given_for = _exchange_phrase(token) if direction > 0 else None
-        if given_for and claim.direction < 0 and similarity.best([given_for], claim.objects) >= OBJECT_SIMILARITY:
+        if given_for and claim.direction < 0 and similarity.best([given_for], claim.objects) >= settings().stances.object_similarity:
             # "obtaining NATO membership in exchange for occupied territories" gives the territories up.
             candidates.append((token, -1, similarity.best([given_for], claim.objects)))
         elif phrases:
             score = similarity.best(phrases, claim.objects)
-            if score >= OBJECT_SIMILARITY:
+            if score >= settings().stances.object_similarity:
                 candidates.append((token, direction, score))
         elif token.pos_ in ("NOUN", "PROPN") and claim.direction > 0 and token.dep_ in ("nsubj", "attr", "nsubjpass", "dobj"):
             # A bare mention counts only when a predicate judges it: "NATO membership remains integral".
             score = similarity.best([_noun_text(token).strip(), token.text], claim.objects)
             judged, _ = _judgement(token.head, token)
-            if score >= OBJECT_SIMILARITY and judged:
+            if score >= settings().stances.object_similarity and judged:
                 candidates.append((token, 1, score))
     if not candidates:
         return None
@@ -328,6 +314,6 @@ def lean(doc: Doc, claim: ParsedClaim, direct: bool = False) -> Lean | None:
         # Backing a trade needs the other side of the trade in the statement too; refusing
         # to give the land up refuses every trade of it.
         nouns = [c.text for c in doc.noun_chunks] + [t.text for t in doc if t.pos_ in ("NOUN", "PROPN")]
-        if similarity.best(nouns, (claim.in_exchange_for,)) < OBJECT_SIMILARITY:
+        if similarity.best(nouns, (claim.in_exchange_for,)) < settings().stances.object_similarity:
             return None
     return Lean(stance, anchor.text, tuple(flips), score)

@@ -18,71 +18,24 @@ English spellings through the transliterating skeleton in `names`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from storyline.analysis.sentences import sentence_spans
 from storyline.ingest.outlets import by_name
+from storyline.lang.speech import SpeechRules, speech_rules
 from storyline.records import Statement
+from storyline.settings import settings
 
 _UPPER = "A-ZÀ-ÖØ-ÞА-ЯЁЄІЇҐ"
 _CAPITALISED = re.compile(rf"[{_UPPER}][\w'’\-]*")
 _QUOTE = re.compile(r"«\s*([^»]+?)\s*»|„([^“”]+)[“”]|“([^”]+)”|\"([^\"]+)\"")
-_MIN_QUOTE_WORDS = 4
-_PREPOSITIONS = "в|у|на|з|із|до|від|по|во|о|об|при|de|à|en|dans|pour"
 
 
-@dataclass(frozen=True)
-class SpeechRules:
-    verbs: str  # inflected reporting verbs, as a regex alternation
-    that: str  # the complementiser that opens reported speech
-    according: str  # "according to", followed by the speaker
-    roles: str  # role nouns, lower case
-    genitive: tuple[tuple[str, str], ...] = ()  # surname endings after "according to", to the nominative
-    not_names: frozenset[str] = frozenset()  # capitalised words at a sentence's start that name no one
-
-
-RULES = {
-    "uk": SpeechRules(
-        verbs="заявив|заявила|заявили|сказав|сказала|сказали|наголосив|наголосила|зазначив|зазначила|повідомив|повідомила|"
-              "підкреслив|підкреслила|додав|додала|розповів|розповіла|пояснив|пояснила|відповів|відповіла|написав|написала|"
-              "продовжив|продовжила|"
-              "заявляє|каже|наголошує|зазначає|вважає|переконаний|переконана",
-        that="що", according="за словами|на думку",
-        roles="президент|прем'єр-міністр|прем’єр-міністр|міністр|заступник міністра|посол|речник|речниця|радник|керівник|"
-              "голова|генеральний секретар|генсек|командувач|депутат|спікер|представник|дипломат|посадовець",
-        genitive=(("ського", "ський"), ("цького", "цький"), ("ова", "ов"), ("ева", "ев"), ("іна", "ін"), ("ка", "ко"), ("и", "а")),
-        not_names=frozenset("як так також тоді потім згодом раніше водночас зокрема проте однак але він вона вони це".split()),
-    ),
-    "ru": SpeechRules(
-        verbs="заявил|заявила|заявили|сказал|сказала|сказали|подчеркнул|подчеркнула|отметил|отметила|сообщил|сообщила|"
-              "добавил|добавила|рассказал|рассказала|пояснил|пояснила|ответил|ответила|написал|написала|продолжил|продолжила|"
-              "заявляет|говорит|считает|уверен|уверена",
-        that="что", according="по словам|по мнению",
-        roles="президент|премьер-министр|министр|замминистра|заместитель министра|посол|пресс-секретарь|представитель|"
-              "советник|глава|руководитель|генеральный секретарь|генсек|командующий|депутат|спикер|дипломат|чиновник",
-        genitive=(("ского", "ский"), ("цкого", "цкий"), ("ова", "ов"), ("ева", "ев"), ("ина", "ин")),
-        not_names=frozenset("как так также тогда затем позже ранее вместе кроме однако но он она они это".split()),
-    ),
-    "fr": SpeechRules(
-        verbs="a déclaré|a dit|a affirmé|a souligné|a ajouté|a indiqué|a expliqué|a assuré|a estimé|a répondu|a écrit|a annoncé|"
-              "a rappelé|a martelé|a insisté|a poursuivi|déclare|dit|affirme|souligne|ajoute|estime|assure|explique",
-        that="que|qu['’]", according="selon|d['’]après",
-        roles="président|première ministre|premier ministre|ministre|vice-ministre|ambassadeur|ambassadrice|porte-parole|"
-              "conseiller|conseillère|chef|secrétaire général|commandant|député|députée|diplomate|représentant|responsable",
-        not_names=frozenset("comme ainsi puis alors ensuite aussi il elle ils elles on ce cela".split()),
-    ),
-    "es": SpeechRules(
-        verbs="afirmó|dijo|declaró|señaló|aseguró|explicó|indicó|sostuvo|añadió|agregó|destacó|subrayó|advirtió|manifestó|"
-              "expresó|comentó|respondió|escribió|anunció|recordó|insistió|alegó|continuó|afirma|dice|señala|asegura|explica|"
-              "indica|sostiene",
-        that="que", according="según|de acuerdo con",
-        roles="presidente|presidenta|primer ministro|ministro|ministra|canciller|embajador|embajadora|portavoz|vocero|vocera|"
-              "asesor|asesora|jefe|jefa|secretario general|comandante|diputado|diputada|senador|senadora|representante|"
-              "procurador|procuradora|fiscal|abogado|abogada|director|directora|alcalde|alcaldesa|gobernador|gobernadora",
-        not_names=frozenset("como así luego también además él ella ellos ellas esto eso".split()),
-    ),
-}
+@lru_cache(maxsize=1)
+def _prepositions() -> str:
+    """Every language's place prepositions: a two-word name after one is a place, in any of them."""
+    return "|".join(dict.fromkeys(p for rules in speech_rules().values() for p in rules.prepositions.split("|") if p))
 
 
 def _words(text: str) -> int:
@@ -127,7 +80,7 @@ def _name_run(text: str, rules: SpeechRules, after: bool) -> re.Match | None:
     name = sorted(run, key=lambda t: t.start())[-2:]
     if re.search(r"(?:^|\s)(?:de|del|des|du|d['’])\s*$", text[:name[0].start()], re.I):
         return None  # "la abogada del Estado": a role held in an institution, not a name
-    if len(name) == 2 and re.search(rf"(?:^|\s)(?:{_PREPOSITIONS})\s+$", text[:name[0].start()], re.I):
+    if len(name) == 2 and re.search(rf"(?:^|\s)(?:{_prepositions()})\s+$", text[:name[0].start()], re.I):
         name = name[1:]  # "в Раді Венедіктова": the place after a preposition is not part of the name
     return re.search(re.escape(text[name[0].start():name[-1].end()]), text) if name else None
 
@@ -163,7 +116,7 @@ def _content(groups: tuple[str | None, ...]) -> str:
 def _in_sentence(text: str, start: int, end: int, rules: SpeechRules, published: date | None) -> Statement | None:
     sentence = text[start:end]
     verb = re.search(rf"(?<![\w-])(?:{rules.verbs})(?![\w-])", sentence, re.I)
-    quotes = [q for q in _QUOTE.finditer(sentence) if _words(_content(q.groups())) >= _MIN_QUOTE_WORDS]
+    quotes = [q for q in _QUOTE.finditer(sentence) if _words(_content(q.groups())) >= settings().statements.min_quote_words]
     if verb:
         head, tail = sentence[:verb.start()], sentence[verb.end():]
         quote_before = next((q for q in quotes if q.end() <= verb.start()), None)
@@ -171,7 +124,7 @@ def _in_sentence(text: str, start: int, end: int, rules: SpeechRules, published:
         closing = re.match(r"\s*[«„“\"]?(.+?)[»“”\"]\s*[,.]?\s*[-—–]*\s*$", head) if not quote_before else None
         before = _name_run(head[-160:], rules, after=False)
         after = _name_run(tail[:160], rules, after=True)
-        if (quote_before or (closing and _words(closing.group(1)) >= _MIN_QUOTE_WORDS)) and after:
+        if (quote_before or (closing and _words(closing.group(1)) >= settings().statements.min_quote_words)) and after:
             content = _content(quote_before.groups()) if quote_before else closing.group(1)
             name_at = verb.end() + after.start()
             return _statement("direct", content, (start, end), after.group(0), _role_before(sentence, name_at, rules),
@@ -186,7 +139,7 @@ def _in_sentence(text: str, start: int, end: int, rules: SpeechRules, published:
                 content = _content(quote_after.groups()) if quote_after else (clause or opening).group(1)
                 return _statement(kind, content, (start, end), before.group(0), _role_before(sentence, name_at, rules),
                                   verb.group(0), "subject", (start + name_at, start + name_at + len(before.group(0))), published)
-        if after and (rest := re.match(r"\s*,\s*(.+)", tail[after.end():], re.S)) and _words(rest.group(1)) >= _MIN_QUOTE_WORDS:
+        if after and (rest := re.match(r"\s*,\s*(.+)", tail[after.end():], re.S)) and _words(rest.group(1)) >= settings().statements.min_quote_words:
             # "Как сказал Песков, об инаугурации в Кремле не знали …"
             name_at = verb.end() + after.start()
             return _statement("indirect", rest.group(1), (start, end), after.group(0), _role_before(sentence, name_at, rules),
@@ -196,7 +149,7 @@ def _in_sentence(text: str, start: int, end: int, rules: SpeechRules, published:
         if named:
             name_at = according.end() + named.start()
             claim = (sentence[:according.start()] + sentence[according.end() + named.end():]).strip(" ,.")
-            if _words(claim) >= _MIN_QUOTE_WORDS:
+            if _words(claim) >= settings().statements.min_quote_words:
                 return _statement("indirect", claim, (start, end), _nominative(named.group(0), rules),
                                   _role_before(sentence, name_at, rules), according.group(0).strip(), "according to",
                                   (start + name_at, start + according.end() + named.end()), published)
@@ -206,7 +159,7 @@ def _in_sentence(text: str, start: int, end: int, rules: SpeechRules, published:
 def extract_reported_speech(text: str, paragraphs: list[tuple[int, int]], language: str,
                             published: date | None = None) -> list[Statement]:
     """Statements of an article in a language with rules; [] for any other language."""
-    rules = RULES.get(language)
+    rules = speech_rules().get(language)
     if rules is None:
         return []
     found = []

@@ -23,6 +23,14 @@ import numpy as np
 
 from storyline.analysis import embeddings
 from storyline.analysis.sentences import split_sentences
+from storyline.lang.en import (
+    FNC_CONFIRMATIONS,
+    FNC_DISTANCING,
+    FNC_HEDGES,
+    FNC_NEGATIONS,
+    FNC_REFUSALS,
+    FNC_STOPWORDS,
+)
 
 LABELS = ("agree", "disagree", "discuss", "unrelated")
 MODEL_DIR = Path(__file__).parent / "models"
@@ -30,34 +38,8 @@ MODEL_FILE = MODEL_DIR / "stance.skops"
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|n't")
 _CLAUSE_END = re.compile(r"[,;:.!?()\u2013\u2014]|\b(?:but|although|though|while|whereas|however|because|which|who)\b")
-STOPWORDS = frozenset("""
-a an the and or of to in on at for with by from as is are was were be been being it its this that these those
-he she they we you i his her their our your my him them us me who whom which what when where why how there here
-has have had do does did will would shall should can could may might must not no nor so than then too very just
-also into onto over under about after before during while if but because until up down out off again further
-said says say told tell according
-""".split())
 
-NEGATIONS = frozenset("not no never n't none nothing neither nor without cannot nobody nowhere non".split())
-REFUSALS = frozenset("""
-deny denies denied denying reject rejects rejected rejecting refuse refuses refused refusing refute refuted
-drop drops dropped dropping abandon abandons abandoned abandoning withdraw withdraws withdrew withdrawing
-renounce renounces renounced renouncing oppose opposes opposed opposing against impossible unacceptable
-false fake hoax debunk debunked bogus myth untrue baseless dismiss dismissed dismisses retract retracted
-doubt doubts doubtful fraud prank pranks halt halted stop stopped end ended cancel cancelled scrap scrapped
-""".split())
-HEDGES = frozenset("""
-might may could perhaps possibly possible maybe flexible consider considering contemplate contemplating
-if unless whether open ready prepared willing potential potentially likely unlikely suggest suggests suggested
-""".split())
-DISTANCING = frozenset("""
-allegedly reportedly claim claims claimed purported purportedly rumour rumor rumours rumors unconfirmed
-unverified apparently supposedly speculation speculated sources appears appeared seems seemed
-""".split())
-CONFIRMATIONS = frozenset("""
-confirmed confirms confirm officially announced announces proved proven verified indeed true
-""".split())
-CUE_SETS = {"negation": NEGATIONS, "refusal": REFUSALS, "hedge": HEDGES, "distancing": DISTANCING, "confirmation": CONFIRMATIONS}
+CUE_SETS = {"negation": FNC_NEGATIONS, "refusal": FNC_REFUSALS, "hedge": FNC_HEDGES, "distancing": FNC_DISTANCING, "confirmation": FNC_CONFIRMATIONS}
 
 TOP_SENTENCES = 3
 MAX_SENTENCES = 40
@@ -76,7 +58,7 @@ def words(text: str) -> list[str]:
 
 
 def content_words(text: str) -> set[str]:
-    return {_stem(w) for w in words(text) if w not in STOPWORDS and w not in NEGATIONS and len(w) > 2}
+    return {_stem(w) for w in words(text) if w not in FNC_STOPWORDS and w not in FNC_NEGATIONS and len(w) > 2}
 
 
 def _stem(word: str) -> str:

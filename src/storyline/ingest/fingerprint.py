@@ -14,11 +14,10 @@ import re
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-NUM_PERM = 128
+from storyline.settings import settings
+
 # Stored signatures are only comparable under the hashing scheme that made them.
 SCHEME = "affine64"
-SHINGLE_WORDS = 5
-NEAR_DUPLICATE_JACCARD = 0.8
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -34,8 +33,8 @@ def text_hash(text: str) -> str:
 
 def minhash_of(text: str) -> MinHash:
     tokens = _WORD.findall(text.casefold())
-    shingles = {" ".join(tokens[i:i + SHINGLE_WORDS]) for i in range(max(1, len(tokens) - SHINGLE_WORDS + 1))}
-    signature = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    shingles = {" ".join(tokens[i:i + settings().ingest.shingle_words]) for i in range(max(1, len(tokens) - settings().ingest.shingle_words + 1))}
+    signature = MinHash(num_perm=settings().ingest.minhash_permutations, scheme=SCHEME)
     signature.update_batch([s.encode("utf-8") for s in shingles if s])
     return signature
 
@@ -45,15 +44,16 @@ def signature_bytes(signature: MinHash) -> bytes:
 
 
 def signature_from_bytes(data: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(data, dtype=np.uint64), scheme=SCHEME)
+    return MinHash(num_perm=settings().ingest.minhash_permutations, hashvalues=np.frombuffer(data, dtype=np.uint64), scheme=SCHEME)
 
 
 class NearDuplicateIndex:
     """In-memory LSH over stored signatures, loaded once per run and grown as articles arrive."""
 
-    def __init__(self, threshold: float = NEAR_DUPLICATE_JACCARD):
+    def __init__(self, threshold: float | None = None):
+        threshold = threshold or settings().ingest.near_duplicate_jaccard
         self.threshold = threshold
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=settings().ingest.minhash_permutations)
         self._signatures: dict[int, MinHash] = {}
 
     def add(self, article_id: int, signature: MinHash) -> None:

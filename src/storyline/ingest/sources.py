@@ -14,10 +14,11 @@ from pathlib import Path
 
 import feedparser
 
-from storyline.ingest.decoding import DEFAULT_MAX_BYTES, maybe_gunzip
+from storyline.ingest.decoding import maybe_gunzip
 from storyline.ingest.errors import IngestError
 from storyline.ingest.fetch import Fetcher
 from storyline.records import GivenMetadata, IngestFailure, RawDocument, RawKind
+from storyline.settings import settings
 
 SIDECAR_SUFFIX = ".meta.json"
 _GIVEN_FIELDS = set(GivenMetadata.__dataclass_fields__)
@@ -26,7 +27,7 @@ _GIVEN_FIELDS = set(GivenMetadata.__dataclass_fields__)
 @dataclass
 class SourceOptions:
     given: GivenMetadata = field(default_factory=GivenMetadata)
-    max_bytes: int = DEFAULT_MAX_BYTES
+    max_bytes: int = field(default_factory=lambda: settings().ingest.max_bytes)
     # Lets a rerun skip fetching pages it already stored (resume without re-downloading).
     already_ingested: Callable[[str], bool] = lambda origin: False
 

@@ -22,45 +22,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from storyline.ingest.dates import find_dateline
+from storyline.lang.en import FURNITURE_WORDS
 from storyline.records import ExtractedText, Paragraph, RemovedLine
+from storyline.settings import settings
 
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$|[\"”»」』]$")
 _WORD = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*")
 # Scripts written without spaces: about two characters make a word for the length tests.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 _BULLET = re.compile(r"^\s*(?:[•·▪●◦‣\-*–]|\d{1,2}[.)])\s+")
-# Words that, on a short line, mark page furniture rather than journalism.
-_FURNITURE = re.compile(
-    r"\b(advert\w*|sponsored|promoted|ads?\b|apps?\b|app store|google play|download|install|"
-    r"subscribe\w*|newsletter|sign ?up|log ?in|register|cookies?|privacy|terms of (?:use|service)|"
-    r"all rights reserved|copyright|read more|read also|see also|related|recommended|more from|"
-    r"previous (?:article|post|story)|next (?:article|post|story)|back to top|"
-    r"share|follow us|join us|social networks?|min(?:ute)?s? read|reading time|"
-    r"summary|no time to read|logo|badge|main image|thumbnail|"
-    r"get news|end of (?:message|article)|click here|tap here|watch (?:the )?video|listen to|"
-    r"full experience)\b|©",
-    re.I,
-)
+_FURNITURE = re.compile(FURNITURE_WORDS, re.I)
 _CREDIT = re.compile(
     r"(?:\b(?:AFP|Getty Images|Reuters|AP Photo|Associated Press|EPA|Shutterstock|Anadolu|TASS|Sputnik|Xinhua|"
     r"Bloomberg|Alamy|Photo(?:graph)?|Image|Credit|Picture)\b[^.!?]{0,40}|[A-Z]{2,}(?:\s+[A-Z]{2,})*/[A-Z][\w .&/-]+)$"
 )
 _CAPTION_PREFIX = re.compile(r"^(?:photo|image|picture|credit|caption|file photo)\s*[:|]", re.I)
 _FIELD_LABEL = re.compile(r"^(?:meta|title|headline|subject|heading)\s*:\s*", re.I)
-# Body: a line that reads as prose. Header and footer lines rarely do.
-_BODY_MIN_WORDS = 8
-_STRONG_BODY_MIN_WORDS = 15
-_SHORT_LINE_MAX_WORDS = 10
-_MENU_RUN = 3
-# A footer marker ends the article unless a paragraph at least this long follows it.
-_SUBSTANTIAL_WORDS = 40
-# Repeated lines shorter than this are list items or table cells, not a pasted-twice paragraph.
-_DUPLICATE_MIN_WORDS = 12
-# A paragraph pasted twice sits near its first copy; the same question put to several people
-# in an interview sits far apart and is content.
-_DUPLICATE_WINDOW = 4
-# Lines seen in this many other articles of the same outlet are that outlet's furniture.
-_KNOWN_BOILERPLATE_MAX_WORDS = 30
 
 
 def normalise_line(line: str) -> str:
@@ -91,17 +68,17 @@ def is_title_case(line: str) -> bool:
     return bool(long_words) and sum(w[0].isupper() for w in long_words) / len(long_words) >= 0.7
 
 
-def is_prose(line: str, min_words: int = _BODY_MIN_WORDS) -> bool:
+def is_prose(line: str, min_words: int | None = None) -> bool:
     stripped = _BULLET.sub("", line).strip()
-    return word_count(stripped) >= min_words and bool(_SENTENCE_END.search(stripped)) and not is_title_case(stripped)
+    return word_count(stripped) >= (min_words or settings().textclean.body_min_words) and bool(_SENTENCE_END.search(stripped)) and not is_title_case(stripped)
 
 
 def is_strong_body(line: str) -> bool:
-    return is_prose(line, _STRONG_BODY_MIN_WORDS) and not is_caption(line) and find_dateline(line) is None
+    return is_prose(line, settings().textclean.strong_body_min_words) and not is_caption(line) and find_dateline(line) is None
 
 
 def is_short(line: str) -> bool:
-    return word_count(line) <= _SHORT_LINE_MAX_WORDS and not _SENTENCE_END.search(line.strip())
+    return word_count(line) <= settings().textclean.short_line_max_words and not _SENTENCE_END.search(line.strip())
 
 
 def is_furniture(line: str) -> bool:
@@ -109,7 +86,7 @@ def is_furniture(line: str) -> bool:
     tokens = words(line)
     if len(tokens) <= 2 and all(len(t) <= 3 and t.isupper() for t in tokens) and tokens:
         return True
-    return word_count(line) <= _SHORT_LINE_MAX_WORDS and bool(_FURNITURE.search(line))
+    return word_count(line) <= settings().textclean.short_line_max_words and bool(_FURNITURE.search(line))
 
 
 def is_caption(line: str) -> bool:
@@ -182,7 +159,7 @@ def _footer_marker_cut(cleaning: _Cleaning, start: int, end: int) -> int:
         line = cleaning.lines[i]
         if line.strip() and is_furniture(line) and is_short(line):
             after = cleaning.lines[i + 1:end]
-            if not any(word_count(a) >= _SUBSTANTIAL_WORDS and not _BULLET.match(a) for a in after):
+            if not any(word_count(a) >= settings().textclean.substantial_words and not _BULLET.match(a) for a in after):
                 return i
     return end
 
@@ -194,7 +171,7 @@ def _mark_menus(cleaning: _Cleaning, indices: list[int]) -> None:
         if i is not None and is_short(cleaning.lines[i]) and not find_dateline(cleaning.lines[i]):
             run.append(i)
             continue
-        if len(run) >= _MENU_RUN:
+        if len(run) >= settings().textclean.menu_run:
             for j in run:
                 cleaning.drop(j, "link list or menu (a run of short unpunctuated lines)")
         run = []
@@ -209,13 +186,13 @@ def _mark_body_noise(cleaning: _Cleaning, body: list[int], layout_known: bool = 
     for position, i in enumerate(body):
         line = lines[i]
         key = normalise_line(line)
-        if line_fingerprint(line) in cleaning.known_boilerplate and word_count(line) <= _KNOWN_BOILERPLATE_MAX_WORDS:
+        if line_fingerprint(line) in cleaning.known_boilerplate and word_count(line) <= settings().textclean.known_boilerplate_max_words:
             cleaning.drop(i, "recurs in other articles of this outlet")
         elif is_furniture(line):
             cleaning.drop(i, "page furniture (ad, promo or navigation line)")
         elif not layout_known and is_short(line) and short_counts[key] > 1:
             cleaning.drop(i, "short line repeated inside the article")
-        elif key in recent_paragraphs[-_DUPLICATE_WINDOW:] and word_count(line) >= _DUPLICATE_MIN_WORDS:
+        elif key in recent_paragraphs[-settings().textclean.duplicate_window:] and word_count(line) >= settings().textclean.duplicate_min_words:
             cleaning.drop(i, "duplicate of an earlier paragraph")
         elif is_caption(line):
             cleaning.drop(i, "photo caption")

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline.provenance import position_dict, shift_dict
 from storyline.records import ArticleFilters
+from storyline.settings import settings
 from storyline.store import Store
 from storyline.views.actors import actor_ids_named
 from storyline.views.articles import article_view
@@ -50,14 +51,13 @@ def _article_summary(article) -> dict[str, Any]:
     return data
 
 
-MAX_ARTICLE_CHARACTERS = 5_000_000
 
 
 class ArticleIn(BaseModel):
     """One article to ingest: its HTML or its text, and what the caller knows better than the page."""
 
-    html: str | None = Field(None, max_length=MAX_ARTICLE_CHARACTERS)
-    text: str | None = Field(None, max_length=MAX_ARTICLE_CHARACTERS)
+    html: str | None = Field(None, max_length=settings().api.max_article_characters)
+    text: str | None = Field(None, max_length=settings().api.max_article_characters)
     url: str | None = None
     title: str | None = None
     outlet: str | None = None

@@ -19,7 +19,6 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from storyline.ingest.decoding import DEFAULT_MAX_BYTES
 from storyline.interfaces.export import EXPORTERS, export_store
 from storyline.jobs.contract import StageReport, UpdateOptions
 from storyline.records import (
@@ -29,6 +28,7 @@ from storyline.records import (
     Proposition,
     StoredArticle,
 )
+from storyline.settings import SettingsError, as_ini, settings
 from storyline.store import Store
 from storyline.views.actors import actor_ids_named
 from storyline.views.search import search_view
@@ -42,6 +42,16 @@ err_console = Console(stderr=True)
 
 DbOption = Annotated[Path, typer.Option("--db", envvar="STORYLINE_DB", help="SQLite file (or database URL) of the store.")]
 DEFAULT_DB = Path("storyline.db")
+
+
+@app.callback()
+def _check_settings() -> None:
+    """Read the settings file first, so a mistake in it is one clear line, not a traceback later."""
+    try:
+        settings()
+    except SettingsError as error:
+        err_console.print(f"[red]Bad settings:[/red] {escape(str(error))}")
+        raise typer.Exit(2) from error
 
 
 def _open(db: Path) -> Store:
@@ -65,8 +75,8 @@ def ingest(
     url: Annotated[str | None, typer.Option(help="Original URL, when ingesting one saved page.")] = None,
     language: Annotated[str | None, typer.Option(help="ISO language code, to skip detection.")] = None,
     published: Annotated[str | None, typer.Option(help="Publication date, for inputs that do not say.")] = None,
-    max_bytes: Annotated[int, typer.Option(help="Largest input accepted, in bytes.")] = DEFAULT_MAX_BYTES,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for a URL.")] = 20.0,
+    max_bytes: Annotated[int | None, typer.Option(help="Largest input accepted, in bytes (default: [ingest] max_bytes, 10 MiB).")] = None,
+    timeout: Annotated[float | None, typer.Option(help="Seconds to wait for a URL (default: [ingest] fetch_timeout_seconds, 20).")] = None,
 ) -> None:
     """Ingest articles; one bad input never stops the batch, and re-running resumes."""
     given = GivenMetadata(url=url, outlet=outlet, country=country, language=language, published=published,
@@ -77,7 +87,8 @@ def ingest(
         IngestSettings,
     )
 
-    ingestor = Ingestor(store, IngestSettings(given=given, max_bytes=max_bytes, timeout=timeout))
+    limits = {name: value for name, value in (('max_bytes', max_bytes), ('timeout', timeout)) if value is not None}
+    ingestor = Ingestor(store, IngestSettings(given=given, **limits))
     progress = Progress(
         SpinnerColumn(), TextColumn("[bold]Ingesting"), BarColumn(), MofNCompleteColumn(), _rate_column(),
         TimeElapsedColumn(), console=err_console, transient=False,
@@ -695,6 +706,13 @@ def failures(db: DbOption = DEFAULT_DB, run: Annotated[int | None, typer.Option(
     for failure in summary.failures:
         table.add_row(escape(failure.origin), escape(failure.reason))
     console.print(table)
+
+
+@app.command("settings")
+def show_settings() -> None:
+    """Every threshold and limit in force, as a config file: copy it to storyline.cfg (or the file
+    STORYLINE_CONFIG names) and change what you need."""
+    print(as_ini(settings()), end="")
 
 
 @app.command()

@@ -15,8 +15,8 @@ from feedgen.feed import FeedGenerator
 from storyline.alerts.outbox import shift_alert, statement_alert
 from storyline.provenance import sentence_link
 from storyline.records import PositionPoint, Shift, StoredArticle, StoredStatement
+from storyline.settings import settings
 
-MAX_ENTRIES = 200
 TAG = "tag:storyline.invalid,2026:"  # tag URIs (RFC 4151) name entries without claiming a domain
 
 
@@ -74,7 +74,7 @@ def shift_landed(shift: Shift, landed: dict[int, datetime]) -> datetime:
 def atom(key: str, title: str, base_url: str, page: str, feed_path: str, entries: list[FeedEntry]) -> bytes:
     """The feed as Atom XML, newest entries first; every link absolute under `base_url`."""
     base_url = base_url.rstrip("/")
-    newest = sorted(entries, key=lambda e: (_utc(e.updated), e.key), reverse=True)[:MAX_ENTRIES]
+    newest = sorted(entries, key=lambda e: (_utc(e.updated), e.key), reverse=True)[:settings().alerts.feed_entries]
     feed = FeedGenerator()
     feed.id(TAG + key)
     feed.title(title)

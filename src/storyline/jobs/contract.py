@@ -62,7 +62,7 @@ class Job:
 
     name: ClassVar[str]
     title: ClassVar[str]
-    batch_size: ClassVar[int] = 1
+    batch_size: int = 1  # items per process() call, each call one transaction
 
     def __init__(self, store: Store):
         self.store = store

@@ -11,18 +11,17 @@ from itertools import groupby
 
 from storyline.jobs.contract import Job, StageReport
 from storyline.records import Proposition, StoredStatement
+from storyline.settings import settings
 from storyline.store import Store
-
-BATCH = 256
 
 
 class StancesJob(Job):
     name = "stances"
     title = "Judging stances"
-    batch_size = BATCH
 
     def __init__(self, store: Store, propositions: list[Proposition] | None = None):
         super().__init__(store)
+        self.batch_size = settings().stances.batch
         self.propositions = propositions
         self.scorer = None
 
@@ -35,7 +34,9 @@ class StancesJob(Job):
 
     def process(self, batch: Sequence[tuple[Proposition, StoredStatement]], report: StageReport) -> None:
         if self.scorer is None:
-            from storyline.positions.scoring import PositionScorer  # spaCy loads only when there is something to judge
+            from storyline.positions.scoring import (
+                PositionScorer,  # spaCy loads only when there is something to judge
+            )
 
             self.scorer = PositionScorer(self.store)
         for proposition, pairs in groupby(batch, key=lambda pair: pair[0]):

@@ -32,12 +32,13 @@ def statements_of(article: StoredArticle, translation: Translation | None) -> li
     """The reader an article's language gets: English text the parser-based extractor; the languages
     with pattern rules (uk, ru, fr, es) their rules on the original; any other language the English
     extractor over its translation, each statement pointed back at the original sentence."""
-    from storyline.analysis.reported_speech import RULES, extract_reported_speech
+    from storyline.analysis.reported_speech import extract_reported_speech
     from storyline.analysis.statements import extract_statements
+    from storyline.lang.speech import speech_rules
 
     published = date.fromisoformat(article.published[:10]) if article.published else None
     paragraphs = [(p.start, p.end) for p in article.paragraphs]
-    if article.language in RULES:
+    if article.language in speech_rules():
         return extract_reported_speech(article.text, paragraphs, article.language, published)
     if article.language in (None, "en"):
         return extract_statements(article.text, paragraphs, published)

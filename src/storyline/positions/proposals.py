@@ -15,10 +15,8 @@ import numpy as np
 from storyline.analysis import embeddings
 from storyline.analysis.sentences import split_sentences
 from storyline.records import StoredStatement
+from storyline.settings import settings
 
-SAME_CLAIM = 0.6
-MIN_STATEMENTS = 3
-MIN_ARTICLES = 2
 # A claim is one sentence of a few words; a paragraph-long quotation makes a poor proposition.
 MIN_WORDS, MAX_WORDS = 6, 30
 
@@ -50,7 +48,7 @@ def suggest(statements: list[StoredStatement], known: set[str] = frozenset()) ->
     for index, vector in enumerate(vectors):
         scores = [float(g.centroid @ vector) for g in groups]
         best = int(np.argmax(scores)) if scores else -1
-        if best >= 0 and scores[best] >= SAME_CLAIM:
+        if best >= 0 and scores[best] >= settings().proposals.same_claim:
             groups[best].total += vector
             groups[best].members.append(index)
         else:
@@ -58,7 +56,7 @@ def suggest(statements: list[StoredStatement], known: set[str] = frozenset()) ->
     proposals = []
     for group in groups:
         articles = {usable[i].article_id for i in group.members}
-        if len(group.members) < MIN_STATEMENTS or len(articles) < MIN_ARTICLES:
+        if len(group.members) < settings().proposals.min_statements or len(articles) < settings().proposals.min_articles:
             continue
         central = max(group.members, key=lambda i: float(vectors[i] @ group.centroid))
         text = wording(usable[central].text)

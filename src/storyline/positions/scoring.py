@@ -17,10 +17,8 @@ from storyline.analysis.sentences import sentences_of
 from storyline.analysis.stance import StanceModel, default_model
 from storyline.analysis.statements import load_pipeline, speaks_for_no_one
 from storyline.records import StanceJudged, StoredStatement
+from storyline.settings import settings
 from storyline.store import Store
-
-RELATED = 0.5  # FNC-1 P(related) of the article below which its statements take no stance on the claim
-DOC_CACHE = 20_000
 
 
 class PositionScorer:
@@ -42,7 +40,7 @@ class PositionScorer:
     def _parsed(self, statements: list[StoredStatement]) -> list[Doc]:
         """Parses, kept for the next proposition: every accepted proposition reads the same statements."""
         missing = [s for s in statements if s.id not in self._docs]
-        if len(self._docs) + len(missing) > DOC_CACHE:
+        if len(self._docs) + len(missing) > settings().stances.parse_memo:
             self._docs.clear()
         for statement, doc in zip(missing, self.nlp.pipe(s.text for s in missing), strict=True):
             self._docs[statement.id] = doc
@@ -90,4 +88,4 @@ class PositionScorer:
         # on territorial integrity is not acceptable" never names NATO, but its article does.
         related = self._article_related(proposition_text, {s.article_id for s, _found in leaning})
         return [StanceJudged(statement.id, found.stance, round(related[statement.article_id], 3), found.anchor, found.cues)
-                for statement, found in leaning if related[statement.article_id] >= RELATED]
+                for statement, found in leaning if related[statement.article_id] >= settings().stances.related]

@@ -13,34 +13,13 @@ from datetime import date
 from itertools import combinations, groupby
 
 from storyline.analysis.sentences import split_sentences
+from storyline.lang.en import CLARIFICATION_WORDS, REPORTED_CHANGE_WORDS
+from storyline.lang.places import place_named_in
 from storyline.records import PositionPoint, Shift
+from storyline.settings import settings
 
-WALK_BACK_DAYS = 7
-SAME_SIDE_DAYS = 30
-OUTLET_DAYS = 3
-CLARIFICATION = re.compile(
-    r"\b(?:walk(?:ed|s|ing)?\s+back|clarif\w*|backtrack\w*|row(?:ed|s)?\s+back|retract\w*|U-turn|misinterpret\w*"
-    r"|taken\s+out\s+of\s+context|misquot\w*|backpedal\w*)", re.I)
-REPORTED_CHANGE = re.compile(
-    r"\b(?:shift|significant\s+change|U-turn|reversal|change\s+of\s+(?:position|stance|course|heart|tack)"
-    r"|departure\s+from|about-face|turnaround|softened|hardened)\b", re.I)
-
-# Who speaks for which side: a role that names a country ("deputy head of Ukraine's Foreign
-# Ministry", "Kremlin spokesman") puts its holder on that country's side.
-SIDES = {
-    "Ukraine": ("ukraine", "ukrainian", "kyiv", "kiev"),
-    "Russia": ("russia", "russian", "kremlin", "moscow"),
-    "United States": ("united states", "u.s.", "us ", "american", "white house", "washington"),
-    "United Kingdom": ("united kingdom", "u.k.", "british", "britain", "downing street"),
-    "Germany": ("germany", "german", "berlin"),
-    "France": ("france", "french", "elysee"),
-    "Turkey": ("turkey", "türkiye", "turkish", "ankara"),
-    "Iran": ("iran", "iranian", "tehran"),
-    "China": ("china", "chinese", "beijing"),
-    "Israel": ("israel", "israeli"),
-    "NATO": ("nato",),
-    "European Union": ("european union", "eu ", "european commission"),
-}
+CLARIFICATION = re.compile(CLARIFICATION_WORDS, re.I)
+REPORTED_CHANGE = re.compile(REPORTED_CHANGE_WORDS, re.I)
 
 
 def sortable(point: PositionPoint) -> tuple:
@@ -56,11 +35,10 @@ def full_date(point: PositionPoint) -> date | None:
 
 
 def side_of(roles: str) -> str | None:
-    lowered = f" {roles.casefold()} "
-    for side, words in SIDES.items():
-        if any(f" {w}" in lowered or f"{w}'s" in lowered for w in words):
-            return side
-    return None
+    """Whom a role speaks for: the country or organisation it names ("deputy head of Ukraine's
+    Foreign Ministry", "Kremlin spokesman"), by the places table."""
+    place = place_named_in(roles)
+    return place.name if place else None
 
 
 def _sentence_matching(text: str, pattern: re.Pattern) -> str | None:
@@ -76,7 +54,7 @@ def _outlets_disagree(a: PositionPoint, b: PositionPoint) -> bool:
     if {a.stance, b.stance} != {"support", "oppose"} or "earlier" in (sa.date_kind, sb.date_kind):
         return False
     days = abs((full_date(b) - full_date(a)).days)
-    return days == 0 or (days <= OUTLET_DAYS and "article" in (sa.date_kind, sb.date_kind))
+    return days == 0 or (days <= settings().timeline.outlet_days and "article" in (sa.date_kind, sb.date_kind))
 
 
 def actor_shifts(points: list[PositionPoint], article_text: Callable[[int], str]) -> list[Shift]:
@@ -91,7 +69,7 @@ def actor_shifts(points: list[PositionPoint], article_text: Callable[[int], str]
             continue  # no order between them: two readings of one moment, not a move
         text = article_text(after.statement.article_id)
         days = (full_date(after) - full_date(before)).days
-        clarified = _sentence_matching(text, CLARIFICATION) if days <= WALK_BACK_DAYS else None
+        clarified = _sentence_matching(text, CLARIFICATION) if days <= settings().timeline.walk_back_days else None
         kind = "walk-back" if clarified else "shift"
         reason = f"{before.stance} -> {after.stance} in {days} day(s)" + (f"; the text says: {clarified}" if clarified else "")
         shifts.append(Shift(kind, after.proposition_id, after.statement.speaker, before, after, reason,
@@ -111,7 +89,7 @@ def contradictions(points: list[PositionPoint], sides: dict[int, str | None]) ->
         if _outlets_disagree(a, b):
             found.append(Shift("contradiction", a.proposition_id, sa.speaker, a, b,
                                f"{sa.outlet} reports {a.stance}, {sb.outlet} reports {b.stance} within {days} day(s)"))
-        elif sa.actor_id != sb.actor_id and days <= SAME_SIDE_DAYS and sides.get(sa.actor_id) and sides.get(sa.actor_id) == sides.get(sb.actor_id):
+        elif sa.actor_id != sb.actor_id and days <= settings().timeline.same_side_days and sides.get(sa.actor_id) and sides.get(sa.actor_id) == sides.get(sb.actor_id):
             found.append(Shift("contradiction", a.proposition_id, f"{sa.speaker} / {sb.speaker}", a, b,
                                f"both speak for {sides[sa.actor_id]}: {sa.speaker} {a.stance}, {sb.speaker} {b.stance} within {days} day(s)"))
     return found

@@ -21,6 +21,7 @@ from storyline.records import (
     StoredCopy,
     Translation,
 )
+from storyline.settings import settings
 from storyline.store.base import StoreBase, utc_now
 from storyline.store.models import (
     ArticleRow,
@@ -31,9 +32,6 @@ from storyline.store.models import (
     RunRow,
     TranslationRow,
 )
-
-# A line recurring in at least this many articles of one site or folder is that outlet's furniture.
-FURNITURE_MIN_ARTICLES = 3
 
 
 class ArticleStore(StoreBase):
@@ -87,13 +85,13 @@ class ArticleStore(StoreBase):
         with self._session() as session:
             yield from session.execute(select(ArticleRow.id, ArticleRow.minhash).where(ArticleRow.minhash.is_not(None)))
 
-    def furniture_fingerprints(self, key: str, min_articles: int = FURNITURE_MIN_ARTICLES) -> frozenset[str]:
+    def furniture_fingerprints(self, key: str, min_articles: int | None = None) -> frozenset[str]:
         with self._session() as session:
             rows = session.scalars(
                 select(OutletLineRow.fingerprint)
                 .where(OutletLineRow.key == key)
                 .group_by(OutletLineRow.fingerprint)
-                .having(func.count(OutletLineRow.article_id) >= min_articles)
+                .having(func.count(OutletLineRow.article_id) >= (min_articles or settings().ingest.furniture_min_articles))
             )
             return frozenset(rows)
 

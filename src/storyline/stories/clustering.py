@@ -27,9 +27,9 @@ from datetime import date
 from pathlib import Path
 
 from storyline.records import Representation, StoryCluster
+from storyline.settings import settings
 
 CALIBRATION = Path(__file__).with_name("calibration.json")
-ENTITY_WEIGHT = 0.1
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,9 @@ class Level:
     reach: int
 
 
-EVENT = Level("event", days=14, time_weight=0.15, reach=14)
-STORY = Level("story", days=365, time_weight=0.05, reach=5 * 365)
+_STORIES = settings().stories
+EVENT = Level("event", days=_STORIES.event_days, time_weight=_STORIES.event_time_weight, reach=_STORIES.event_reach_days)
+STORY = Level("story", days=_STORIES.story_days, time_weight=_STORIES.story_time_weight, reach=_STORIES.story_reach_days)
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def margin(item: Representation, when: str | None, actors: set[int], cluster: St
         if cluster.languages and not item.languages & cluster.languages:
             value += calibration.crosslingual_offset
     if actors and cluster.actors:
-        value += ENTITY_WEIGHT * len(actors & cluster.actors) / len(actors | cluster.actors)
+        value += settings().stories.entity_weight * len(actors & cluster.actors) / len(actors | cluster.actors)
     gap = days_apart(when, cluster)
     if gap:
         value -= level.time_weight * min(1.0, gap / level.days)

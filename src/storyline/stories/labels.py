@@ -12,10 +12,9 @@ from sklearn.cluster import AgglomerativeClustering
 from storyline.analysis import embeddings
 from storyline.analysis.statements import load_pipeline
 from storyline.memo import Memo
+from storyline.settings import settings
 from storyline.stories.summaries import SummarySentence
 
-SECTION_DISTANCE = 0.75  # cosine distance under which sentences share a section
-SAME_MEANING = 0.55  # cosine above which two keyphrases say one thing ("Kyiv", "Ukraine")
 _PARSED: Memo[frozenset[str]] = Memo(20_000)  # sentence -> its phrases
 
 
@@ -60,7 +59,7 @@ def keyphrases(texts: list[str], centre: np.ndarray, documents: list[str], count
         words = set(candidates[index].casefold().split())
         if any(words & set(candidates[c].casefold().split()) for c in chosen):
             continue
-        if chosen and float((vectors[chosen] @ vectors[index]).max()) > SAME_MEANING:
+        if chosen and float((vectors[chosen] @ vectors[index]).max()) > settings().summaries.same_meaning:
             continue
         chosen.append(int(index))
         if len(chosen) == count:
@@ -73,7 +72,7 @@ def sections(sentences: list[SummarySentence], limit: int = 4) -> list[Section]:
     if len(sentences) < 4:
         return []
     vectors = embeddings.ENGLISH.encode([s.text for s in sentences])
-    labels = AgglomerativeClustering(n_clusters=None, distance_threshold=SECTION_DISTANCE, metric="cosine",
+    labels = AgglomerativeClustering(n_clusters=None, distance_threshold=settings().summaries.section_distance, metric="cosine",
                                      linkage="average").fit_predict(vectors)
     groups = sorted({int(label) for label in labels}, key=lambda g: -(labels == g).sum())[:limit]
     result = []

@@ -6,12 +6,10 @@ import numpy as np
 
 from storyline.analysis import embeddings
 from storyline.records import Representation, StoredArticle, StoryCluster, Translation
+from storyline.settings import settings
 from storyline.store import Store
 from storyline.stories.clustering import EVENT, STORY, Calibration, best_match
 from storyline.stories.labels import keyphrases
-
-CANDIDATES = 200  # events or stories an article is compared with, at most
-LEAD_CHARACTERS = 1000
 
 
 def lead_text(article: StoredArticle, translation: Translation | None = None) -> str:
@@ -19,9 +17,9 @@ def lead_text(article: StoredArticle, translation: Translation | None = None) ->
     English translation where there is one: it matches English coverage better than the
     original does across the language gap."""
     if translation is not None:
-        return f"{article.title or ''}. {translation.text}"[:LEAD_CHARACTERS]
+        return f"{article.title or ''}. {translation.text}"[:settings().stories.lead_characters]
     body = " ".join(article.text[p.start:p.end] for p in article.paragraphs if p.kind == "body")
-    return f"{article.title or ''}. {body}"[:LEAD_CHARACTERS]
+    return f"{article.title or ''}. {body}"[:settings().stories.lead_characters]
 
 
 def represent(article: StoredArticle, translation: Translation | None) -> Representation:
@@ -40,7 +38,7 @@ class Storyteller:
         """Put one article into an event and story line; (new event?, new story?)."""
         when = article.published[:10] if article.published else None
         actors = self.store.actor_ids_of_article(article.id)
-        event, similarity = best_match(item, when, actors, self.store.events_near(when, EVENT.reach, CANDIDATES), EVENT, self.calibration)
+        event, similarity = best_match(item, when, actors, self.store.events_near(when, EVENT.reach, settings().stories.candidates), EVENT, self.calibration)
         new_event = event is None
         if new_event:
             event = StoryCluster.empty(len(item.multilingual))
@@ -48,7 +46,7 @@ class Storyteller:
         if event.story_id is not None:
             story = self.store.story_cluster(event.story_id)
         else:
-            story, _ = best_match(event.representation(), when, actors, self.store.stories_near(when, STORY.reach, CANDIDATES),
+            story, _ = best_match(event.representation(), when, actors, self.store.stories_near(when, STORY.reach, settings().stories.candidates),
                                   STORY, self.calibration)
         new_story = story is None
         if new_story:

@@ -15,10 +15,9 @@ import numpy as np
 from storyline.analysis import embeddings
 from storyline.analysis.sentences import sentence_spans
 from storyline.records import StoredArticle, Translation
+from storyline.settings import settings
 
 MIN_WORDS, MAX_WORDS = 8, 60
-DUPLICATE = 0.9  # cosine above which two sentences say the same thing
-RELEVANCE_WEIGHT = 0.7
 
 
 @dataclass(frozen=True)
@@ -71,9 +70,9 @@ def summarize(articles: list[StoredArticle], size: int = 5, translations: dict[i
     chosen: list[int] = []
     while len(chosen) < min(size, len(sentences)):
         redundancy = (vectors @ vectors[chosen].T).max(axis=1) if chosen else np.zeros(len(sentences))
-        value = RELEVANCE_WEIGHT * relevance - (1 - RELEVANCE_WEIGHT) * redundancy
+        value = settings().summaries.relevance_weight * relevance - (1 - settings().summaries.relevance_weight) * redundancy
         value[chosen] = -np.inf
-        value[redundancy > DUPLICATE] = -np.inf
+        value[redundancy > settings().summaries.duplicate] = -np.inf
         best = int(np.argmax(value))
         if not np.isfinite(value[best]):
             break
