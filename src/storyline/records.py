@@ -229,6 +229,21 @@ class ArticleFilters:
     actor: str | None = None  # stories only: someone quoted in one of its articles (part of the name)
 
 
+TextSource = Literal["original", "translation"]
+
+
+@dataclass(frozen=True)
+class StoredParse:
+    """An article's parse as the store keeps it: the analysis pipeline's own bytes (a spaCy
+    DocBin: the title, if parsed, then each paragraph), and where each paragraph starts."""
+
+    article_id: int
+    source: TextSource
+    offsets: tuple[int, ...]
+    has_title: bool
+    data: bytes
+
+
 @dataclass(frozen=True)
 class Segment:
     """One sentence of a translation: where it sits in the original text and in the English."""

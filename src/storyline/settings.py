@@ -102,6 +102,7 @@ class Summaries:
     relevance_weight: float = 0.7  # MMR: closeness to the story against distance from those chosen
     section_distance: float = 0.75  # cosine distance under which sentences share a section
     same_meaning: float = 0.55  # cosine above which two keyphrases say one thing
+    label_lead_characters: int = 400  # a story label's phrases come from titles and this much of each lead
 
 
 @dataclass(frozen=True)

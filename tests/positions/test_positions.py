@@ -137,6 +137,6 @@ def test_reanalysed_statements_are_judged_again(positioned):
     before = sorted((p.statement.speaker, p.stance, p.statement.text) for p in timeline(store, ids["land_for_nato"]))
     again = [(Statement(s.kind, s.text, s.start, s.end, s.speaker, "person", s.role, s.cue, s.via, s.date, s.date_kind), s.actor_id)
              for s in store.statements() if s.article_id == newest]
-    store.save_statements(newest, again, ANALYSIS_VERSION)
+    store.save_statements(newest, again, ANALYSIS_VERSION, store.parses([newest], ANALYSIS_VERSION)[newest])
     update(store, only=("stances",))
     assert sorted((p.statement.speaker, p.stance, p.statement.text) for p in timeline(store, ids["land_for_nato"])) == before

@@ -1,1 +1,8 @@
-"""Analysis components that read stored articles: language now; entities, statements and stance build on it."""
+"""Analysis of stored articles: language per paragraph, the one sentence splitter, the document
+model (each article parsed once and kept), statements and their speakers in English and, by
+pattern rules, in Ukrainian, Russian, French and Spanish, actors across the store, names across
+scripts, embeddings, and stance (the FNC-1 relatedness classifier and the parse-based reader).
+"""
+
+# Bump when parsing or statement extraction changes, so `storyline analyze` reads stored articles again.
+ANALYSIS_VERSION = 4

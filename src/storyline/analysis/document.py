@@ -50,6 +50,21 @@ class ParsedText:
                 return doc.char_span(at, at + len(words), alignment_mode="expand")
         return None
 
+    def leading(self, characters: int, starts: set[int] | None = None) -> list[Span]:
+        """The first `characters` of the text as parsed spans (of the paragraphs starting at
+        `starts` only, where given), as a lead joins them with one space."""
+        spans, left = [], characters
+        for start, doc in zip(self.offsets, self.paragraphs, strict=True):
+            if left <= 0:
+                break
+            if starts is not None and start not in starts:
+                continue
+            span = doc.char_span(0, min(left, len(doc.text)), alignment_mode="contract")
+            if span is not None:
+                spans.append(span)
+            left -= len(doc.text) + 1
+        return spans
+
     def stored(self) -> StoredParse:
         docs = ([self.title] if self.title is not None else []) + self.paragraphs
         return StoredParse(self.article_id, self.source, self.offsets, self.title is not None,
@@ -60,6 +75,16 @@ class ParsedText:
         docs = list(DocBin().from_bytes(stored.data).get_docs(load_pipeline().vocab))
         title = docs.pop(0) if stored.has_title else None
         return cls(stored.article_id, stored.source, stored.offsets, docs, title)
+
+
+def standalone(span: Span) -> Doc:
+    """A span as a document of its own, as if parsed alone: a token whose head lay outside the
+    span heads it now, and is labelled its root (spaCy's as_doc keeps the old label)."""
+    doc = span.as_doc()
+    for token in doc:
+        if token.head.i == token.i:
+            token.dep_ = "ROOT"
+    return doc
 
 
 def parse_text(article_id: int, source: TextSource, text: str, paragraphs: list[tuple[int, int]],

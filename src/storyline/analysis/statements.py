@@ -20,7 +20,7 @@ from functools import cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from storyline.analysis.names import name_parts, same_person, surname_key
 from storyline.ingest.outlets import by_name
@@ -432,11 +432,13 @@ def speaks_for_no_one(speaker: str) -> bool:
     return bool(words) and re.sub(r"(?:ies|s)$", lambda m: "y" if m.group(0) == "ies" else "", words[-1]) in SOURCE_NOUNS
 
 
-def extract_statements(text: str, paragraphs: list[tuple[int, int]], published: date | None = None) -> list[Statement]:
-    """Statements of one article, in text order. ``paragraphs`` are (start, end) offsets into ``text``."""
-    nlp = load_pipeline()
+def extract_statements(text: str, paragraphs: list[tuple[int, int]], published: date | None = None,
+                       docs: list[Doc] | None = None) -> list[Statement]:
+    """Statements of one article, in text order. ``paragraphs`` are (start, end) offsets into ``text``;
+    ``docs`` their parses, where the caller has them (the document model), else they are parsed here."""
     article = _Article(published=published)
-    docs = list(nlp.pipe(text[start:end] for start, end in paragraphs))
+    if docs is None:
+        docs = list(load_pipeline().pipe(text[start:end] for start, end in paragraphs))
     article.surnames = _person_surnames(docs)
     extractor = _Extractor(article)
     for doc, (start, _end) in zip(docs, paragraphs, strict=True):

@@ -6,32 +6,39 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
+from storyline.analysis import ANALYSIS_VERSION
 from storyline.jobs.contract import Job, StageReport, UpdateOptions
 from storyline.records import Statement, StoredArticle, Translation
 from storyline.store import Store
 
-# Bump when statement extraction changes, so `storyline analyze` re-runs it on stored articles.
-ANALYSIS_VERSION = 3
+if TYPE_CHECKING:
+    from storyline.analysis.document import ParsedText
 
-
-def _through_translation(translation: Translation, published: date | None) -> list[Statement]:
+def _through_translation(article: StoredArticle, translation: Translation, published: date | None
+                         ) -> tuple[list[Statement], ParsedText]:
+    from storyline.analysis.document import parse_text
     from storyline.analysis.statements import extract_statements
 
-    found = extract_statements(translation.text, [(p.start, p.end) for p in translation.paragraphs()], published)
+    paragraphs = [(p.start, p.end) for p in translation.paragraphs()]
+    parsed = parse_text(article.id, "translation", translation.text, paragraphs, article.title)
+    found = extract_statements(translation.text, paragraphs, published, parsed.paragraphs)
     mapped = []
     for statement in found:
         if (span := translation.original_of(statement.start, statement.end)) is not None:
             # The sentence is the original's; the words are the translation's, so the mention has no place in the original.
             mapped.append(replace(statement, start=span[0], end=span[1], mention_start=None, mention_end=None,
                                   via=f"{statement.via}, in translation"))
-    return mapped
+    return mapped, parsed
 
 
-def statements_of(article: StoredArticle, translation: Translation | None) -> list[Statement]:
-    """The reader an article's language gets: English text the parser-based extractor; the languages
-    with pattern rules (uk, ru, fr, es) their rules on the original; any other language the English
-    extractor over its translation, each statement pointed back at the original sentence."""
+def read_article(article: StoredArticle, translation: Translation | None) -> tuple[list[Statement], ParsedText | None]:
+    """Statements, and the parse they were found in. The reader depends on the language: English
+    text goes to the parser-based extractor; the languages with pattern rules (uk, ru, fr, es) to
+    their rules on the original (no parse); any other language to the English extractor over its
+    translation, each statement pointed back at the original sentence."""
+    from storyline.analysis.document import parse_text
     from storyline.analysis.reported_speech import extract_reported_speech
     from storyline.analysis.statements import extract_statements
     from storyline.lang.speech import speech_rules
@@ -39,10 +46,15 @@ def statements_of(article: StoredArticle, translation: Translation | None) -> li
     published = date.fromisoformat(article.published[:10]) if article.published else None
     paragraphs = [(p.start, p.end) for p in article.paragraphs]
     if article.language in speech_rules():
-        return extract_reported_speech(article.text, paragraphs, article.language, published)
+        return extract_reported_speech(article.text, paragraphs, article.language, published), None
     if article.language in (None, "en"):
-        return extract_statements(article.text, paragraphs, published)
-    return _through_translation(translation, published) if translation is not None else []
+        parsed = parse_text(article.id, "original", article.text, paragraphs, article.title)
+        return extract_statements(article.text, paragraphs, published, parsed.paragraphs), parsed
+    return _through_translation(article, translation, published) if translation is not None else ([], None)
+
+
+def statements_of(article: StoredArticle, translation: Translation | None) -> list[Statement]:
+    return read_article(article, translation)[0]
 
 
 class StatementsJob(Job):
@@ -69,11 +81,11 @@ class StatementsJob(Job):
     def process(self, batch: Sequence[int], report: StageReport) -> None:
         for article_id in batch:
             article = self.store.article(article_id)
-            statements = statements_of(article, self.store.translation(article_id))
+            statements, parsed = read_article(article, self.store.translation(article_id))
             # A known actor's id, or None for a speaker the store has not met yet (the store creates it).
             known_ids = [self.directory.resolve(s.speaker, s.speaker_kind, s.role) for s in statements]
             resolved = [(s, ref if isinstance(ref, int) else None) for s, ref in zip(statements, known_ids, strict=True)]
-            used = self.store.save_statements(article_id, resolved, ANALYSIS_VERSION)
+            used = self.store.save_statements(article_id, resolved, ANALYSIS_VERSION, parsed.stored() if parsed else None)
             for statement, actor_id in zip(statements, used, strict=True):
                 self.directory.learn(actor_id, statement.speaker, statement.speaker_kind, statement.role)
             report.counts["articles"] += 1

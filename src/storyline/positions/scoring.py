@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
+from storyline.analysis import ANALYSIS_VERSION
+from storyline.analysis.document import ParsedText, standalone
 from storyline.analysis.polarity import (
+    ParsedClaim,
     lean,
     opens_with_anaphor,
     parse_claim,
@@ -29,6 +32,8 @@ class PositionScorer:
         self._model = model
         self.article_text = article_text or self._stored_text
         self._docs: dict[int, Doc] = {}
+        self._articles: dict[int, ParsedText | None] = {}
+        self._claims: dict[str, ParsedClaim] = {}
         self._related: dict[tuple[str, int], float] = {}
 
     @property
@@ -37,12 +42,39 @@ class PositionScorer:
             self._model = default_model()
         return self._model
 
+    def _article_parses(self, article_ids: set[int]) -> dict[int, ParsedText | None]:
+        """The articles' stored parses (the document model), read once per scorer."""
+        missing = article_ids - self._articles.keys()
+        if missing:
+            if len(self._articles) + len(missing) > settings().stances.parse_memo:
+                self._articles.clear()
+            stored = self.store.parses(missing, ANALYSIS_VERSION) if self.store else {}
+            self._articles.update({i: ParsedText.from_stored(stored[i]) if i in stored else None for i in missing})
+        return {i: self._articles[i] for i in article_ids}
+
+    def _located(self, statement: StoredStatement) -> Span | None:
+        """A statement's words in its article's stored parse."""
+        parsed = self._article_parses({statement.article_id})[statement.article_id]
+        if parsed is None:
+            return None
+        return parsed.find(statement.text, statement.start if parsed.source == "original" else None)
+
     def _parsed(self, statements: list[StoredStatement]) -> list[Doc]:
-        """Parses, kept for the next proposition: every accepted proposition reads the same statements."""
+        """Each statement's words as its article's parse has them, kept for the next proposition
+        (every accepted proposition reads the same statements). Words no stored parse holds (a
+        store-less bench, an article analysed by an older version) are parsed here."""
         missing = [s for s in statements if s.id not in self._docs]
         if len(self._docs) + len(missing) > settings().stances.parse_memo:
             self._docs.clear()
-        for statement, doc in zip(missing, self.nlp.pipe(s.text for s in missing), strict=True):
+        self._article_parses({s.article_id for s in missing})
+        unparsed = []
+        for statement in missing:
+            span = self._located(statement)
+            if span is None:
+                unparsed.append(statement)
+            else:
+                self._docs[statement.id] = standalone(span)
+        for statement, doc in zip(unparsed, self.nlp.pipe(s.text for s in unparsed), strict=True):
             self._docs[statement.id] = doc
         return [self._docs[s.id] for s in statements]
 
@@ -50,10 +82,16 @@ class PositionScorer:
         article = self.store.article(article_id)
         return f"{article.title or ''}\n{article.text}" if article else ""
 
-    def _sentence_before(self, statement: StoredStatement) -> str | None:
+    def _sentence_before(self, statement: StoredStatement) -> Doc | None:
+        """The sentence before the statement's, parsed (from the stored parse where there is one)."""
         text = self.store.article(statement.article_id).text if self.store else ""
         before = sentences_of(text[:statement.start].rstrip())
-        return text[before[-1][0]:before[-1][1]] if before else None
+        if not before:
+            return None
+        start, end = before[-1]
+        parsed = self._article_parses({statement.article_id})[statement.article_id]
+        span = parsed.span(start, end) if parsed is not None and parsed.source == "original" else None
+        return standalone(span) if span is not None else self.nlp(text[start:end])
 
     def _article_related(self, proposition_text: str, article_ids: set[int]) -> dict[int, float]:
         """FNC-1's own question, asked of each article: is its body about the proposition's claim?"""
@@ -66,7 +104,9 @@ class PositionScorer:
 
     def judge(self, proposition_text: str, statements: list[StoredStatement]) -> list[StanceJudged]:
         """Stances of the statements that take one on the proposition; the rest are left out."""
-        claim = parse_claim(self.nlp, proposition_text)
+        if proposition_text not in self._claims:
+            self._claims[proposition_text] = parse_claim(self.nlp, proposition_text)
+        claim = self._claims[proposition_text]
         leaning = []
         actors = [s for s in statements if not speaks_for_no_one(s.speaker)]
         docs = self._parsed(actors)
@@ -74,9 +114,9 @@ class PositionScorer:
         for statement, doc in zip(actors, docs, strict=True):
             found = lean(doc, claim, direct=statement.kind == "direct")
             if found is None and opens_with_anaphor(doc) and (context := self._sentence_before(statement)):
-                found = lean(self.nlp(context), claim)
+                found = lean(context, claim)
                 if found:
-                    found = replace(found, cues=(*found.cues, f"context: {context}"))
+                    found = replace(found, cues=(*found.cues, f"context: {context.text}"))
             if found:
                 leaning.append((statement, found))
         if not leaning:

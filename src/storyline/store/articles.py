@@ -164,7 +164,7 @@ class ArticleStore(StoreBase):
         )
 
     @staticmethod
-    def _filtered(query, filters: ArticleFilters):
+    def _article_filtered(query, filters: ArticleFilters):
         """The filters as SQL: country exactly (any case), outlet by part of its name, language
         exactly, publication on or after `since` and on or before `until` (undated never match)."""
         if filters.country:
@@ -185,7 +185,7 @@ class ArticleStore(StoreBase):
                  offset: int = 0) -> list[StoredArticle]:
         """Newest first; only the page asked for is read."""
         with self._session() as session:
-            query = self._filtered(select(ArticleRow), filters).order_by(ArticleRow.published.desc().nulls_last(), ArticleRow.id)
+            query = self._article_filtered(select(ArticleRow), filters).order_by(ArticleRow.published.desc().nulls_last(), ArticleRow.id)
             if with_text:
                 query = query.options(selectinload(ArticleRow.paragraphs), selectinload(ArticleRow.copies))
             if limit:
@@ -196,7 +196,7 @@ class ArticleStore(StoreBase):
 
     def article_count(self, filters: ArticleFilters = ArticleFilters()) -> int:
         with self._session() as session:
-            return session.scalar(self._filtered(select(func.count(ArticleRow.id)), filters)) or 0
+            return session.scalar(self._article_filtered(select(func.count(ArticleRow.id)), filters)) or 0
 
     def ingested_at(self, article_ids: Iterable[int]) -> dict[int, datetime]:
         """When each article reached the store: the moment what it says became news here."""

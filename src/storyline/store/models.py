@@ -208,6 +208,19 @@ class StanceRow(Base):
     cues: Mapped[str] = mapped_column(Text)  # JSON list
 
 
+class ArticleParseRow(Base):
+    """An article's parse (a spaCy DocBin), written with its statements by the analysis version that made it."""
+
+    __tablename__ = "article_parses"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16))
+    offsets_json: Mapped[str] = mapped_column(Text)
+    has_title: Mapped[bool] = mapped_column(Boolean)
+    docbin: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class TranslationRow(Base):
     """An article's English text, and which of its sentences came from which original sentence."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
@@ -13,6 +14,7 @@ from storyline.records import (
     ActorRole,
     Statement,
     StoredActor,
+    StoredParse,
     StoredStatement,
 )
 from storyline.store.base import StoreBase
@@ -21,6 +23,7 @@ from storyline.store.models import (
     ActorRoleRow,
     ActorRow,
     AlertWatermarkRow,
+    ArticleParseRow,
     ArticleRow,
     PropositionRow,
     StatementRow,
@@ -28,6 +31,14 @@ from storyline.store.models import (
 
 
 class StatementStore(StoreBase):
+    def parses(self, article_ids: Iterable[int], version: int) -> dict[int, StoredParse]:
+        """The stored parses of these articles that this analysis version made, by article id."""
+        with self._session() as session:
+            rows = session.scalars(select(ArticleParseRow).where(ArticleParseRow.article_id.in_(list(article_ids)),
+                                                                 ArticleParseRow.version == version)).all()
+            return {r.article_id: StoredParse(r.article_id, r.source, tuple(json.loads(r.offsets_json)), r.has_title, r.docbin)
+                    for r in rows}
+
     def article_ids_to_analyze(self, version: int, since: str | None = None, redo: bool = False) -> list[int]:
         with self._session() as session:
             query = select(ArticleRow.id).order_by(ArticleRow.id)
@@ -45,9 +56,15 @@ class StatementStore(StoreBase):
                 roles.setdefault(actor_id, []).append(role)
             return [(a.id, a.name, a.kind, roles.get(a.id, [])) for a in session.scalars(select(ActorRow).order_by(ActorRow.id))]
 
-    def save_statements(self, article_id: int, resolved: list[tuple[Statement, int | None]], version: int) -> list[int]:
-        """Replace an article's statements in one transaction; ``None`` actor ids create actors. Returns the actor ids used."""
+    def save_statements(self, article_id: int, resolved: list[tuple[Statement, int | None]], version: int,
+                        parse: StoredParse | None = None) -> list[int]:
+        """Replace an article's statements (and the parse they were found in) in one transaction;
+        ``None`` actor ids create actors. Returns the actor ids used."""
         with self._session() as session, session.begin():
+            session.execute(delete(ArticleParseRow).where(ArticleParseRow.article_id == article_id))
+            if parse is not None:
+                session.add(ArticleParseRow(article_id=article_id, version=version, source=parse.source,
+                                            offsets_json=json.dumps(parse.offsets), has_title=parse.has_title, docbin=parse.data))
             replaced = session.scalar(select(func.min(StatementRow.id)).where(StatementRow.article_id == article_id))
             if replaced is not None:
                 # SQLite may hand the freed ids to the new statements: propositions must judge them again,

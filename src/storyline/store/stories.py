@@ -143,7 +143,7 @@ class StoryStore(StoreBase):
             session.execute(update(StoryRow).where(StoryRow.id == story_id).values(label=label))
 
     @staticmethod
-    def _filtered(query, filters: ArticleFilters):
+    def _story_filtered(query, filters: ArticleFilters):
         """Stories with a member article that matches each filter; dates against the story's span."""
         def having(condition):
             member = (select(EventRow.story_id).join(EventArticleRow, EventArticleRow.event_id == EventRow.id)
@@ -170,13 +170,13 @@ class StoryStore(StoreBase):
         """Stories with their events, articles, dates and who covered them, newest activity first;
         only the page asked for is read."""
         with self._session() as session:
-            query = self._filtered(select(StoryRow), filters).order_by(func.coalesce(StoryRow.last_date, "").desc(), StoryRow.id.desc())
+            query = self._story_filtered(select(StoryRow), filters).order_by(func.coalesce(StoryRow.last_date, "").desc(), StoryRow.id.desc())
             rows = session.scalars(query.limit(limit).offset(offset) if limit else query.offset(offset)).all()
             return self._overviews(session, rows)
 
     def story_count(self, filters: ArticleFilters = ArticleFilters()) -> int:
         with self._session() as session:
-            return session.scalar(self._filtered(select(func.count(StoryRow.id)), filters)) or 0
+            return session.scalar(self._story_filtered(select(func.count(StoryRow.id)), filters)) or 0
 
     def story(self, story_id: int) -> StoryOverview | None:
         with self._session() as session:

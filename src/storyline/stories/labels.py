@@ -4,12 +4,15 @@ closeness to what they describe and by how many articles use them, kept apart fr
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering
+from spacy.tokens import Doc, Span
 
 from storyline.analysis import embeddings
+from storyline.analysis.document import ParsedText
 from storyline.analysis.statements import load_pipeline
 from storyline.memo import Memo
 from storyline.settings import settings
@@ -24,7 +27,7 @@ class Section:
     sentences: tuple[SummarySentence, ...]
 
 
-def _phrases(doc) -> frozenset[str]:
+def phrases(doc: Doc | Span) -> frozenset[str]:
     """Noun phrases of one to three content words: 'NATO membership', 'territorial concessions'."""
     found = set()
     for chunk in doc.noun_chunks:
@@ -34,16 +37,28 @@ def _phrases(doc) -> frozenset[str]:
     return frozenset(found)
 
 
-def _candidates(texts: list[str]) -> list[str]:
-    """The phrases of all `texts`; a story page rebuilt after a write parses only its new sentences."""
-    phrases = _PARSED.through(texts, lambda new: [_phrases(doc) for doc in load_pipeline().pipe(new)])
-    return sorted(set().union(*phrases))
+def text_phrases(texts: list[str]) -> list[frozenset[str]]:
+    """The phrases of texts no stored parse holds, parsed here; a story page rebuilt after a
+    write parses only its new sentences."""
+    return _PARSED.through(texts, lambda new: [phrases(doc) for doc in load_pipeline().pipe(new)])
 
 
-def keyphrases(texts: list[str], centre: np.ndarray, documents: list[str], count: int = 3) -> list[str]:
-    """Phrases from `texts` near the centre, used by several of the `documents`, longer ones
-    preferred, none repeating another's words or meaning."""
-    candidates = _candidates(texts)
+def sentence_phrases(parsed: dict[int, ParsedText], sentences: list[SummarySentence]) -> list[frozenset[str]]:
+    """Phrases of summary sentences read off their articles' stored parses; a translated sentence
+    (its offsets are the original's) or one no parse holds is parsed from its text."""
+    spans = []
+    for sentence in sentences:
+        source = parsed.get(sentence.article_id)
+        usable = source is not None and source.source == "original" and not sentence.translated_by
+        spans.append(source.span(sentence.start, sentence.end) if usable else None)
+    fallback = iter(text_phrases([s.text for s, span in zip(sentences, spans, strict=True) if span is None]))
+    return [phrases(span) if span is not None else next(fallback) for span in spans]
+
+
+def keyphrases(found: list[frozenset[str]], centre: np.ndarray, documents: list[str], count: int = 3) -> list[str]:
+    """Phrases (`found` in the texts that describe something) near the centre, used by several
+    of the `documents`, longer ones preferred, none repeating another's words or meaning."""
+    candidates = sorted(set().union(*found))
     if not candidates:
         return []
     vectors = embeddings.ENGLISH.encode(candidates)
@@ -67,8 +82,10 @@ def keyphrases(texts: list[str], centre: np.ndarray, documents: list[str], count
     return [candidates[i] for i in chosen]
 
 
-def sections(sentences: list[SummarySentence], limit: int = 4) -> list[Section]:
-    """Group a story's sentences into a few topic sections, each labelled by its keyphrases."""
+def sections(sentences: list[SummarySentence], limit: int = 4,
+             phrases_of: Callable[[list[SummarySentence]], list[frozenset[str]]] | None = None) -> list[Section]:
+    """Group a story's sentences into a few topic sections, each labelled by its keyphrases
+    (`phrases_of` reads them from the stored parses; without it, the sentences are parsed)."""
     if len(sentences) < 4:
         return []
     vectors = embeddings.ENGLISH.encode([s.text for s in sentences])
@@ -82,8 +99,9 @@ def sections(sentences: list[SummarySentence], limit: int = 4) -> list[Section]:
             continue
         centre = vectors[members].mean(axis=0)
         centre /= np.linalg.norm(centre) + 1e-9
-        texts = [sentences[i].text for i in members]
-        label = " · ".join(keyphrases(texts, centre, texts, count=2))
+        chosen = [sentences[i] for i in members]
+        found = phrases_of(chosen) if phrases_of else text_phrases([s.text for s in chosen])
+        label = " · ".join(keyphrases(found, centre, [s.text for s in chosen], count=2))
         best = sorted(members, key=lambda i: -float(vectors[i] @ centre))[:3]
         result.append(Section(label, tuple(sentences[i] for i in sorted(best))))
     return result

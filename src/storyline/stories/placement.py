@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from storyline.analysis import embeddings
-from storyline.records import Representation, StoredArticle, StoryCluster, Translation
+from storyline.analysis import ANALYSIS_VERSION, embeddings
+from storyline.analysis.document import ParsedText
+from storyline.records import (
+    Representation,
+    StoredArticle,
+    StoredParse,
+    StoryCluster,
+    Translation,
+)
 from storyline.settings import settings
 from storyline.store import Store
 from storyline.stories.clustering import EVENT, STORY, Calibration, best_match
-from storyline.stories.labels import keyphrases
+from storyline.stories.labels import keyphrases, phrases, text_phrases
 
 
 def lead_text(article: StoredArticle, translation: Translation | None = None) -> str:
@@ -57,9 +64,24 @@ class Storyteller:
 
     def label(self, article_ids: tuple[int, ...]) -> str:
         articles = [self.store.article(i) for i in article_ids]
-        leads = [lead_text(a, self.store.translation(a.id)) for a in articles]
+        translations = self.store.translations(list(article_ids))
+        leads = [lead_text(a, translations.get(a.id)) for a in articles]
         vectors = embeddings.ENGLISH.encode(leads)
         centre = vectors.mean(axis=0)
         documents = [f"{a.title or ''} {a.text}" for a in articles]
-        return " · ".join(keyphrases([a.title or "" for a in articles] + [lead[:400] for lead in leads],
-                                     centre / (np.linalg.norm(centre) + 1e-9), documents))
+        stored = self.store.parses(article_ids, ANALYSIS_VERSION)
+        found = [p for a, lead in zip(articles, leads, strict=True) for p in self._label_phrases(a, lead, stored.get(a.id))]
+        return " · ".join(keyphrases(found, centre / (np.linalg.norm(centre) + 1e-9), documents))
+
+    @staticmethod
+    def _label_phrases(article: StoredArticle, lead: str, stored: StoredParse | None) -> list[frozenset[str]]:
+        """Phrases of the title and of the lead's first characters, from the article's stored parse
+        (parsed here only when there is none: an article in a language without a translation)."""
+        shown = lead[:settings().summaries.label_lead_characters]
+        parsed = ParsedText.from_stored(stored) if stored is not None else None
+        if parsed is None or (parsed.title is None) == bool(article.title):
+            return text_phrases([article.title or "", shown])
+        starts = {p.start for p in article.paragraphs if p.kind == "body"} if parsed.source == "original" else None
+        spans = parsed.leading(len(shown) - len(article.title or "") - 2, starts)
+        title = phrases(parsed.title) if parsed.title is not None else frozenset()
+        return [title, frozenset().union(*(phrases(span) for span in spans))]

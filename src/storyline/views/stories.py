@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 
 from storyline.records import (
     ArticleFilters,
@@ -71,7 +72,9 @@ class StoryView:
 
 
 def story_view(store: Store, story_id: int) -> StoryView | None:
-    from storyline.stories.labels import sections
+    from storyline.analysis import ANALYSIS_VERSION
+    from storyline.analysis.document import ParsedText
+    from storyline.stories.labels import sections, sentence_phrases
     from storyline.stories.summaries import body_sentences, summarize
     from storyline.stories.takes import takes
 
@@ -81,6 +84,8 @@ def story_view(store: Store, story_id: int) -> StoryView | None:
     articles = [store.article(i) for i in story.articles]
     translations = store.translations(list(story.articles))
     said = store.statements(article_ids=story.articles)
+    parsed = {i: ParsedText.from_stored(p) for i, p in store.parses(story.articles, ANALYSIS_VERSION).items()}
     return StoryView(story, articles, translations, said, summarize(articles, translations=translations),
-                     sections([s for a in articles for s in body_sentences(a, translations.get(a.id))]),
+                     sections([s for a in articles for s in body_sentences(a, translations.get(a.id))],
+                              phrases_of=partial(sentence_phrases, parsed)),
                      store.event_of_articles(story.articles), takes(articles, said))

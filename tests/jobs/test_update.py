@@ -1,0 +1,61 @@
+"""The one update: its stage order, and the document model it keeps (each paragraph parsed once)."""
+
+from collections import Counter
+
+import pytest
+from spacy.language import Language
+
+from storyline.jobs.update import STAGE_NAMES, update
+from storyline.pipeline import Ingestor
+from storyline.store import Store
+from tests.conftest import SEEDS
+
+
+@pytest.fixture
+def parses(monkeypatch) -> Counter:
+    """Every text spaCy's pipeline parses, however it is called, counted."""
+    seen: Counter = Counter()
+    pipe, call = Language.pipe, Language.__call__
+
+    def counted_pipe(self, texts, *args, **kwargs):
+        texts = list(texts)
+        seen.update(texts)
+        return pipe(self, texts, *args, **kwargs)
+
+    def counted_call(self, text, *args, **kwargs):
+        seen[text] += 1
+        return call(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(Language, "pipe", counted_pipe)
+    monkeypatch.setattr(Language, "__call__", counted_call)
+    return seen
+
+
+def test_the_stages_run_in_one_order_and_a_wrong_name_is_refused(store):
+    assert STAGE_NAMES == ("translate", "statements", "stances", "stories", "alerts")
+    reports = update(store, only=["alerts", "translate"])
+    assert [r.stage for r in reports] == ["translate", "alerts"]
+    with pytest.raises(ValueError, match="no stage named stance"):
+        update(store, only=["stance"])
+
+
+def test_analyze_parses_each_paragraph_once_and_a_new_proposition_parses_only_itself(tmp_path, gold, parses):
+    with Store(tmp_path / "seeds.db") as store:
+        Ingestor(store).run([str(SEEDS)])
+        for text in gold["propositions"].values():
+            store.add_proposition(text)
+        reports = {r.stage: r for r in update(store)}
+        articles = [store.article(a.id) for a in store.articles()]
+        parts = Counter([a.title for a in articles if a.title] + [a.text[p.start:p.end] for a in articles for p in a.paragraphs])
+        claims = {text.replace(" / ", " or ") for text in gold["propositions"].values()}
+        assert reports["stances"].counts["stances"] > 0 and reports["stories"].counts["articles"] == len(articles)
+        others = {text: n for text, n in parses.items() if text not in parts and text not in claims}
+        assert not others, f"parsed besides paragraphs, titles and propositions: {list(others)[:3]}"
+        twice = {text: n for text, n in parses.items() if n > parts.get(text, 1)}
+        assert not twice, f"parsed more than once: {list(twice)[:3]}"
+        assert sum(parses[p] for p in parts) == sum(parts.values()), "every paragraph and title is parsed, once"
+
+        parses.clear()
+        store.add_proposition("Ukraine should hold elections during the war.")
+        update(store, only=["stances"])  # what `storyline propose` runs, reading the stored parses
+        assert set(parses) == {"Ukraine should hold elections during the war."}
