@@ -1,0 +1,171 @@
+"""Interactive reads on a large store: the API's article list, a story page and an actor page on a
+store of 10,000 articles, with how many rows each request loads.
+
+The store is made from real pages: the ScrapingHub set and the seeds are ingested and analysed
+for real, then fanned out to the size asked for (each copy keeps its template's text, paragraphs
+and statements, with its own date and hash), and the copies are grouped into stories of five
+with random centroids. Pages are read uncached: each request asks for a story or actor not
+asked for before.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from bench.data import eval_data_dir
+from storyline.jobs.update import update
+from storyline.pipeline import Ingestor
+from storyline.records import (
+    Article,
+    DateEstimate,
+    LanguageGuess,
+    Outlet,
+    OutletMatch,
+    Representation,
+    StanceJudged,
+    Statement,
+    StoredArticle,
+    StoryCluster,
+)
+from storyline.store import Store
+
+ARTICLES = 10_000
+STORY_SIZE = 5
+REQUESTS = 20
+SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
+
+
+@dataclass(frozen=True)
+class Latency:
+    path: str
+    p50_ms: float
+    p95_ms: float
+    rows: float  # ORM rows loaded per request, on average
+
+
+def _copy(template: StoredArticle, n: int, day: date) -> Article:
+    return Article(
+        origin=f"{template.origin}#copy-{n}", raw_hash=f"scale-raw-{n}", text_hash=f"scale-text-{n}", raw_kind=template.raw_kind,
+        raw_text="", text=template.text, paragraphs=template.paragraphs, title=f"{template.title or ''} ({n})", url=None,
+        author=template.author,
+        outlet=OutletMatch(Outlet(template.outlet, template.outlet_domain, template.country), "bench copy") if template.outlet else None,
+        country=template.country, language=LanguageGuess(template.language, template.language_confidence),
+        published=DateEstimate(day, 1.0, "bench", "bench copy"),
+    )
+
+
+def build(db: Path, size: int = ARTICLES, seed: int = 7) -> None:
+    """A store of `size` articles made from the real pages' templates (see the module's docstring)."""
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory() as folder, Store(db) as store:
+        pages = sorted((eval_data_dir() / "extraction-scrapinghub" / "html").glob("*.html*"))
+        for page in pages:
+            (Path(folder) / page.name).write_bytes(page.read_bytes())
+        Ingestor(store).run([folder, str(SEEDS)])
+        update(store, only=("statements",))
+        templates = [store.article(a.id) for a in store.articles()]
+        said = {t.id: store.statements(article_ids=[t.id]) for t in templates}
+        propositions = [store.add_proposition("Ukraine should give up territory in exchange for NATO membership."),
+                        store.add_proposition("Face masks should be mandatory in public.")]
+        start, story, event_cluster = date(2022, 1, 1), None, None
+        for n in range(size - len(templates)):
+            template = templates[n % len(templates)]
+            day = start + timedelta(days=rng.randrange(4 * 365))
+            article_id = store.add_article(_copy(template, n, day), "bench")
+            copies = [(Statement(s.kind, s.text, s.start, s.end, s.speaker, "person", s.role, s.cue, s.via, day.isoformat(), s.date_kind),
+                       s.actor_id) for s in said[template.id]]
+            store.save_statements(article_id, copies, 0)
+            if n % STORY_SIZE == 0:
+                story, event_cluster = StoryCluster.empty(384), StoryCluster.empty(384)
+            vector = rng.random() * np.ones(384, dtype=np.float32)
+            item = Representation(vector, vector, frozenset({"en"}))
+            for cluster in (event_cluster, story):
+                cluster.add(item, day.isoformat(), {a for _s, a in copies})
+            event_cluster.id, story.id = store.place_article(article_id, event_cluster, story, 1.0)
+        statements = store.statements()
+        for proposition in propositions:
+            chosen = rng.sample(statements, len(statements) // 10)
+            judged = [StanceJudged(s.id, rng.choice(("support", "oppose", "mixed")), 0.9, "bench", ()) for s in chosen]
+            store.save_stances(proposition, judged, max(s.id for s in statements))
+        for found in store.stories(limit=2_000):
+            if not found.label:
+                store.set_story_label(found.id, f"story {found.id}")
+
+
+class _RowCounter:
+    """Rows the ORM turns into objects, per request."""
+
+    def __init__(self):
+        self.rows = 0
+        event.listen(Session, "loaded_as_persistent", self._loaded)
+
+    def _loaded(self, _session, _instance) -> None:
+        self.rows += 1
+
+    def close(self) -> None:
+        event.remove(Session, "loaded_as_persistent", self._loaded)
+
+
+def measure(db: Path, requests: int = REQUESTS) -> list[Latency]:
+    from fastapi.testclient import TestClient
+
+    from storyline.interfaces.api import create_app
+
+    with Store(db) as store:
+        story_ids = [s.id for s in store.stories(limit=requests)]
+        actor_ids = [a.id for a in store.actors(limit=requests)]
+    paths = {
+        "/api/articles?limit=20": [f"/api/articles?limit=20&offset={20 * i}" for i in range(requests)],
+        "/api/stories?limit=20": [f"/api/stories?limit=20&offset={20 * i}" for i in range(requests)],
+        "/stories/{id} (uncached)": [f"/stories/{i}" for i in story_ids],
+        "/actors/{id} (uncached)": [f"/actors/{i}" for i in actor_ids],
+    }
+    counter, found = _RowCounter(), []
+    try:
+        with TestClient(create_app(db)) as client:
+            client.get(paths["/stories/{id} (uncached)"][-1])  # models load once, not in the timings
+            for name, urls in paths.items():
+                times, rows = [], []
+                for url in urls:
+                    counter.rows = 0
+                    began = time.perf_counter()
+                    response = client.get(url)
+                    times.append((time.perf_counter() - began) * 1000)
+                    rows.append(counter.rows)
+                    assert response.status_code == 200, (url, response.status_code)
+                times.sort()
+                found.append(Latency(name, statistics.median(times), times[int(0.95 * (len(times) - 1))], statistics.mean(rows)))
+    finally:
+        counter.close()
+    return found
+
+
+def run(size: int = ARTICLES) -> tuple[int, list[Latency]]:
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "scale.db"
+        build(db, size)
+        with Store(db) as store:
+            articles = store.article_count()
+        return articles, measure(db)
+
+
+def report(articles: int, found: list[Latency]) -> str:
+    lines = [f"Reads on a store of {articles:,} articles ({REQUESTS} requests each, uncached pages):"]
+    lines += [f"  {f.path:28} p50 {f.p50_ms:7.1f} ms   p95 {f.p95_ms:7.1f} ms   {f.rows:8.0f} rows loaded per request" for f in found]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(report(*run(int(sys.argv[1]) if len(sys.argv) > 1 else ARTICLES)))
