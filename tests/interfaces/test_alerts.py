@@ -59,7 +59,7 @@ class Receiver:
 
 
 def analyse(store: Store) -> None:
-    update(store, only=("statements", "stances"))
+    update(store, only=("statements", "stances", "shifts"))
 
 
 @pytest.fixture

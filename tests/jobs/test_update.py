@@ -32,7 +32,7 @@ def parses(monkeypatch) -> Counter:
 
 
 def test_the_stages_run_in_one_order_and_a_wrong_name_is_refused(store):
-    assert STAGE_NAMES == ("translate", "statements", "stances", "stories", "alerts")
+    assert STAGE_NAMES == ("translate", "statements", "stances", "shifts", "stories", "alerts")
     reports = update(store, only=["alerts", "translate"])
     assert [r.stage for r in reports] == ["translate", "alerts"]
     with pytest.raises(ValueError, match="no stage named stance"):
@@ -59,3 +59,28 @@ def test_analyze_parses_each_paragraph_once_and_a_new_proposition_parses_only_it
         store.add_proposition("Ukraine should hold elections during the war.")
         update(store, only=["stances"])  # what `storyline propose` runs, reading the stored parses
         assert set(parses) == {"Ukraine should hold elections during the war."}
+
+
+def _ends(found) -> list[tuple]:
+    return [(s.kind, s.proposition_id, s.actor, s.before.statement.id, s.after.statement.id, s.reason) for s in found]
+
+
+def test_shifts_are_stored_and_found_again_only_when_their_stances_change(tmp_path, gold):
+    from storyline.jobs.contract import UpdateOptions
+    from storyline.positions.queries import detect_shifts, shifts
+    from storyline.positions.timeline import sortable
+
+    with Store(tmp_path / "seeds.db") as store:
+        Ingestor(store).run([str(SEEDS)])
+        ids = [store.add_proposition(text) for text in gold["propositions"].values()]
+        first = {r.stage: r for r in update(store)}["shifts"]
+        assert first.counts["propositions"] == 2 and first.counts["shifts"] > 0
+        stored = shifts(store)
+        assert _ends(stored) == _ends(sorted((s for i in ids for s in detect_shifts(store, i)), key=lambda s: sortable(s.after)))
+        assert update(store, only=["shifts"])[0].counts["propositions"] == 0, "nothing changed, nothing recomputed"
+
+        update(store, UpdateOptions(redo=True), only=["statements"])  # new statement ids: stances and their shifts go
+        assert shifts(store) == [], "a shift whose statements are gone is gone with them"
+        again = {r.stage: r for r in update(store)}["shifts"]
+        assert again.counts["propositions"] == 2
+        assert [(k, p, a, r) for k, p, a, _b, _e, r in _ends(shifts(store))] == [(k, p, a, r) for k, p, a, _b, _e, r in _ends(stored)]

@@ -27,7 +27,7 @@ def positioned(tmp_path_factory, gold):
         Ingestor(store).run([str(SEEDS)])
         update(store, only=("statements",))
         ids = {key: store.add_proposition(text) for key, text in gold["propositions"].items()}
-        update(store, only=("stances",))
+        update(store, only=("stances", "shifts"))
         yield store, ids
 
 
@@ -138,5 +138,5 @@ def test_reanalysed_statements_are_judged_again(positioned):
     again = [(Statement(s.kind, s.text, s.start, s.end, s.speaker, "person", s.role, s.cue, s.via, s.date, s.date_kind), s.actor_id)
              for s in store.statements() if s.article_id == newest]
     store.save_statements(newest, again, ANALYSIS_VERSION, store.parses([newest], ANALYSIS_VERSION)[newest])
-    update(store, only=("stances",))
+    update(store, only=("stances", "shifts"))
     assert sorted((p.statement.speaker, p.stance, p.statement.text) for p in timeline(store, ids["land_for_nato"])) == before

@@ -261,7 +261,7 @@ def propose(
         for proposition in store.propositions():
             if proposition.id in ids:
                 console.print(f"Proposition {proposition.id}: {escape(proposition.text)}")
-        _update(store, only=("stances", "alerts"))
+        _update(store, only=("stances", "shifts", "alerts"))
 
 
 @app.command()
@@ -305,7 +305,7 @@ def propositions(
             err_console.print(f"[red]No proposition with id {exc.args[0]}.[/red]")
             raise typer.Exit(2) from exc
         if accept is not None or rename is not None or merge is not None:
-            _update(store, only=("stances", "alerts"))
+            _update(store, only=("stances", "shifts", "alerts"))
         rows = store.propositions()
     table = Table(title=f"{len(rows)} proposition(s)")
     for column in ("id", "proposition", "origin", "status", "stances"):

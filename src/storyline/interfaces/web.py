@@ -143,7 +143,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
     def story_feed(request: Request, story_id: int) -> Response:
         chosen = _one(store.story(story_id), story_id, "story")
         members = set(chosen.articles)
-        moves = [s for s in find_shifts(store) if {s.before.statement.article_id, s.after.statement.article_id} & members]
+        moves = find_shifts(store, article_ids=members)
         times = store.ingested_at(members | {p.statement.article_id for s in moves for p in (s.before, s.after)})
         entries = [feeds.article_entry(a) for a in store.articles(ArticleFilters(ids=chosen.articles))]
         entries += [feeds.shift_entry(s, feeds.shift_landed(s, times)) for s in moves]
@@ -154,7 +154,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
     def actor_feed(request: Request, actor_id: int) -> Response:
         chosen = _one(store.actor(actor_id), actor_id, "actor")
         said = store.statements(actor_ids=[actor_id])
-        moves = [s for s in find_shifts(store) if s.kind != "contradiction" and s.actor == chosen.name]
+        moves = [s for s in find_shifts(store, actor=chosen.name) if s.kind != "contradiction"]
         times = store.ingested_at({s.article_id for s in said} | {p.statement.article_id for s in moves for p in (s.before, s.after)})
         entries = [feeds.statement_entry(s, times[s.article_id]) for s in said]
         entries += [feeds.shift_entry(s, feeds.shift_landed(s, times)) for s in moves]

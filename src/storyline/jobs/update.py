@@ -1,9 +1,9 @@
 """The update: every stage, in the one order that data flows, over whatever is new in a store.
 
 Translation comes first (statements read the English text of languages without rules of their
-own), statements before stances (stances judge them) and stories (speakers weigh in placement),
-alerts last (they announce new statements and shifts). Every stage is a no-op when nothing is
-new, so the update can run after every ingest.
+own), statements before stances (stances judge them), stances before shifts (shifts compare them),
+statements before stories (speakers weigh in placement), alerts last (they announce new statements
+and shifts). Every stage is a no-op when nothing is new, so the update can run after every ingest.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from collections.abc import Iterable
 
 from storyline.jobs.alerts import AlertsJob
 from storyline.jobs.contract import Job, Progress, StageReport, UpdateOptions, run_job
+from storyline.jobs.shifts import ShiftsJob
 from storyline.jobs.stances import StancesJob
 from storyline.jobs.statements import StatementsJob
 from storyline.jobs.stories import StoriesJob
 from storyline.jobs.translate import TranslateJob
 from storyline.store import Store
 
-STAGES: tuple[type[Job], ...] = (TranslateJob, StatementsJob, StancesJob, StoriesJob, AlertsJob)
+STAGES: tuple[type[Job], ...] = (TranslateJob, StatementsJob, StancesJob, ShiftsJob, StoriesJob, AlertsJob)
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 
 

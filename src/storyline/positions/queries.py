@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from storyline.positions.timeline import detect, side_of, sortable
@@ -25,7 +26,8 @@ def timeline(store: Store, proposition_id: int, actor_ids: list[int] | None = No
     return sorted(store.positions(proposition_id, actor_ids), key=sortable)
 
 
-def shifts(store: Store, proposition_id: int | None = None, since: str | None = None) -> list[Shift]:
+def detect_shifts(store: Store, proposition_id: int) -> list[Shift]:
+    """Shifts, walk-backs and contradictions in one proposition's positions, found afresh."""
     points = store.positions(proposition_id)
 
     @lru_cache(maxsize=256)
@@ -33,6 +35,12 @@ def shifts(store: Store, proposition_id: int | None = None, since: str | None = 
         article = store.article(article_id)
         return article.text if article else ""
 
-    sides = {actor.id: side_of(" ; ".join(r.role for r in actor.roles)) for actor in store.actors()}
-    found = detect(points, article_text, sides)
-    return [s for s in found if not since or (s.after.statement.date or "") >= since]
+    actors = store.actors(ids={p.statement.actor_id for p in points})
+    sides = {actor.id: side_of(" ; ".join(r.role for r in actor.roles)) for actor in actors}
+    return detect(points, article_text, sides)
+
+
+def shifts(store: Store, proposition_id: int | None = None, since: str | None = None, actor: str | None = None,
+           article_ids: Iterable[int] | None = None) -> list[Shift]:
+    """The stored shifts (the update keeps them), in date order of their later end."""
+    return sorted(store.shifts(proposition_id, since, actor, article_ids), key=lambda s: sortable(s.after))

@@ -191,6 +191,24 @@ class PropositionRow(Base):
     # Statements up to this id have been judged against the proposition; newer ones wait.
     scored_through: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # What the stored shifts were computed from (see PositionStore.shift_inputs); None before any.
+    shifts_of: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ShiftRow(Base):
+    """A shift, walk-back or contradiction on one proposition, between the stances of two statements."""
+
+    __tablename__ = "shifts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposition_id: Mapped[int] = mapped_column(ForeignKey("propositions.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(Text)
+    before_statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id", ondelete="CASCADE"))
+    after_statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(Text)
+    reported: Mapped[str | None] = mapped_column(Text, nullable=True)
+    after_date: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class StanceRow(Base):

@@ -10,11 +10,14 @@ from sqlalchemy import delete, func, select, update
 from storyline.records import (
     PositionPoint,
     Proposition,
+    Shift,
     StanceJudged,
 )
 from storyline.store.base import utc_now
 from storyline.store.models import (
+    ActorRoleRow,
     PropositionRow,
+    ShiftRow,
     StanceRow,
     StatementRow,
 )
@@ -88,7 +91,59 @@ class PositionStore(StatementStore):
             )
             session.execute(update(PropositionRow).where(PropositionRow.id == proposition_id).values(scored_through=through_statement_id))
 
-    def positions(self, proposition_id: int | None = None, actor_ids: list[int] | None = None) -> list[PositionPoint]:
+    def shift_inputs(self, proposition_id: int) -> str:
+        """A fingerprint of what a proposition's shifts are computed from: its stances (which rows,
+        whose statements) and the roles of those who took them (a role says which side one speaks
+        for). Any change by any process, a re-analysis or a merge of actors, changes it."""
+        with self._session() as session:
+            taken = (select(StatementRow.actor_id).join(StanceRow, StanceRow.statement_id == StatementRow.id)
+                     .where(StanceRow.proposition_id == proposition_id))
+            stances = session.execute(
+                select(func.count(StanceRow.id), func.coalesce(func.sum(StanceRow.id), 0), func.coalesce(func.sum(StatementRow.actor_id), 0))
+                .join(StatementRow, StatementRow.id == StanceRow.statement_id).where(StanceRow.proposition_id == proposition_id)).one()
+            roles = session.execute(select(func.count(ActorRoleRow.id), func.coalesce(func.sum(ActorRoleRow.id), 0))
+                                    .where(ActorRoleRow.actor_id.in_(taken))).one()
+            return ":".join(str(n) for n in (*stances, *roles))
+
+    def propositions_with_stale_shifts(self) -> list[tuple[int, str]]:
+        """(proposition id, fingerprint of its inputs now) for each whose stored shifts are out of date."""
+        with self._session() as session:
+            stored = dict(session.execute(select(PropositionRow.id, PropositionRow.shifts_of)).all())
+        return [(i, now) for i, before in stored.items() if (now := self.shift_inputs(i)) != before]
+
+    def save_shifts(self, proposition_id: int, shifts: list[Shift], inputs: str) -> None:
+        """Replace a proposition's shifts, and remember what they were computed from."""
+        with self._session() as session, session.begin():
+            session.execute(delete(ShiftRow).where(ShiftRow.proposition_id == proposition_id))
+            session.add_all(ShiftRow(proposition_id=proposition_id, kind=s.kind, actor=s.actor, before_statement_id=s.before.statement.id,
+                                     after_statement_id=s.after.statement.id, reason=s.reason, reported=s.reported,
+                                     after_date=s.after.statement.date) for s in shifts)
+            session.execute(update(PropositionRow).where(PropositionRow.id == proposition_id).values(shifts_of=inputs))
+
+    def shifts(self, proposition_id: int | None = None, since: str | None = None, actor: str | None = None,
+               article_ids: Iterable[int] | None = None) -> list[Shift]:
+        """Stored shifts with both ends' stances and statements; `actor` is the name as shown,
+        `article_ids` keeps those with an end in one of these articles."""
+        with self._session() as session:
+            query = select(ShiftRow).order_by(ShiftRow.id)
+            if proposition_id is not None:
+                query = query.where(ShiftRow.proposition_id == proposition_id)
+            if since:
+                query = query.where(ShiftRow.after_date >= since)
+            if actor is not None:
+                query = query.where(ShiftRow.actor == actor)
+            if article_ids is not None:
+                ends = select(StatementRow.id).where(StatementRow.article_id.in_(list(article_ids)))
+                query = query.where(ShiftRow.before_statement_id.in_(ends) | ShiftRow.after_statement_id.in_(ends))
+            rows = session.scalars(query).all()
+        points = {(p.proposition_id, p.statement.id): p
+                  for p in self.positions(statement_ids={i for r in rows for i in (r.before_statement_id, r.after_statement_id)})}
+        return [Shift(r.kind, r.proposition_id, r.actor, points[(r.proposition_id, r.before_statement_id)],
+                      points[(r.proposition_id, r.after_statement_id)], r.reason, r.reported)
+                for r in rows if (r.proposition_id, r.before_statement_id) in points and (r.proposition_id, r.after_statement_id) in points]
+
+    def positions(self, proposition_id: int | None = None, actor_ids: list[int] | None = None,
+                  statement_ids: Iterable[int] | None = None) -> list[PositionPoint]:
         """Every stance with its statement, in statement-date order."""
         with self._session() as session:
             query = self._statement_query(StanceRow).join(StanceRow, StanceRow.statement_id == StatementRow.id)
@@ -96,6 +151,8 @@ class PositionStore(StatementStore):
                 query = query.where(StanceRow.proposition_id == proposition_id)
             if actor_ids is not None:
                 query = query.where(StatementRow.actor_id.in_(actor_ids))
+            if statement_ids is not None:
+                query = query.where(StatementRow.id.in_(list(statement_ids)))
             return [
                 PositionPoint(stance.proposition_id, stance.stance, stance.confidence, stance.anchor, tuple(json.loads(stance.cues)),
                               self._to_statement(*row))

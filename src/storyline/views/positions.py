@@ -30,7 +30,7 @@ class ActorPositions:
 
 
 def actor_positions(store: Store, actor: StoredActor, proposition: Proposition) -> ActorPositions:
-    moves = [s for s in shifts(store, proposition.id) if s.kind != "contradiction" and s.actor == actor.name]
+    moves = [s for s in shifts(store, proposition.id, actor=actor.name) if s.kind != "contradiction"]
     return ActorPositions(actor, proposition, timeline(store, proposition.id, [actor.id]), moves)
 
 
