@@ -124,6 +124,7 @@ class Alerts:
 @dataclass(frozen=True)
 class Api:
     max_article_characters: int = 5_000_000  # html or text of one posted article
+    page_size: int = 50  # stories a page of the web front page lists
 
 
 @dataclass(frozen=True)

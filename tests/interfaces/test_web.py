@@ -164,3 +164,12 @@ def test_pages_are_cached_until_the_store_changes_even_from_another_process(web)
         finally:
             beside_the_server.set_story_label(ids["story"], label)
     assert client.get("/").text == first
+
+
+def test_the_front_page_pages_through_stories_and_says_how_many(web):
+    client, _ids = web
+    front = client.get("/").text
+    cards = front.count('class="story-card"')
+    assert cards and f"stories 1–{cards} of {cards}" in front and 'rel="next"' not in front
+    beyond = client.get("/", params={"offset": 50, "country": "UA"}).text
+    assert "No story matches" in beyond and 'href="/?country=UA&amp;offset=0"' in beyond

@@ -9,11 +9,11 @@ read without running JavaScript.
 from __future__ import annotations
 
 import functools
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from threading import Lock
 from typing import TypeVar
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -25,6 +25,7 @@ from storyline.interfaces.charts import chart_png, position_chart
 from storyline.memo import Memo
 from storyline.positions.queries import shifts as find_shifts
 from storyline.records import ArticleFilters
+from storyline.settings import settings
 from storyline.store import Store
 from storyline.views.articles import article_view
 from storyline.views.positions import actor_positions, actor_view, proposition_view
@@ -97,12 +98,15 @@ def mount_web(app: FastAPI, store: Store) -> None:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     @cached
     def front(request: Request, country: str | None = None, outlet: str | None = None, language: str | None = None,
-              since: str | None = None, until: str | None = None, actor: str | None = None) -> HTMLResponse:
+              since: str | None = None, until: str | None = None, actor: str | None = None, offset: int = 0) -> HTMLResponse:
+        size, offset = settings().api.page_size, max(0, offset)
         view = stories_view(store, ArticleFilters(country=country, outlet=outlet, language=language, since=since, until=until,
-                                                  actor=actor))
+                                                  actor=actor), size, offset)
+        filters = {"country": country, "outlet": outlet, "language": language, "since": since, "until": until, "actor": actor}
+        query = urlencode({k: v for k, v in filters.items() if v})
         return page(request, "index.html", stories=[(card.story, card.articles) for card in view.cards], total=view.total,
-                    countries=view.countries, outlets=view.outlets, languages=view.languages,
-                    filters={"country": country, "outlet": outlet, "language": language, "since": since, "until": until, "actor": actor})
+                    offset=offset, size=size, query=query, countries=view.countries, outlets=view.outlets,
+                    languages=view.languages, filters=filters)
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     @cached
@@ -164,8 +168,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
     @app.get("/propositions", response_class=HTMLResponse, include_in_schema=False)
     @cached
     def propositions(request: Request) -> HTMLResponse:
-        moves = Counter(s.proposition_id for s in find_shifts(store))
-        return page(request, "propositions.html", propositions=store.propositions(), shifts=moves)
+        return page(request, "propositions.html", propositions=store.propositions(), shifts=store.shift_counts())
 
     @app.get("/propositions/{proposition_id}", response_class=HTMLResponse, include_in_schema=False)
     @cached

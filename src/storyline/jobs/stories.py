@@ -44,9 +44,8 @@ class StoriesJob(Job):
             self.placed.add(article_id)
 
     def finish(self, report: StageReport) -> None:
-        for story in self.store.stories():
-            if story.label == "" or self.placed.intersection(story.articles):
-                self.store.set_story_label(story.id, self.teller.label(story.articles))
+        for story in self.store.stories_to_label(self.placed):
+            self.store.set_story_label(story.id, self.teller.label(story.articles))
 
     def describe(self, report: StageReport) -> None:
         if report.counts["articles"]:

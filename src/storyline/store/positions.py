@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 
 from sqlalchemy import delete, func, select, update
@@ -141,6 +142,11 @@ class PositionStore(StatementStore):
         return [Shift(r.kind, r.proposition_id, r.actor, points[(r.proposition_id, r.before_statement_id)],
                       points[(r.proposition_id, r.after_statement_id)], r.reason, r.reported)
                 for r in rows if (r.proposition_id, r.before_statement_id) in points and (r.proposition_id, r.after_statement_id) in points]
+
+    def shift_counts(self) -> Counter[int]:
+        """Stored shifts (walk-backs and contradictions too) per proposition."""
+        with self._session() as session:
+            return Counter(dict(session.execute(select(ShiftRow.proposition_id, func.count(ShiftRow.id)).group_by(ShiftRow.proposition_id)).all()))
 
     def positions(self, proposition_id: int | None = None, actor_ids: list[int] | None = None,
                   statement_ids: Iterable[int] | None = None) -> list[PositionPoint]:

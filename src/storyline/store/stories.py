@@ -174,6 +174,15 @@ class StoryStore(StoreBase):
             rows = session.scalars(query.limit(limit).offset(offset) if limit else query.offset(offset)).all()
             return self._overviews(session, rows)
 
+    def stories_to_label(self, article_ids: Iterable[int]) -> list[StoryOverview]:
+        """Stories that hold one of these articles, and those with no label yet."""
+        ids = list(article_ids)
+        with self._session() as session:
+            holding = (select(EventRow.story_id).join(EventArticleRow, EventArticleRow.event_id == EventRow.id)
+                       .where(EventArticleRow.article_id.in_(ids)))
+            rows = session.scalars(select(StoryRow).where(StoryRow.id.in_(holding) | (StoryRow.label == "")).order_by(StoryRow.id)).all()
+            return self._overviews(session, rows)
+
     def story_count(self, filters: ArticleFilters = ArticleFilters()) -> int:
         with self._session() as session:
             return session.scalar(self._story_filtered(select(func.count(StoryRow.id)), filters)) or 0
