@@ -13,6 +13,7 @@ from bench import (
     load,
     multilingual,
     quotes,
+    scale,
     stance,
     stories,
     throughput,
@@ -137,4 +138,5 @@ if __name__ == "__main__":
     console.print(_positions_speed())
     console.print(_stories_speed())
     console.print(_multilingual_speed())
+    console.print(scale.report(*scale.run()))
     console.print(load.report(load.run()))
