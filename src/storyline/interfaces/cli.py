@@ -1,4 +1,6 @@
-"""The ``storyline`` command: ingest, list, show, export and report, over one SQLite store."""
+"""The ``storyline`` command: ingest and analyse; list and show articles, stories, statements, actors,
+propositions, positions and shifts; search, export, serve, webhooks, translation models, settings and
+report, over one store."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Persistence: the only package that talks to the database."""
+"""Persistence: the only package that talks to the database, one module per aggregate (articles,
+statements and actors, positions and shifts, stories and search, alerts) over one connection (base)."""
 
 from storyline.store.base import utc_now
 from storyline.store.db import Store

@@ -1,1 +1,1 @@
-"""Translation into English: backends, and the job that keeps a sentence map to the original."""
+"""Translation into English: backends, and sentence-by-sentence translation with a map to the original."""
