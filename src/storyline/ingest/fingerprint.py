@@ -33,7 +33,8 @@ def text_hash(text: str) -> str:
 
 def minhash_of(text: str) -> MinHash:
     tokens = _WORD.findall(text.casefold())
-    shingles = {" ".join(tokens[i:i + settings().ingest.shingle_words]) for i in range(max(1, len(tokens) - settings().ingest.shingle_words + 1))}
+    width = settings().ingest.shingle_words
+    shingles = {" ".join(tokens[i:i + width]) for i in range(max(1, len(tokens) - width + 1))}
     signature = MinHash(num_perm=settings().ingest.minhash_permutations, scheme=SCHEME)
     signature.update_batch([s.encode("utf-8") for s in shingles if s])
     return signature
