@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from storyline.analysis.actors import roles_fit
-from storyline.analysis.names import same_person
 from storyline.jobs.contract import UpdateOptions
 from storyline.jobs.update import update
+from storyline.lang.names import same_person
 from storyline.pipeline import Ingestor
 from storyline.store import Store
 from tests.conftest import SEEDS

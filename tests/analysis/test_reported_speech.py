@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from storyline.analysis.language import identify_languages
-from storyline.analysis.names import same_person
 from storyline.analysis.reported_speech import extract_reported_speech
 from storyline.ingest.article import build_article
+from storyline.lang.names import same_person
 from storyline.records import GivenMetadata, RawDocument
 from storyline.settings import settings
 from tests.conftest import world_page

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from storyline.analysis.names import same_person
 from storyline.analysis.statements import extract_statements
+from storyline.lang.names import same_person
 from tests.conftest import SEEDS
 
 GOLD = json.loads((SEEDS / "gold.json").read_text(encoding="utf-8"))

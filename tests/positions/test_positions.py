@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from storyline.analysis.names import same_person
 from storyline.jobs.statements import ANALYSIS_VERSION
 from storyline.jobs.update import update
+from storyline.lang.names import same_person
 from storyline.pipeline import Ingestor
 from storyline.positions.queries import find_proposition, shifts, timeline
 from storyline.records import Statement

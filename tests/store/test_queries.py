@@ -48,3 +48,14 @@ def test_statements_of_some_articles_only(placed):
     first = placed.articles()[0].id
     assert placed.statements(article_ids=[first]) == [s for s in placed.statements() if s.article_id == first]
     assert placed.statement_count(article_ids=[first]) == len(placed.statements(article_ids=[first]))
+
+
+def test_a_typed_name_finds_its_actors_by_any_spelling(placed):
+    names = {a.id: a.name for a in placed.actors()}
+    zelenskyy = [i for i, n in names.items() if n == "Volodymyr Zelenskyy"]
+    assert zelenskyy and set(zelenskyy) <= set(placed.actor_ids_named("Zelensky"))
+    assert set(zelenskyy) <= set(placed.actor_ids_named("Зеленський")), "across scripts"
+    kulebas = {n for i, n in names.items() if i in placed.actor_ids_named("Kuleba")}
+    assert {"Dmytro Kuleba", "Oleksii Kuleba"} <= kulebas
+    assert {names[i] for i in placed.actor_ids_named("Dmytro Kuleba")} == {"Dmytro Kuleba"}
+    assert placed.actor_ids_named("Nobody Atall") == []

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from storyline.analysis.names import fold, name_parts, same_person, surname_key
 from storyline.lang.en import GENERIC_ROLE_STEMS, ROLE_TIME_STEMS
+from storyline.lang.names import fold, name_parts, same_person, surname_key
 from storyline.lang.places import place_words
 
 

@@ -22,7 +22,6 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from storyline.analysis.names import name_parts, same_person, surname_key
 from storyline.ingest.outlets import by_name
 from storyline.lang.en import (
     GROUP_NOUNS,
@@ -34,6 +33,7 @@ from storyline.lang.en import (
     SOURCE_NOUNS,
     WEEKDAYS,
 )
+from storyline.lang.names import name_parts, same_person, surname_key
 from storyline.records import Statement
 from storyline.settings import settings
 

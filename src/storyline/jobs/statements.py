@@ -65,6 +65,7 @@ class StatementsJob(Job):
         super().__init__(store)
         self.since, self.redo = since, redo
         self.directory = None
+        self.touched: set[int] = set()
 
     @classmethod
     def from_options(cls, store: Store, options: UpdateOptions) -> StatementsJob:
@@ -88,14 +89,16 @@ class StatementsJob(Job):
             used = self.store.save_statements(article_id, resolved, ANALYSIS_VERSION, parsed.stored() if parsed else None)
             for statement, actor_id in zip(statements, used, strict=True):
                 self.directory.learn(actor_id, statement.speaker, statement.speaker_kind, statement.role)
+            self.touched.update(used)
             report.counts["articles"] += 1
             report.counts["statements"] += len(statements)
 
     def finish(self, report: StageReport) -> None:
         for source, target in self.directory.surname_merges():
             self.store.merge_actors(source, target)
+            self.touched.add(target)
             report.counts["merged_actors"] += 1
-        self.store.tidy_actors()
+        self.store.tidy_actors(self.touched)
 
     def describe(self, report: StageReport) -> None:
         report.summary.append(f"Analysed {report.counts['articles']} article(s): {report.counts['statements']} statements, "

@@ -16,7 +16,15 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    mapped_column,
+    relationship,
+    validates,
+)
+
+from storyline.lang.names import surname_key
 
 
 class Base(DeclarativeBase):
@@ -135,9 +143,16 @@ class ActorRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))
+    # The name's surname skeleton (lang.names), so a spelling a person types finds its actor in SQL.
+    surname_key: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
 
     aliases: Mapped[list[ActorAliasRow]] = relationship(cascade="all, delete-orphan")
     roles: Mapped[list[ActorRoleRow]] = relationship(cascade="all, delete-orphan")
+
+    @validates("name")
+    def _keyed(self, _key: str, name: str) -> str:
+        self.surname_key = surname_key(name)
+        return name
 
 
 class ActorAliasRow(Base):

@@ -7,9 +7,10 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import selectinload
 
+from storyline.lang.names import same_person, surname_key
 from storyline.records import (
     ActorRole,
     Statement,
@@ -111,18 +112,33 @@ class StatementStore(StoreBase):
                     target.aliases.append(ActorAliasRow(alias=alias.alias))
             session.delete(source)
 
-    def tidy_actors(self) -> None:
-        """Drop actors left without statements; name each after its most used full spelling, whatever the order of arrival."""
+    def tidy_actors(self, actor_ids: Iterable[int]) -> None:
+        """Drop actors left without statements; name each of these after its most used full
+        spelling, whatever the order of arrival (an actor's spellings change only when its statements do)."""
         with self._session() as session, session.begin():
             speaking = select(StatementRow.actor_id).distinct()
             session.execute(delete(ActorRow).where(ActorRow.id.not_in(speaking)))
+            # Also those whose name none of their statements uses any more (a re-analysis took it away).
+            unspoken = select(ActorRow.id).where(~exists().where(StatementRow.actor_id == ActorRow.id, StatementRow.speaker == ActorRow.name))
+            ids = list(set(actor_ids) | set(session.scalars(unspoken)))
             spellings: dict[int, Counter] = {}
-            for actor_id, speaker in session.execute(select(StatementRow.actor_id, StatementRow.speaker)):
-                spellings.setdefault(actor_id, Counter())[speaker] += 1
-            for actor in session.scalars(select(ActorRow)):
+            for actor_id, speaker, n in session.execute(select(StatementRow.actor_id, StatementRow.speaker, func.count(StatementRow.id))
+                                                        .where(StatementRow.actor_id.in_(ids))
+                                                        .group_by(StatementRow.actor_id, StatementRow.speaker)):
+                spellings.setdefault(actor_id, Counter())[speaker] = n
+            for actor in session.scalars(select(ActorRow).where(ActorRow.id.in_(ids))):
                 counts = spellings.get(actor.id)
                 if counts:
                     actor.name = max(counts, key=lambda name: (len(name.split()), counts[name], name))
+
+    def actor_ids_named(self, name: str) -> list[int]:
+        """Actors a typed name may mean: the same person by lang.names (surname skeleton, first
+        names), or a name that holds the words typed; found by index, not by reading every actor."""
+        with self._session() as session:
+            candidates = session.execute(
+                select(ActorRow.id, ActorRow.name).where((ActorRow.surname_key == surname_key(name))
+                                                         | func.lower(ActorRow.name).contains(name.casefold(), autoescape=True))).all()
+        return [i for i, known in candidates if same_person(known, name) or name.casefold() in known.casefold()]
 
     @staticmethod
     def _statement_query(*extra_columns):

@@ -1,6 +1,6 @@
 import pytest
 
-from storyline.analysis.names import same_person
+from storyline.lang.names import same_person
 
 
 @pytest.mark.parametrize(
