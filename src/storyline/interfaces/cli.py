@@ -152,6 +152,9 @@ class _StageBars:
         self.task = None
 
     def start(self, title: str, total: int) -> None:
+        self.progress = None
+        if not total:
+            return  # a stage with nothing to do draws no bar
         self.progress = Progress(SpinnerColumn(), TextColumn(f"[bold]{title}"), BarColumn(), MofNCompleteColumn(), _rate_column(),
                                  TimeElapsedColumn(), console=err_console)
         self.progress.start()
@@ -163,7 +166,8 @@ class _StageBars:
         self.progress.update(self.task, rate=f"{done / elapsed:.1f}/s")
 
     def finish(self, report: StageReport) -> None:
-        self.progress.stop()
+        if self.progress is not None:
+            self.progress.stop()
         for line in report.summary:
             console.print(escape(line))
         for line in report.warnings:

@@ -12,7 +12,8 @@ class AlertsJob(Job):
     title = "Alerts"
 
     def pending(self) -> Sequence[str]:
-        return ["record and deliver"]
+        # Deliveries belong to webhooks: with none registered there is nothing to record or send.
+        return ["record and deliver"] if self.store.webhooks() else []
 
     def process(self, batch: Sequence[str], report: StageReport) -> None:
         from storyline.alerts.delivery import send_alerts
