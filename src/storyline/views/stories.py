@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from storyline.records import (
     ArticleFilters,
@@ -14,6 +15,11 @@ from storyline.records import (
     Translation,
 )
 from storyline.store import Store
+
+if TYPE_CHECKING:
+    from storyline.stories.labels import Section
+    from storyline.stories.summaries import SummarySentence
+    from storyline.stories.takes import Take
 
 
 @dataclass(frozen=True)
@@ -45,10 +51,10 @@ class StoryView:
     articles: list[StoredArticle]  # in story order, with their text
     translations: dict[int, Translation]
     statements: list[StoredStatement]
-    summary: list  # SummarySentence, each citing its article and offsets
-    sections: list  # Section
+    summary: list[SummarySentence]  # each citing its article and offsets
+    sections: list[Section]
     event_of: dict[int, int]  # article id -> event id
-    takes: list  # Take, by country and outlet
+    takes: list[Take]  # by country and outlet
 
     @property
     def by_id(self) -> dict[int, StoredArticle]:
