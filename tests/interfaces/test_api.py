@@ -108,3 +108,12 @@ def test_ingest_needs_the_write_token_and_then_analyses_in_the_background(tmp_pa
     assert client.get("/api/stories").json()["total"] >= 1
     again = client.post("/api/ingest", json=body, headers={"Authorization": "Bearer s3cret"}).json()
     assert [o["status"] for o in again["outcomes"]] == ["unchanged", "unchanged"] and again["analysis"] == "not requested"
+
+
+def test_ids_too_large_and_digits_that_are_not_numbers_are_json_errors(client):
+    """Issue 21, items 13: both were plain-text 500s."""
+    huge = client.get(f"/api/articles/{2 ** 70}")
+    assert huge.status_code == 404 and "error" in huge.json()
+    assert client.get(f"/api/stories/{2 ** 64}").status_code == 404
+    superscript = client.get("/api/positions", params={"proposition": "²"})
+    assert superscript.status_code == 404 and "error" in superscript.json()

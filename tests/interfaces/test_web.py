@@ -10,6 +10,9 @@ from fastapi.testclient import TestClient
 
 from bench.load import demo_store
 from storyline.interfaces.api import create_app
+from storyline.jobs.update import update
+from storyline.pipeline import Ingestor, IngestSettings
+from storyline.records import GivenMetadata
 from storyline.store import Store
 
 HOSTILE = """<html><head><title>Minister says "<script>alert('title')</script>"</title></head><body><article>
@@ -173,3 +176,21 @@ def test_the_front_page_pages_through_stories_and_says_how_many(web):
     assert cards and f"stories 1–{cards} of {cards}" in front and 'rel="next"' not in front
     beyond = client.get("/", params={"offset": 50, "country": "UA"}).text
     assert "No story matches" in beyond and 'href="/?country=UA&amp;offset=0"' in beyond
+
+
+def test_only_web_addresses_become_links_and_feeds_survive_control_characters(tmp_path):
+    """Issue 21, items 11 and 12: a "javascript:" URL was a clickable link, and a form feed in a
+    title made the Atom feed a 500."""
+    db = tmp_path / "hostile.db"
+    page = tmp_path / "page.txt"
+    page.write_text("Breaking\fnews\n\n" + "The minister said the talks would resume next week in Geneva. " * 5, encoding="utf-8")
+    with Store(db) as store:
+        Ingestor(store, IngestSettings(given=GivenMetadata(url="javascript:alert(1)", title="Form\ffeed title"))).run([str(page)])
+        article_id = store.articles()[0].id
+        update(store, only=("statements", "stories"))
+        story_id = store.stories()[0].id
+    client = TestClient(create_app(db))
+    shown = client.get(f"/articles/{article_id}").text
+    assert "javascript:alert(1)" in shown and 'href="javascript:' not in shown
+    feed = client.get(f"/stories/{story_id}/feed.atom")
+    assert feed.status_code == 200 and "\f" not in feed.text and "Formfeed title" in feed.text

@@ -118,6 +118,10 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
             return error_page(request, exc.status_code, detail)
         return JSONResponse({"error": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(OverflowError)  # an id past what the database holds (more than 64 bits) names nothing
+    async def out_of_range(request: Request, _exc: OverflowError) -> Response:
+        return await http_error(request, StarletteHTTPException(404, f"nothing at {request.url.path}: no id is that large"))
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())

@@ -7,6 +7,7 @@ entry's `updated` is when its article landed in the store, the moment it became 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -29,6 +30,8 @@ class FeedEntry:
     summary: str
     author: str | None = None
 
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
@@ -71,13 +74,19 @@ def shift_landed(shift: Shift, landed: dict[int, datetime]) -> datetime:
     return max(landed[shift.before.statement.article_id], landed[shift.after.statement.article_id])
 
 
+def _xml_text(text: str) -> str:
+    """Text without the characters XML 1.0 forbids (C0 controls but tab and line breaks, lone
+    surrogates, U+FFFE and U+FFFF): one form feed in an article must not break its feed."""
+    return _NOT_XML.sub("", text)
+
+
 def atom(key: str, title: str, base_url: str, page: str, feed_path: str, entries: list[FeedEntry]) -> bytes:
     """The feed as Atom XML, newest entries first; every link absolute under `base_url`."""
     base_url = base_url.rstrip("/")
     newest = sorted(entries, key=lambda e: (_utc(e.updated), e.key), reverse=True)[:settings().alerts.feed_entries]
     feed = FeedGenerator()
     feed.id(TAG + key)
-    feed.title(title)
+    feed.title(_xml_text(title))
     feed.author({"name": "Storyline"})
     feed.link(href=base_url + page, rel="alternate", type="text/html")
     feed.link(href=base_url + feed_path, rel="self", type="application/atom+xml")
@@ -85,10 +94,10 @@ def atom(key: str, title: str, base_url: str, page: str, feed_path: str, entries
     for entry in reversed(newest):  # feedgen prepends
         item = feed.add_entry()
         item.id(TAG + entry.key)
-        item.title(entry.title)
+        item.title(_xml_text(entry.title))
         item.link(href=base_url + entry.path, rel="alternate", type="text/html")
         item.updated(_utc(entry.updated))
-        item.summary(entry.summary)
+        item.summary(_xml_text(entry.summary))
         if entry.author:
-            item.author({"name": entry.author})
+            item.author({"name": _xml_text(entry.author)})
     return feed.atom_str(pretty=True)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from threading import Lock
 from typing import TypeVar
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -35,6 +35,14 @@ from storyline.views.stories import stories_view, story_view
 HERE = Path(__file__).parent
 T = TypeVar("T")
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
+
+
+def _web_link(url: object) -> bool:
+    """Only http(s) addresses become links: a stored "javascript:" or "data:" URL is shown as text."""
+    return isinstance(url, str) and urlsplit(url.strip()).scheme.lower() in ("http", "https")
+
+
+TEMPLATES.env.tests["web_link"] = _web_link
 
 
 def _one(found: T | None, item_id: int, what: str) -> T:

@@ -13,7 +13,7 @@ from storyline.store import Store
 def find_proposition(store: Store, reference: str) -> Proposition | None:
     """A proposition by id, exact wording, or the only one whose wording holds these words."""
     propositions = store.propositions()
-    if reference.isdigit():
+    if reference.isascii() and reference.isdigit():
         return next((p for p in propositions if p.id == int(reference)), None)
     exact = [p for p in propositions if p.text.casefold().rstrip(".") == reference.casefold().rstrip(".")]
     if exact:
