@@ -4,6 +4,7 @@ from collections import Counter
 
 import pytest
 from spacy.language import Language
+from sqlalchemy import text
 
 from storyline.jobs.update import STAGE_NAMES, update
 from storyline.pipeline import Ingestor
@@ -78,6 +79,11 @@ def test_shifts_are_stored_and_found_again_only_when_their_stances_change(tmp_pa
         stored = shifts(store)
         assert _ends(stored) == _ends(sorted((s for i in ids for s in detect_shifts(store, i)), key=lambda s: sortable(s.after)))
         assert update(store, only=["shifts"])[0].counts["propositions"] == 0, "nothing changed, nothing recomputed"
+        mover = stored[0].after.statement
+        with store.engine.begin() as connection:  # a rename elsewhere (tidy_actors, a later article) changes what is shown
+            connection.execute(text("UPDATE actors SET name = 'Renamed Actor' WHERE id = :id"), {"id": mover.actor_id})
+        assert update(store, only=["shifts"])[0].counts["propositions"] >= 1
+        assert any(s.actor == "Renamed Actor" for s in shifts(store, stored[0].proposition_id))
 
         update(store, UpdateOptions(redo=True), only=["statements"])  # new statement ids: stances and their shifts go
         assert shifts(store) == [], "a shift whose statements are gone is gone with them"

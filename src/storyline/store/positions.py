@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -17,6 +18,7 @@ from storyline.records import (
 from storyline.store.base import utc_now
 from storyline.store.models import (
     ActorRoleRow,
+    ActorRow,
     PropositionRow,
     ShiftRow,
     StanceRow,
@@ -94,8 +96,8 @@ class PositionStore(StatementStore):
 
     def shift_inputs(self, proposition_id: int) -> str:
         """A fingerprint of what a proposition's shifts are computed from: its stances (which rows,
-        whose statements) and the roles of those who took them (a role says which side one speaks
-        for). Any change by any process, a re-analysis or a merge of actors, changes it."""
+        whose statements) and the roles and names of those who took them (a role says which side
+        one speaks for). Any change by any process, a re-analysis or a merge of actors, changes it."""
         with self._session() as session:
             taken = (select(StatementRow.actor_id).join(StanceRow, StanceRow.statement_id == StatementRow.id)
                      .where(StanceRow.proposition_id == proposition_id))
@@ -104,7 +106,9 @@ class PositionStore(StatementStore):
                 .join(StatementRow, StatementRow.id == StanceRow.statement_id).where(StanceRow.proposition_id == proposition_id)).one()
             roles = session.execute(select(func.count(ActorRoleRow.id), func.coalesce(func.sum(ActorRoleRow.id), 0))
                                     .where(ActorRoleRow.actor_id.in_(taken))).one()
-            return ":".join(str(n) for n in (*stances, *roles))
+            # Names too: a shift is shown under its actor's name, which a rename elsewhere can change.
+            names = session.execute(select(ActorRow.id, ActorRow.name).where(ActorRow.id.in_(taken)).order_by(ActorRow.id)).all()
+            return ":".join(str(n) for n in (*stances, *roles)) + ":" + hashlib.sha1(repr(names).encode()).hexdigest()[:16]
 
     def propositions_with_stale_shifts(self) -> list[tuple[int, str]]:
         """(proposition id, fingerprint of its inputs now) for each whose stored shifts are out of date."""
