@@ -105,9 +105,8 @@ def build(db: Path, size: int = ARTICLES, seed: int = 7) -> None:
             chosen = rng.sample(statements, len(statements) // 10)
             judged = [StanceJudged(s.id, rng.choice(("support", "oppose", "mixed")), 0.9, "bench", ()) for s in chosen]
             store.save_stances(proposition, judged, max(s.id for s in statements))
-        for found in store.stories(limit=2_000):
-            if not found.label:
-                store.set_story_label(found.id, f"story {found.id}")
+        for found in store.stories_to_label(()):
+            store.set_story_label(found.id, f"story {found.id}")
 
 
 class _RowCounter:

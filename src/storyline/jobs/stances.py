@@ -19,18 +19,20 @@ class StancesJob(Job):
     name = "stances"
     title = "Judging stances"
 
-    def __init__(self, store: Store, propositions: list[Proposition] | None = None):
+    def __init__(self, store: Store):
         super().__init__(store)
         self.batch_size = settings().stances.batch
-        self.propositions = propositions
         self.scorer = None
 
     def pending(self) -> Sequence[tuple[Proposition, StoredStatement]]:
-        pairs = []
-        for proposition in self.propositions if self.propositions is not None else self.store.propositions(status="accepted"):
-            statements = sorted(self.store.statements(after_id=self.store.scored_through(proposition.id)), key=lambda s: s.id)
-            pairs.extend((proposition, s) for s in statements)
-        return pairs
+        """Each accepted proposition with the statements past its watermark, in id order; the
+        statements are read once, past the lowest watermark, for all of them."""
+        propositions = self.store.propositions(status="accepted")
+        if not propositions:
+            return []
+        through = {p.id: self.store.scored_through(p.id) for p in propositions}
+        statements = sorted(self.store.statements(after_id=min(through.values())), key=lambda s: s.id)
+        return [(p, s) for p in propositions for s in statements if s.id > through[p.id]]
 
     def process(self, batch: Sequence[tuple[Proposition, StoredStatement]], report: StageReport) -> None:
         if self.scorer is None:

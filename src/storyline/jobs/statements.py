@@ -16,6 +16,7 @@ from storyline.store import Store
 if TYPE_CHECKING:
     from storyline.analysis.document import ParsedText
 
+
 def _through_translation(article: StoredArticle, translation: Translation, published: date | None
                          ) -> tuple[list[Statement], ParsedText]:
     from storyline.analysis.document import parse_text

@@ -13,11 +13,11 @@ class StoriesJob(Job):
     name = "stories"
     title = "Stories"
 
-    def __init__(self, store: Store, calibration=None):
+    def __init__(self, store: Store):
         from storyline.stories.placement import Storyteller
 
         super().__init__(store)
-        self.teller = Storyteller(store, calibration)
+        self.teller = Storyteller(store)
         self.placed: set[int] = set()
 
     def prepare(self) -> None:
