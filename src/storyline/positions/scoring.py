@@ -42,19 +42,19 @@ class PositionScorer:
             self._model = default_model()
         return self._model
 
-    def _article_parses(self, article_ids: set[int]) -> dict[int, ParsedText | None]:
-        """The articles' stored parses (the document model), read once per scorer."""
+    def _read_parses(self, article_ids: set[int]) -> None:
+        """The articles' stored parses (the document model), each read once per scorer."""
         missing = article_ids - self._articles.keys()
         if missing:
             if len(self._articles) + len(missing) > settings().stances.parse_memo:
                 self._articles.clear()
+                missing = article_ids
             stored = self.store.parses(missing, ANALYSIS_VERSION) if self.store else {}
             self._articles.update({i: ParsedText.from_stored(stored[i]) if i in stored else None for i in missing})
-        return {i: self._articles[i] for i in article_ids}
 
     def _located(self, statement: StoredStatement) -> Span | None:
-        """A statement's words in its article's stored parse."""
-        parsed = self._article_parses({statement.article_id})[statement.article_id]
+        """A statement's words in its article's stored parse (read by `_parsed` for its batch)."""
+        parsed = self._articles.get(statement.article_id)
         if parsed is None:
             return None
         return parsed.find(statement.text, statement.start if parsed.source == "original" else None)
@@ -66,7 +66,7 @@ class PositionScorer:
         missing = [s for s in statements if s.id not in self._docs]
         if len(self._docs) + len(missing) > settings().stances.parse_memo:
             self._docs.clear()
-        self._article_parses({s.article_id for s in missing})
+        self._read_parses({s.article_id for s in statements})  # the sentence before a statement reads them too
         unparsed = []
         for statement in missing:
             span = self._located(statement)
@@ -89,7 +89,7 @@ class PositionScorer:
         if not before:
             return None
         start, end = before[-1]
-        parsed = self._article_parses({statement.article_id})[statement.article_id]
+        parsed = self._articles.get(statement.article_id)
         span = parsed.span(start, end) if parsed is not None and parsed.source == "original" else None
         return standalone(span) if span is not None else self.nlp(text[start:end])
 
