@@ -64,8 +64,16 @@ def _open(db: Path) -> Store:
         raise typer.Exit(2) from exc
 
 
-def _rate_column() -> TextColumn:
-    return TextColumn("{task.fields[rate]}")
+def _bar(title: str) -> Progress:
+    """A progress bar with its count, rate and elapsed time, on standard error."""
+    return Progress(SpinnerColumn(), TextColumn(f"[bold]{title}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+                    TimeElapsedColumn(), console=err_console)
+
+
+def _advance(progress: Progress, task, n: int, unit: str) -> None:
+    progress.advance(task, n)
+    done, elapsed = progress.tasks[task].completed, progress.tasks[task].elapsed or 1e-9
+    progress.update(task, rate=f"{done / elapsed:.1f}{unit}")
 
 
 @app.command()
@@ -91,18 +99,13 @@ def ingest(
 
     limits = {name: value for name, value in (('max_bytes', max_bytes), ('timeout', timeout)) if value is not None}
     ingestor = Ingestor(store, IngestSettings(given=given, **limits))
-    progress = Progress(
-        SpinnerColumn(), TextColumn("[bold]Ingesting"), BarColumn(), MofNCompleteColumn(), _rate_column(),
-        TimeElapsedColumn(), console=err_console, transient=False,
-    )
+    progress = _bar("Ingesting")
     with progress:
         task = progress.add_task("ingest", total=None, rate="")
 
         def advance(outcome: IngestOutcome) -> None:
-            progress.advance(task)
+            _advance(progress, task, 1, " articles/s")
             done = progress.tasks[task].completed
-            elapsed = progress.tasks[task].elapsed or 1e-9
-            progress.update(task, rate=f"{done / elapsed:.1f} articles/s")
             if task_total := progress.tasks[task].total:
                 progress.update(task, total=max(task_total, done))
 
@@ -155,15 +158,12 @@ class _StageBars:
         self.progress = None
         if not total:
             return  # a stage with nothing to do draws no bar
-        self.progress = Progress(SpinnerColumn(), TextColumn(f"[bold]{title}"), BarColumn(), MofNCompleteColumn(), _rate_column(),
-                                 TimeElapsedColumn(), console=err_console)
+        self.progress = _bar(title)
         self.progress.start()
         self.task = self.progress.add_task(title, total=total, rate="")
 
     def advance(self, n: int) -> None:
-        self.progress.advance(self.task, n)
-        done, elapsed = self.progress.tasks[self.task].completed, self.progress.tasks[self.task].elapsed or 1e-9
-        self.progress.update(self.task, rate=f"{done / elapsed:.1f}/s")
+        _advance(self.progress, self.task, n, "/s")
 
     def finish(self, report: StageReport) -> None:
         if self.progress is not None:
@@ -422,9 +422,9 @@ def story(story_id: Annotated[int, typer.Argument(help="Story id from `storyline
         via = f", translated by {sentence.translated_by}" if sentence.translated_by else ""
         cite = escape(f"[article {sentence.article_id}, {source.outlet or 'outlet unknown'}, chars {sentence.start}-{sentence.end}{via}]")
         console.print(f" {n}. {escape(sentence.text)} [dim]{cite}[/dim]")
-    if view.sections:
+    if found := view.sections():
         console.print("[bold]Sections[/bold]")
-        for section in view.sections:
+        for section in found:
             console.print(f" • {escape(section.label)}: " + " ".join(f"“{escape(s.text)}” [dim]{escape(f'[article {s.article_id}]')}[/dim]"
                                                                    for s in section.sentences[:2]))
     timeline = Table(title="Events")

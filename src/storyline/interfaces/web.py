@@ -9,7 +9,8 @@ read without running JavaScript.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 from threading import Lock
 from typing import TypeVar
@@ -24,11 +25,16 @@ from storyline.interfaces import feeds
 from storyline.interfaces.charts import chart_png, position_chart
 from storyline.memo import Memo
 from storyline.positions.queries import shifts as find_shifts
-from storyline.records import ArticleFilters
+from storyline.records import ArticleFilters, Shift
 from storyline.settings import settings
 from storyline.store import Store
 from storyline.views.articles import article_view
-from storyline.views.positions import actor_positions, actor_view, proposition_view
+from storyline.views.positions import (
+    actor_moves,
+    actor_positions,
+    actor_view,
+    proposition_view,
+)
 from storyline.views.search import search_view
 from storyline.views.stories import stories_view, story_view
 
@@ -122,7 +128,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
         view = _one(story_view(store, story_id), story_id, "story")
         return page(request, "story.html", story=view.story, articles=view.by_id,
                     summary=[(s, view.source_sentence(s.article_id, s.start, s.end)) for s in view.summary],
-                    sections=view.sections, events=view.events(), takes=view.takes, speakers=view.speakers())
+                    sections=view.sections(), events=view.events(), takes=view.takes, speakers=view.speakers())
 
     @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
     @cached
@@ -148,15 +154,18 @@ def mount_web(app: FastAPI, store: Store) -> None:
             raise HTTPException(501, f"PNG charts need the cairo library (Debian: libcairo2); the SVG is at "
                                      f"/actors/{actor_id}/positions/{proposition_id}.svg ({missing})") from missing
 
+    def landed(article_ids: Iterable[int], moves: list[Shift]) -> dict[int, datetime]:
+        """When each of these articles, and each article a shift ends in, reached the store."""
+        return store.ingested_at({*article_ids, *(p.statement.article_id for s in moves for p in (s.before, s.after))})
+
     def atom_response(body: bytes) -> Response:
         return Response(body, media_type="application/atom+xml; charset=utf-8")
 
     @app.get("/stories/{story_id}/feed.atom", include_in_schema=False)
     def story_feed(request: Request, story_id: int) -> Response:
         chosen = _one(store.story(story_id), story_id, "story")
-        members = set(chosen.articles)
-        moves = find_shifts(store, article_ids=members)
-        times = store.ingested_at(members | {p.statement.article_id for s in moves for p in (s.before, s.after)})
+        moves = find_shifts(store, article_ids=chosen.articles)
+        times = landed(chosen.articles, moves)
         entries = [feeds.article_entry(a) for a in store.articles(ArticleFilters(ids=chosen.articles))]
         entries += [feeds.shift_entry(s, feeds.shift_landed(s, times)) for s in moves]
         return atom_response(feeds.atom(f"story:{story_id}", f"Storyline: {chosen.label or 'story ' + str(story_id)}",
@@ -166,8 +175,8 @@ def mount_web(app: FastAPI, store: Store) -> None:
     def actor_feed(request: Request, actor_id: int) -> Response:
         chosen = _one(store.actor(actor_id), actor_id, "actor")
         said = store.statements(actor_ids=[actor_id])
-        moves = [s for s in find_shifts(store, actor=chosen.name) if s.kind != "contradiction"]
-        times = store.ingested_at({s.article_id for s in said} | {p.statement.article_id for s in moves for p in (s.before, s.after)})
+        moves = actor_moves(store, chosen)
+        times = landed([s.article_id for s in said], moves)
         entries = [feeds.statement_entry(s, times[s.article_id]) for s in said]
         entries += [feeds.shift_entry(s, feeds.shift_landed(s, times)) for s in moves]
         return atom_response(feeds.atom(f"actor:{actor_id}", f"Storyline: {chosen.name}", str(request.base_url),
@@ -188,7 +197,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
     @app.get("/propositions/{proposition_id}/feed.atom", include_in_schema=False)
     def proposition_feed(request: Request, proposition_id: int) -> Response:
         view = _one(proposition_view(store, proposition_id), proposition_id, "proposition")
-        times = store.ingested_at({p.statement.article_id for p in view.points})
+        times = landed([p.statement.article_id for p in view.points], view.shifts)
         entries = [feeds.stance_entry(p, view.proposition.text, times[p.statement.article_id]) for p in view.points]
         entries += [feeds.shift_entry(s, feeds.shift_landed(s, times)) for s in view.shifts]
         return atom_response(feeds.atom(f"proposition:{proposition_id}", f"Storyline: {view.proposition.text}", str(request.base_url),

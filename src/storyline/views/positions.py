@@ -29,9 +29,13 @@ class ActorPositions:
         return f"{self.actor.name} on: {self.proposition.text}"
 
 
+def actor_moves(store: Store, actor: StoredActor, proposition_id: int | None = None) -> list[Shift]:
+    """An actor's own shifts and walk-backs; a contradiction is between outlets or actors, not a move."""
+    return [s for s in shifts(store, proposition_id, actor=actor.name) if s.kind != "contradiction"]
+
+
 def actor_positions(store: Store, actor: StoredActor, proposition: Proposition) -> ActorPositions:
-    moves = [s for s in shifts(store, proposition.id, actor=actor.name) if s.kind != "contradiction"]
-    return ActorPositions(actor, proposition, timeline(store, proposition.id, [actor.id]), moves)
+    return ActorPositions(actor, proposition, timeline(store, proposition.id, [actor.id]), actor_moves(store, actor, proposition.id))
 
 
 @dataclass(frozen=True)

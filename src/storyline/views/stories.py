@@ -17,6 +17,7 @@ from storyline.records import (
 from storyline.store import Store
 
 if TYPE_CHECKING:
+    from storyline.analysis.document import ParsedText
     from storyline.stories.labels import Section
     from storyline.stories.summaries import SummarySentence
     from storyline.stories.takes import Take
@@ -52,9 +53,18 @@ class StoryView:
     translations: dict[int, Translation]
     statements: list[StoredStatement]
     summary: list[SummarySentence]  # each citing its article and offsets
-    sections: list[Section]
     event_of: dict[int, int]  # article id -> event id
     takes: list[Take]  # by country and outlet
+    parsed: dict[int, ParsedText]  # the articles' stored parses, by article id
+
+    def sections(self) -> list[Section]:
+        """Topic sections of the story's sentences, labelled from the stored parses; computed only
+        for the views that show them (the API's story does not)."""
+        from storyline.stories.labels import sections, sentence_phrases
+        from storyline.stories.summaries import body_sentences
+
+        return sections([s for a in self.articles for s in body_sentences(a, self.translations.get(a.id))],
+                        phrases_of=partial(sentence_phrases, self.parsed))
 
     @property
     def by_id(self) -> dict[int, StoredArticle]:
@@ -80,8 +90,7 @@ class StoryView:
 def story_view(store: Store, story_id: int) -> StoryView | None:
     from storyline.analysis import ANALYSIS_VERSION
     from storyline.analysis.document import ParsedText
-    from storyline.stories.labels import sections, sentence_phrases
-    from storyline.stories.summaries import body_sentences, summarize
+    from storyline.stories.summaries import summarize
     from storyline.stories.takes import takes
 
     story = store.story(story_id)
@@ -92,6 +101,4 @@ def story_view(store: Store, story_id: int) -> StoryView | None:
     said = store.statements(article_ids=story.articles)
     parsed = {i: ParsedText.from_stored(p) for i, p in store.parses(story.articles, ANALYSIS_VERSION).items()}
     return StoryView(story, articles, translations, said, summarize(articles, translations=translations),
-                     sections([s for a in articles for s in body_sentences(a, translations.get(a.id))],
-                              phrases_of=partial(sentence_phrases, parsed)),
-                     store.event_of_articles(story.articles), takes(articles, said))
+                     store.event_of_articles(story.articles), takes(articles, said), parsed)
