@@ -1,41 +1,51 @@
-"""FNC-1 stance: train the shipped classifier and score it with the competition's own scorer.
+"""Stance: the trained reader on Perspectrum, on FNC-1 split by claim, and on statements about other stories.
 
-    python -m bench.stance train      # reproduces src/storyline/analysis/models/stance.{skops,json}
-    python -m bench.stance evaluate   # scores the shipped model on the held-out bodies
+    python -m bench.stance train                  # make train-stance: the cross-encoder (bench/stance_training.py)
+    python -m bench.stance direction FILE.jsonl   # any file of Perspectrum's format: claim, statement, stance
+    python -m bench.stance spanish                # Perspectrum dev statements through Spanish and back (Apertium)
+    python -m bench.stance fnc                    # FNC-1, headlines split into fitting and held-out claims
+    python -m bench.stance false                  # stances taken on PolNeAR statements for off-topic propositions
 
-The split is by article body, as the competition's was: a held-out body is never seen in
-training, under any headline. Body ids are shuffled with a fixed seed, so the split is the
-same on every machine.
+Every figure comes from the system's own decision (`positions.scoring`): retrieval by cosine,
+then the reader's side at its threshold. A pair the retrieval drops counts as "no side".
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import importlib.util
 import json
 import random
 import sys
 import time
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from bench.data import REPO, eval_data_dir
+from bench import quotes
+from bench.data import eval_data_dir
 from storyline.analysis import embeddings
-from storyline.analysis.stance import (
-    LABELS,
-    MODEL_FILE,
-    StanceModel,
-    body_sentences,
-    pair_features,
+from storyline.analysis.sentences import split_sentences
+from storyline.analysis.stance_model import default_reader
+from storyline.positions.scoring import (
+    PositionScorer,
+    _side,
+    _side_probability,
+    hedges_in,
 )
+from storyline.records import StoredStatement
+from storyline.settings import settings
 
-DATASET = "FNC-1 (train split, held-out bodies)"
-REFERENCE = {"2017 winner (SOLAT)": 82.02, "RoBERTa fine-tuned (Dulhanty 2019)": 90.0}
-# Propositions for timing the positions stage on PolNeAR's 2016 US election statements.
+PERSPECTRUM_DEV = "stance-perspectrum/dev.jsonl"
+DIRECTION_REFERENCE = {"BERT-base (Popat et al. 2019)": 0.777, "STANCY, BERT + consistency (Popat et al. 2019)": 0.815}
+FNC_REFERENCE = {"2017 winner (SOLAT), new claims": 82.02, "RoBERTa fine-tuned (Dulhanty 2019)": 90.0}
+FNC_LABELS = ("agree", "disagree", "discuss", "unrelated")
+FNC_FITTING_SHARE = 0.3  # of the headlines: thresholds are fit on these, scores reported on the rest
+FNC_SPLIT_SEED = 20170601
+FNC_BODY_SENTENCES = 40
+FNC_TOP_SENTENCES = 3
+# Propositions PolNeAR's statements speak to, for timing the positions stage.
 SPEED_PROPOSITIONS = (
     "Hillary Clinton should be prosecuted over her private email server.",
     "The United States should build a wall on the border with Mexico.",
@@ -43,29 +53,27 @@ SPEED_PROPOSITIONS = (
     "The Affordable Care Act should be repealed.",
     "The United States should ban Muslims from entering the country.",
 )
-HELD_OUT_SHARE = 0.2
-SPLIT_SEED = 20170601
-CACHE = REPO / "bench" / "out" / "fnc-vectors"
-# Rare classes weigh (share of the class)^-power: 0 ignores rarity, 1 balances the classes fully.
-CLASS_WEIGHT_POWER = 0.5
+# Propositions about other stories than PolNeAR's (the 2016 US election): every stance taken is false.
+OFF_TOPIC = (
+    "Ukraine should give up territory in exchange for NATO membership.",
+    "Face masks should be mandatory in public.",
+    "Commercial whaling should be banned worldwide.",
+    "Schools should ban mobile phones in class.",
+    "Nuclear power plants should be phased out in Germany.",
+)
 
 
-@dataclass
-class Pair:
-    headline: str
-    body_id: str
-    stance: str
-
-
-@dataclass
-class StanceScores:
+@dataclass(frozen=True)
+class DirectionScores:
     pairs: int
-    fnc_score: float  # percent of the best possible, as scorer.py's TEST / MAX
+    accuracy: float
     macro_f1: float
     class_f1: dict[str, float]
-    accuracy: float
-    seconds_per_10k: float
-    related_ece: float  # calibration of P(related), the confidence positions report: expected calibration error, 10 bins
+    no_side: float  # share of pairs given no side (retrieval or reader)
+    retrieved: float  # share of pairs retrieval passes to the reader
+    hedged: float  # share of sided pairs the hedge rule would call mixed
+    ece: float  # calibration of the confidence of the side taken, 10 bins
+    pairs_per_second: float
 
 
 def expected_calibration_error(probabilities: np.ndarray, outcomes: np.ndarray, bins: int = 10) -> float:
@@ -79,153 +87,230 @@ def expected_calibration_error(probabilities: np.ndarray, outcomes: np.ndarray, 
     return float(error)
 
 
-def _folder() -> Path:
+def _f1(gold: list[str], predicted: list[str], label: str) -> float:
+    tp = sum(g == label and p == label for g, p in zip(gold, predicted, strict=True))
+    fp = sum(g != label and p == label for g, p in zip(gold, predicted, strict=True))
+    fn = sum(g == label and p != label for g, p in zip(gold, predicted, strict=True))
+    return 2 * tp / max(1, 2 * tp + fp + fn)
+
+
+def read_pairs(path: Path, limit: int | None = None) -> list[dict]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return rows[:limit]
+
+
+def direction(path: Path | None = None, limit: int | None = None) -> DirectionScores:
+    """Support/oppose on a Perspectrum-format file: per-class F1 and their mean, as the papers report."""
+    rows = read_pairs(path or eval_data_dir() / PERSPECTRUM_DEV, limit)
+    reader = default_reader()
+    reader.probabilities([(rows[0]["claim"], rows[0]["statement"])])  # load before the clock starts
+    started = time.perf_counter()
+    claims = sorted({r["claim"] for r in rows})
+    claim_vectors = dict(zip(claims, embeddings.ENGLISH.encode(claims, query=True), strict=True))
+    similarities = np.einsum("ij,ij->i", embeddings.ENGLISH.encode([r["statement"] for r in rows]),
+                             np.vstack([claim_vectors[r["claim"]] for r in rows]))
+    near = [i for i, s in enumerate(similarities) if s >= settings().stances.retrieval]
+    verdicts = dict(zip(near, reader.probabilities([(rows[i]["claim"], rows[i]["statement"]) for i in near]), strict=True))
+    seconds = time.perf_counter() - started
+    predicted, confidences, correct, hedged = [], [], [], 0
+    for i, row in enumerate(rows):
+        side = _side(verdicts[i]) if i in verdicts else None
+        predicted.append(side or "none")
+        if side:
+            confidences.append(_side_probability(verdicts[i], side))
+            correct.append(side == row["stance"])
+            hedged += bool(hedges_in(row["statement"]))
+    gold = [r["stance"] for r in rows]
+    class_f1 = {label: _f1(gold, predicted, label) for label in ("support", "oppose")}
+    sided = max(1, len(confidences))
+    return DirectionScores(
+        len(rows), sum(g == p for g, p in zip(gold, predicted, strict=True)) / max(1, len(rows)),
+        sum(class_f1.values()) / 2, class_f1, predicted.count("none") / max(1, len(rows)), len(near) / max(1, len(rows)),
+        hedged / sided, expected_calibration_error(np.array(confidences), np.array(correct, dtype=float)) if confidences else 0.0,
+        len(rows) / seconds)
+
+
+def direction_through_spanish(limit: int | None = None) -> DirectionScores | None:
+    """The cross-language path, measured: Perspectrum dev statements put into Spanish with
+    Apertium (eng-spa), then read as Storyline reads a Spanish article, through its translation
+    into English (Apertium spa-eng), against the English claim. None without Apertium."""
+    import subprocess
+    import tempfile
+
+    from storyline.translation.backends import Apertium
+
+    backend = Apertium()
+    if "es" not in backend.languages():
+        return None
+    rows = read_pairs(eval_data_dir() / PERSPECTRUM_DEV, limit)
+    lines = "\n".join(" ".join(r["statement"].split()) for r in rows)
+    spanish = subprocess.run(["apertium", "-u", "eng-spa"], input=lines, capture_output=True, text=True, timeout=600).stdout.split("\n")
+    english = backend.translate("es", spanish[:len(rows)])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "through-spanish.jsonl"
+        path.write_text("".join(json.dumps({**r, "statement": e}) + "\n" for r, e in zip(rows, english, strict=True)))
+        return direction(path)
+
+
+# --- FNC-1, split by claim ---
+
+@dataclass(frozen=True)
+class FncScores:
+    pairs: int
+    headlines: int
+    fnc_score: float  # percent of the best possible, as the competition's scorer.py computes it
+    macro_f1: float
+    class_f1: dict[str, float]
+    related_threshold: float
+    side_threshold: float
+
+
+def _fnc_folder() -> Path:
     return eval_data_dir() / "stance-fnc1"
 
 
 def official_scorer():
     """The competition's scorer.py, imported from the data folder rather than copied."""
-    spec = importlib.util.spec_from_file_location("fnc_scorer", _folder() / "scorer.py")
+    spec = importlib.util.spec_from_file_location("fnc_scorer", _fnc_folder() / "scorer.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def load() -> tuple[dict[str, str], list[Pair]]:
+def fnc_pairs() -> tuple[dict[str, str], list[tuple[str, str, str]]]:
     csv.field_size_limit(sys.maxsize)
-    with open(_folder() / "train_bodies.csv", encoding="utf-8") as handle:
+    with open(_fnc_folder() / "train_bodies.csv", encoding="utf-8") as handle:
         bodies = {row["Body ID"]: row["articleBody"] for row in csv.DictReader(handle)}
-    with open(_folder() / "train_stances.csv", encoding="utf-8") as handle:
-        pairs = [Pair(row["Headline"], row.get("Body ID") or row["Body_ID"], row["Stance"]) for row in csv.DictReader(handle)]
+    with open(_fnc_folder() / "train_stances.csv", encoding="utf-8") as handle:
+        pairs = [(row["Headline"], row.get("Body ID") or row["Body_ID"], row["Stance"]) for row in csv.DictReader(handle)]
     return bodies, pairs
 
 
-def split(pairs: list[Pair]) -> tuple[list[Pair], list[Pair]]:
-    body_ids = sorted({p.body_id for p in pairs}, key=int)
-    random.Random(SPLIT_SEED).shuffle(body_ids)
-    held_out = set(body_ids[: int(len(body_ids) * HELD_OUT_SHARE)])
-    return [p for p in pairs if p.body_id not in held_out], [p for p in pairs if p.body_id in held_out]
+def fnc_split(pairs: list[tuple[str, str, str]]) -> tuple[list, list]:
+    """By headline: no claim is in both parts (the competition's test set also had new claims)."""
+    headlines = sorted({h for h, _b, _s in pairs})
+    random.Random(FNC_SPLIT_SEED).shuffle(headlines)
+    fitting = set(headlines[: int(len(headlines) * FNC_FITTING_SHARE)])
+    return [p for p in pairs if p[0] in fitting], [p for p in pairs if p[0] not in fitting]
 
 
-def _vectors(texts: list[str]) -> np.ndarray:
-    """Embeddings, cached on disk by content: training re-runs should not re-encode 40k sentences."""
-    digest = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:16]
-    path = CACHE / f"{digest}.npy"
-    if path.exists():
-        return np.load(path)
-    vectors = embeddings.ENGLISH.encode(texts)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    np.save(path, vectors)
-    return vectors
+def _fnc_readings(bodies: dict[str, str], pairs: list[tuple[str, str, str]]) -> list[tuple[float, float, float]]:
+    """Per pair: the best sentence cosine, and the strongest support and oppose among the body's
+    nearest sentences, as the positions stage reads statements."""
+    reader = default_reader()
+    sentences = {b: [s for s in split_sentences(bodies[b]) if len(s) > 20][:FNC_BODY_SENTENCES] or [bodies[b][:500]]
+                 for b in {b for _h, b, _s in pairs}}
+    flat = [(b, s) for b, ss in sentences.items() for s in ss]
+    vectors = dict(zip(flat, embeddings.ENGLISH.encode([s for _b, s in flat]), strict=True))
+    headlines = sorted({h for h, _b, _s in pairs})
+    headline_vectors = dict(zip(headlines, embeddings.ENGLISH.encode(headlines, query=True), strict=True))
+    readings, to_read = [], []
+    for headline, body, _stance in pairs:
+        sims = np.array([vectors[(body, s)] @ headline_vectors[headline] for s in sentences[body]])
+        top = [sentences[body][i] for i in np.argsort(-sims)[:FNC_TOP_SENTENCES] if sims[i] >= settings().stances.retrieval]
+        readings.append([float(sims.max()), 0.0, 0.0])
+        to_read.extend((len(readings) - 1, headline, s) for s in top)
+    for (index, _h, _s), verdict in zip(to_read, reader.probabilities([(h, s) for _i, h, s in to_read]), strict=True):
+        readings[index][1] = max(readings[index][1], verdict.support)
+        readings[index][2] = max(readings[index][2], verdict.oppose)
+    return [tuple(r) for r in readings]
 
 
-def features(bodies: dict[str, str], pairs: list[Pair]) -> np.ndarray:
-    """Feature rows of the pairs, cached on disk by the pairs and the feature code's source."""
-    import inspect
-
-    from storyline.analysis import stance
-
-    key = "\x00".join(f"{p.headline}\x01{p.body_id}" for p in pairs) + inspect.getsource(stance)
-    path = CACHE / f"features-{hashlib.sha256(key.encode()).hexdigest()[:16]}.npy"
-    if path.exists():
-        return np.load(path)
-    rows = _features(bodies, pairs)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    np.save(path, rows)
-    return rows
+def _fnc_label(reading: tuple[float, float, float], related: float, side: float) -> str:
+    best, support, oppose = reading
+    if best < related:
+        return "unrelated"
+    if max(support, oppose) < side:
+        return "discuss"
+    return "agree" if support >= oppose else "disagree"
 
 
-def _features(bodies: dict[str, str], pairs: list[Pair]) -> np.ndarray:
-    sentences_of_body = {b: body_sentences(bodies[b]) or [bodies[b]] for b in sorted({p.body_id for p in pairs}, key=int)}
-    flat = [s for sentences in sentences_of_body.values() for s in sentences]
-    flat_vectors = _vectors(flat)
-    body_vectors, cursor = {}, 0
-    for body_id, sentences in sentences_of_body.items():
-        body_vectors[body_id] = flat_vectors[cursor:cursor + len(sentences)]
-        cursor += len(sentences)
-    headlines = sorted({p.headline for p in pairs})
-    headline_vectors = dict(zip(headlines, _vectors(headlines), strict=True))
-    return np.vstack([pair_features(p.headline, headline_vectors[p.headline], sentences_of_body[p.body_id], body_vectors[p.body_id])
-                      for p in pairs])
-
-
-def score(pairs: list[Pair], predicted: list[str], seconds: float, related_ece: float = float("nan")) -> StanceScores:
+def _fnc_score(pairs: list[tuple[str, str, str]], predicted: list[str]) -> float:
     scorer = official_scorer()
-    gold = [{"Headline": p.headline, "Body ID": p.body_id, "Stance": p.stance} for p in pairs]
-    test = [{"Headline": p.headline, "Body ID": p.body_id, "Stance": s} for p, s in zip(pairs, predicted, strict=True)]
+    gold = [{"Headline": h, "Body ID": b, "Stance": s} for h, b, s in pairs]
+    test = [{"Headline": h, "Body ID": b, "Stance": p} for (h, b, _s), p in zip(pairs, predicted, strict=True)]
     raw, _matrix = scorer.score_submission(gold, test)
     _null, best = scorer.score_defaults(gold)
-    class_f1 = {}
-    for label in LABELS:
-        tp = sum(p.stance == label and s == label for p, s in zip(pairs, predicted, strict=True))
-        fp = sum(p.stance != label and s == label for p, s in zip(pairs, predicted, strict=True))
-        fn = sum(p.stance == label and s != label for p, s in zip(pairs, predicted, strict=True))
-        class_f1[label] = 2 * tp / max(1, 2 * tp + fp + fn)
-    accuracy = sum(p.stance == s for p, s in zip(pairs, predicted, strict=True)) / max(1, len(pairs))
-    return StanceScores(len(pairs), 100 * raw / best, sum(class_f1.values()) / len(LABELS), class_f1, accuracy,
-                        seconds / max(1, len(pairs)) * 10_000, related_ece)
+    return 100 * raw / best
 
 
-def train(class_weight_power: float = CLASS_WEIGHT_POWER, model_file: Path = MODEL_FILE) -> dict:
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from skops.io import dump
+def fnc(limit_headlines: int | None = None) -> FncScores:
+    """Two thresholds (how near a body's best sentence must be to be related, how likely a side
+    to agree or disagree rather than discuss) are fit on the fitting headlines; the held-out
+    headlines are scored with the competition's scorer."""
+    bodies, pairs = fnc_pairs()
+    fitting, held_out = fnc_split(pairs)
+    if limit_headlines:
+        keep = sorted({h for h, _b, _s in held_out})[:limit_headlines]
+        held_out = [p for p in held_out if p[0] in set(keep)]
+        fitting = [p for p in fitting if p[0] in set(sorted({h for h, _b, _s in fitting})[:limit_headlines])]
+    fit_readings = _fnc_readings(bodies, fitting)
+    grid = [(r, s) for r in np.arange(0.2, 0.61, 0.025) for s in np.arange(0.5, 0.96, 0.05)]
+    related, side = max(grid, key=lambda t: _fnc_score(fitting, [_fnc_label(x, *t) for x in fit_readings]))
+    predicted = [_fnc_label(x, related, side) for x in _fnc_readings(bodies, held_out)]
+    gold = [s for _h, _b, s in held_out]
+    class_f1 = {label: _f1(gold, predicted, label) for label in FNC_LABELS}
+    return FncScores(len(held_out), len({h for h, _b, _s in held_out}), _fnc_score(held_out, predicted),
+                     sum(class_f1.values()) / len(FNC_LABELS), class_f1, round(float(related), 3), round(float(side), 3))
 
-    bodies, pairs = load()
-    training, held_out = split(pairs)
+
+# --- False stances on statements about other stories, and speed ---
+
+def polnear_statements(documents: int) -> tuple[list[StoredStatement], list[str]]:
+    """Statements the extractor finds in PolNeAR train articles, as the store would hand them over."""
+    from storyline.analysis.statements import extract_statements
+
+    found, texts = [], []
+    for name, text, _gold in quotes.load_documents("train", limit=documents):
+        texts.append(text)
+        for s in extract_statements(text, quotes._paragraphs(text)):
+            found.append(StoredStatement(len(found) + 1, len(texts) - 1, 0, s.speaker, s.role, s.kind, s.text, text[s.start:s.end],
+                                         s.start, s.end, s.cue, s.via, s.date, s.date_kind, name, None, None))
+    return found, texts
+
+
+@dataclass(frozen=True)
+class FalseStances:
+    articles: int
+    statements: int
+    per_thousand: float  # stances taken per 1,000 statements, over the off-topic propositions
+    judged_per_thousand: float  # statements retrieval hands the reader, per 1,000
+    sample: list[tuple[str, str, str]]  # (proposition, stance, statement)
+    pairs_per_second: float
+
+
+def false_stances(documents: int = 150) -> FalseStances:
+    statements, _texts = polnear_statements(documents)
+    scorer = PositionScorer(store=None)
+    scorer.judge(OFF_TOPIC[0], statements[:5])  # load before the clock starts
     started = time.perf_counter()
-    x_train = features(bodies, training)
-    y_train = np.array([p.stance for p in training])
-    # Rare classes weigh more, gently: FNC's score rewards the related classes, macro-F1 the rare one.
-    counts = {label: (y_train == label).sum() for label in LABELS}
-    weights = np.array([(len(y_train) / (len(LABELS) * counts[y])) ** class_weight_power for y in y_train])
-    classifier = HistGradientBoostingClassifier(max_iter=400, learning_rate=0.08, max_leaf_nodes=31, min_samples_leaf=30,
-                                                l2_regularization=1.0, early_stopping=True, validation_fraction=0.1,
-                                                n_iter_no_change=30, random_state=0)
-    classifier.fit(x_train, y_train, sample_weight=weights)
-    trained_seconds = time.perf_counter() - started
-    model_file.parent.mkdir(parents=True, exist_ok=True)
-    dump(classifier, model_file, compression=zipfile.ZIP_DEFLATED)
-    scores = evaluate(StanceModel(classifier, {}), bodies, held_out)
-    card = {
-        "task": "stance of a text toward a claim, FNC-1 labels " + ", ".join(LABELS),
-        "data": "FNC-1 train_bodies.csv + train_stances.csv (../shared/data/stance-fnc1)",
-        "split": f"by body id, {HELD_OUT_SHARE:.0%} of bodies held out, random.Random({SPLIT_SEED}).shuffle",
-        "training_pairs": len(training), "held_out_pairs": len(held_out),
-        "encoder": embeddings.ENGLISH.name,
-        "classifier": f"scikit-learn HistGradientBoostingClassifier, {classifier.n_iter_} iterations, "
-                      f"class weights (share)^-{class_weight_power}",
-        "training_seconds": round(trained_seconds, 1),
-        "held_out": {"fnc_score": round(scores.fnc_score, 2), "macro_f1": round(scores.macro_f1, 4),
-                     "class_f1": {k: round(v, 4) for k, v in scores.class_f1.items()}, "accuracy": round(scores.accuracy, 4)},
-        "command": "python -m bench.stance train",
-    }
-    model_file.with_suffix(".json").write_text(json.dumps(card, indent=2) + "\n")
-    return card
-
-
-def evaluate(model: StanceModel | None = None, bodies: dict[str, str] | None = None, pairs: list[Pair] | None = None,
-             limit_bodies: int | None = None) -> StanceScores:
-    """Scores on held-out bodies; `limit_bodies` takes the first few held-out bodies, for CI's floor."""
-    model = model or StanceModel.load()
-    if bodies is None or pairs is None:
-        bodies, all_pairs = load()
-        pairs = split(all_pairs)[1]
-    if limit_bodies:
-        keep = sorted({p.body_id for p in pairs}, key=int)[:limit_bodies]
-        pairs = [p for p in pairs if p.body_id in set(keep)]
-    started = time.perf_counter()
-    rows = features(bodies, pairs)
-    probabilities = model.classifier.predict_proba(rows)
-    labels = [str(c) for c in model.classifier.classes_]
-    predicted = [labels[i] for i in probabilities.argmax(axis=1)]
-    related = 1.0 - probabilities[:, labels.index("unrelated")]
-    ece = expected_calibration_error(related, np.array([p.stance != "unrelated" for p in pairs], dtype=float))
-    return score(pairs, predicted, time.perf_counter() - started, ece)
+    taken, judged = [], 0
+    for proposition in OFF_TOPIC:
+        result = scorer.judge(proposition, statements)
+        judged += len(result.stances) + len(result.unsided)
+        by_id = {s.id: s for s in statements}
+        taken.extend((proposition, j.stance, by_id[j.statement_id].text) for j in result.stances)
+    seconds = time.perf_counter() - started
+    pairs = len(statements) * len(OFF_TOPIC)
+    return FalseStances(documents, len(statements), 1000 * len(taken) / max(1, pairs), 1000 * judged / max(1, pairs),
+                        random.Random(0).sample(taken, min(8, len(taken))), pairs / seconds)
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["train"]:
-        print(json.dumps(train(), indent=2))
+    command, *rest = sys.argv[1:] or ["direction"]
+    if command == "train":
+        from bench.stance_training import train
+
+        print(json.dumps(train(), indent=1))
+    elif command == "direction":
+        scores = direction(Path(rest[0]) if rest else None)
+        print(json.dumps(scores.__dict__, indent=1))
+        print(f"macro-F1 {scores.macro_f1:.3f}")
+    elif command == "spanish":
+        print(json.dumps(direction_through_spanish().__dict__, indent=1))
+    elif command == "fnc":
+        print(json.dumps(fnc().__dict__, indent=1))
+    elif command == "false":
+        print(json.dumps(false_stances().__dict__, indent=1))
     else:
-        result = evaluate()
-        print(json.dumps(result.__dict__, indent=2))
+        raise SystemExit(__doc__)

@@ -14,9 +14,9 @@ from tests.conftest import SEEDS
 
 def test_a_file_overrides_only_what_it_names(tmp_path):
     path = tmp_path / "storyline.cfg"
-    path.write_text("[timeline]\nwalk_back_days = 3\n\n[stances]\nrelated = 0.25\n", encoding="utf-8")
+    path.write_text("[timeline]\nwalk_back_days = 3\n\n[stances]\nretrieval = 0.3\n", encoding="utf-8")
     found = read(path)
-    assert found.timeline.walk_back_days == 3 and found.stances.related == 0.25
+    assert found.timeline.walk_back_days == 3 and found.stances.retrieval == 0.3
     assert found.timeline.same_side_days == Settings().timeline.same_side_days
     assert found.ingest == Settings().ingest and found.source == str(path)
 

@@ -6,7 +6,7 @@ from through these functions, so the link and the fields a reader checks are wri
 
 from __future__ import annotations
 
-from storyline.records import PositionPoint, Shift, StoredStatement
+from storyline.records import PositionPoint, PropositionReading, Shift, StoredStatement
 
 
 def sentence_link(statement: StoredStatement) -> str:
@@ -19,9 +19,17 @@ def position_dict(point: PositionPoint) -> dict:
     """A stance with the provenance a reader checks it by: statement, sentence, article, offsets."""
     st = point.statement
     return {"proposition_id": point.proposition_id, "actor": st.speaker, "actor_id": st.actor_id, "stance": point.stance,
-            "confidence": point.confidence, "decided_by": [point.anchor, *point.cues], "date": st.date, "date_kind": st.date_kind,
+            "confidence": point.confidence, "decided_by": [w for w in (point.anchor, *point.cues) if w], "date": st.date, "date_kind": st.date_kind,
             "statement_id": st.id, "statement": st.text, "sentence": st.sentence, "article_id": st.article_id,
             "start": st.start, "end": st.end, "outlet": st.outlet, "country": st.country}
+
+
+def reading_dict(reading: PropositionReading) -> dict:
+    """What a proposition read and judged, with the nearest statements that took no side and their sources."""
+    return {"considered": reading.considered, "judged": reading.judged, "stances": reading.stances,
+            "nearest_unsided": [{"statement_id": st.id, "actor": st.speaker, "statement": st.text, "sentence": st.sentence,
+                                 "article_id": st.article_id, "start": st.start, "end": st.end, "similarity": similarity,
+                                 "no_side": neutral} for st, similarity, neutral in reading.nearest_unsided]}
 
 
 def shift_dict(shift: Shift) -> dict:

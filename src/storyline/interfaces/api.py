@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from storyline.provenance import position_dict, shift_dict
+from storyline.provenance import position_dict, reading_dict, shift_dict
 from storyline.records import ArticleFilters
 from storyline.settings import settings
 from storyline.store import Store
@@ -198,7 +198,8 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
         chosen = find_proposition(store, proposition)
         if chosen is None:
             raise HTTPException(404, f"no single proposition matches {proposition!r}")
-        return {"proposition": asdict(chosen), **_page([position_dict(p) for p in timeline(store, chosen.id, actor_ids_named(store, actor))], limit, offset)}
+        return {"proposition": asdict(chosen), "reading": reading_dict(store.proposition_reading(chosen.id)),
+                **_page([position_dict(p) for p in timeline(store, chosen.id, actor_ids_named(store, actor))], limit, offset)}
 
     @app.get("/api/shifts", summary="Shifts, walk-backs and contradictions, with both ends' evidence")
     def shifts(since: str | None = None, limit: Limit = 100, offset: Offset = 0) -> dict:

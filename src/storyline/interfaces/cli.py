@@ -28,6 +28,7 @@ from storyline.records import (
     IngestOutcome,
     PositionPoint,
     Proposition,
+    PropositionReading,
     StoredArticle,
 )
 from storyline.settings import SettingsError, as_ini, settings
@@ -264,10 +265,10 @@ def propose(
         raise typer.Exit(2)
     with _open(db) as store:
         ids = [store.add_proposition(text.strip(), origin="user") for text in texts]
-        for proposition in store.propositions():
-            if proposition.id in ids:
-                console.print(f"Proposition {proposition.id}: {escape(proposition.text)}")
         _update(store, only=("stances", "shifts", "alerts"))
+        for proposition in store.propositions(ids=ids):
+            console.print(f"Proposition {proposition.id}: {escape(proposition.text)}")
+            _print_reading(store.proposition_reading(proposition.id))
 
 
 @app.command()
@@ -343,13 +344,15 @@ def positions(
         actor_ids = actor_ids_named(store, actor)
         points = timeline(store, chosen.id, actor_ids)
         found = [s for s in shifts(store, chosen.id) if actor_ids is None or s.after.statement.actor_id in actor_ids]
+        reading = store.proposition_reading(chosen.id)
+    _print_reading(reading)
     table = Table(title=escape(chosen.text))
     for column in ("date", "actor", "stance", "conf.", "quote", "decided by", "outlet", "art."):
         table.add_column(column, overflow="fold", ratio=5 if column == "quote" else None)
     for p in points:
         style = _STANCE_STYLE[p.stance]
         table.add_row(_when(p), escape(p.statement.speaker), f"[{style}]{p.stance}[/{style}]", f"{p.confidence:.2f}",
-                      escape(p.statement.text), escape(", ".join([p.anchor, *p.cues])), escape(p.statement.outlet or "—"),
+                      escape(p.statement.text), escape(", ".join(w for w in (p.anchor, *p.cues) if w)), escape(p.statement.outlet or "—"),
                       str(p.statement.article_id))
     console.print(table)
     latest: dict[str, PositionPoint] = {}
@@ -363,6 +366,19 @@ def positions(
         side_by_side.add_row(escape(name), f"[{style}]{p.stance}[/{style}]", _when(p), str(sum(q.statement.speaker == name for q in points)))
     console.print(side_by_side)
     _print_shifts(found)
+
+
+def _print_reading(reading: PropositionReading) -> None:
+    """How many statements were read and judged, and the nearest that took no side: an empty list explains itself."""
+    console.print(f"Read {reading.considered} statement(s): {reading.judged} near enough to the proposition to judge, "
+                  f"{reading.stances} took a side.")
+    if reading.nearest_unsided:
+        table = Table(title="Nearest statements that took no side")
+        for column in ("actor", "statement", "similarity", "P(no side)", "art."):
+            table.add_column(column, overflow="fold", ratio=5 if column == "statement" else None)
+        for statement, similarity, neutral in reading.nearest_unsided:
+            table.add_row(escape(statement.speaker), escape(statement.text), f"{similarity:.2f}", f"{neutral:.2f}", str(statement.article_id))
+        console.print(table)
 
 
 def _print_shifts(found: list) -> None:

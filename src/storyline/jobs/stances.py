@@ -37,18 +37,19 @@ class StancesJob(Job):
     def process(self, batch: Sequence[tuple[Proposition, StoredStatement]], report: StageReport) -> None:
         if self.scorer is None:
             from storyline.positions.scoring import (
-                PositionScorer,  # spaCy loads only when there is something to judge
+                PositionScorer,  # the reader loads only when there is something to judge
             )
 
             self.scorer = PositionScorer(self.store)
         for proposition, pairs in groupby(batch, key=lambda pair: pair[0]):
             statements = [s for _p, s in pairs]
             judged = self.scorer.judge(proposition.text, statements)
-            self.store.save_stances(proposition.id, judged, max(s.id for s in statements))
+            self.store.save_stances(proposition.id, judged.stances, max(s.id for s in statements), judged.unsided)
             report.counts["pairs"] += len(statements)
-            report.counts["stances"] += len(judged)
+            report.counts["judged"] += len(judged.stances) + len(judged.unsided)
+            report.counts["stances"] += len(judged.stances)
 
     def describe(self, report: StageReport) -> None:
         if report.counts["pairs"]:
-            report.summary.append(f"Judged {report.counts['pairs']} statement-proposition pair(s): "
-                                  f"{report.counts['stances']} stance(s) taken.")
+            report.summary.append(f"Read {report.counts['pairs']} statement-proposition pair(s): {report.counts['judged']} near "
+                                  f"enough to judge, {report.counts['stances']} stance(s) taken.")

@@ -1,131 +1,157 @@
-"""Judge statements against a proposition: which side each takes, how sure, and the words that decided."""
+"""Judge statements against a proposition: which side each takes, how sure, and the words that decided.
+
+Retrieval comes before judgement. Each statement's embedding is stored once; a proposition is
+judged only against the statements whose cosine to it reaches `stances.retrieval` (fit on
+Perspectrum dev to keep about 95% of the pairs that take a side), so a new proposition on a
+large store costs one matrix product and a few hundred cross-encoder reads. The trained
+reader (analysis/stance_model.py) then says support, oppose or no side; a side taken under an
+epistemic hedge ("might", "could") or with both sides likely is mixed. The words that decided are
+found by occlusion: those whose removal costs the chosen side the most probability.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
+import re
+from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span
+import numpy as np
 
-from storyline.analysis import ANALYSIS_VERSION
-from storyline.analysis.document import ParsedText, standalone
-from storyline.analysis.polarity import (
-    ParsedClaim,
-    lean,
-    opens_with_anaphor,
-    parse_claim,
-    prefetch_phrases,
-)
+from storyline.analysis import embeddings
 from storyline.analysis.sentences import sentences_of
-from storyline.analysis.stance import StanceModel, default_model
-from storyline.analysis.statements import load_pipeline, speaks_for_no_one
-from storyline.records import StanceJudged, StoredStatement
+from storyline.analysis.stance_model import (
+    StanceProbabilities,
+    StanceReader,
+    default_reader,
+)
+from storyline.analysis.statements import speaks_for_no_one
+from storyline.lang.en import ABILITY_MODALS, ANAPHORS, HEDGE_NEGATIONS, MODAL_HEDGES
+from storyline.records import StanceJudged, StoredStatement, Unsided
 from storyline.settings import settings
 from storyline.store import Store
 
+_WORD = re.compile(r"\w+(?:['\u2019]\w+)?")
+_OPENING = re.compile(r"^\W*(?:\w+,\s+)?(\w+)")
+
+
+@dataclass(frozen=True)
+class Judgements:
+    stances: list[StanceJudged]
+    unsided: list[Unsided]
+
+
+def hedges_in(text: str) -> list[str]:
+    """Epistemic modal hedges: 'might drop', 'might not be', but not 'could not accept' (a refusal)."""
+    words = _WORD.findall(text)
+    return [w for i, w in enumerate(words) if w in MODAL_HEDGES
+            and not (w in ABILITY_MODALS and any(n.casefold() in HEDGE_NEGATIONS for n in words[i + 1:i + 3]))]
+
+
+def opens_with_anaphor(text: str) -> bool:
+    """'Naturally, this issue is one of the cornerstones': the statement points back to the sentence before."""
+    first = _OPENING.match(text)
+    return bool(first) and first.group(1).casefold() in ANAPHORS
+
+
+def _content_words(text: str) -> list[tuple[int, int]]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return [m.span() for m in _WORD.finditer(text) if m.group().casefold() not in STOP_WORDS and len(m.group()) > 2]
+
 
 class PositionScorer:
-    def __init__(self, store: Store | None, nlp=None, model: StanceModel | None = None,
-                 article_text: Callable[[int], str] | None = None):
+    def __init__(self, store: Store | None, reader: StanceReader | None = None):
         self.store = store
-        self.nlp = nlp or load_pipeline()
-        self._model = model
-        self.article_text = article_text or self._stored_text
-        self._docs: dict[int, Doc] = {}
-        self._articles: dict[int, ParsedText | None] = {}
-        self._claims: dict[str, ParsedClaim] = {}
-        self._related: dict[tuple[str, int], float] = {}
+        self._reader = reader
+        self._propositions: dict[str, np.ndarray] = {}
 
     @property
-    def model(self) -> StanceModel:
-        if self._model is None:
-            self._model = default_model()
-        return self._model
+    def reader(self) -> StanceReader:
+        if self._reader is None:
+            self._reader = default_reader()
+        return self._reader
 
-    def _read_parses(self, article_ids: set[int]) -> None:
-        """The articles' stored parses (the document model), each read once per scorer."""
-        missing = article_ids - self._articles.keys()
-        if missing:
-            if len(self._articles) + len(missing) > settings().stances.parse_memo:
-                self._articles.clear()
-                missing = article_ids
-            stored = self.store.parses(missing, ANALYSIS_VERSION) if self.store else {}
-            self._articles.update({i: ParsedText.from_stored(stored[i]) if i in stored else None for i in missing})
-
-    def _located(self, statement: StoredStatement) -> Span | None:
-        """A statement's words in its article's stored parse (read by `_parsed` for its batch)."""
-        parsed = self._articles.get(statement.article_id)
-        if parsed is None:
-            return None
-        return parsed.find(statement.text, statement.start if parsed.source == "original" else None)
-
-    def _parsed(self, statements: list[StoredStatement]) -> list[Doc]:
-        """Each statement's words as its article's parse has them, kept for the next proposition
-        (every accepted proposition reads the same statements). Words no stored parse holds (a
-        store-less bench, an article analysed by an older version) are parsed here."""
-        missing = [s for s in statements if s.id not in self._docs]
-        if len(self._docs) + len(missing) > settings().stances.parse_memo:
-            self._docs.clear()
-        self._read_parses({s.article_id for s in statements})  # the sentence before a statement reads them too
-        unparsed = []
-        for statement in missing:
-            span = self._located(statement)
-            if span is None:
-                unparsed.append(statement)
-            else:
-                self._docs[statement.id] = standalone(span)
-        for statement, doc in zip(unparsed, self.nlp.pipe(s.text for s in unparsed), strict=True):
-            self._docs[statement.id] = doc
-        return [self._docs[s.id] for s in statements]
-
-    def _stored_text(self, article_id: int) -> str:
-        article = self.store.article(article_id)
-        return f"{article.title or ''}\n{article.text}" if article else ""
-
-    def _sentence_before(self, statement: StoredStatement) -> Doc | None:
-        """The sentence before the statement's, parsed (from the stored parse where there is one)."""
-        text = self.store.article(statement.article_id).text if self.store else ""
-        before = sentences_of(text[:statement.start].rstrip())
-        if not before:
-            return None
+    def judged_text(self, statement: StoredStatement) -> str | None:
+        """What the reader reads: the statement's English words (a translated article's through its
+        translation; None where there is none), after the sentence before where they point back to it."""
+        english = statement.text
+        in_original = statement.language in (None, "en") or "in translation" in statement.via
+        if not in_original:
+            translation = self.store.translation(statement.article_id) if self.store else None
+            english = translation.english_of(statement.start, statement.end) if translation else None
+            if english is None:
+                return None
+        if not opens_with_anaphor(english) or self.store is None or not in_original:
+            return english
+        article = self.store.article(statement.article_id)
+        before = sentences_of(article.text[:statement.start].rstrip()) if article else []
+        if not before or (article.language not in (None, "en")):
+            return english
         start, end = before[-1]
-        parsed = self._articles.get(statement.article_id)
-        span = parsed.span(start, end) if parsed is not None and parsed.source == "original" else None
-        return standalone(span) if span is not None else self.nlp(text[start:end])
+        return f"{article.text[start:end]} {english}"
 
-    def _article_related(self, proposition_text: str, article_ids: set[int]) -> dict[int, float]:
-        """FNC-1's own question, asked of each article: is its body about the proposition's claim?"""
-        missing = sorted(i for i in article_ids if (proposition_text, i) not in self._related)
+    def _vectors(self, statements: list[StoredStatement], texts: list[str]) -> np.ndarray:
+        """Statement embeddings, from the store where there, else encoded and stored for every later proposition."""
+        model = embeddings.ENGLISH.name
+        stored = self.store.statement_vectors([s.id for s in statements], model) if self.store else {}
+        missing = [i for i, s in enumerate(statements) if s.id not in stored]
         if missing:
-            verdicts = self.model.judge([(proposition_text, self.article_text(i)) for i in missing])
-            for article_id, verdict in zip(missing, verdicts, strict=True):
-                self._related[(proposition_text, article_id)] = 1.0 - verdict.probabilities.get("unrelated", 0.0)
-        return {i: self._related[(proposition_text, i)] for i in article_ids}
+            fresh = embeddings.ENGLISH.encode([texts[i] for i in missing])
+            stored.update({statements[i].id: vector for i, vector in zip(missing, fresh, strict=True)})
+            if self.store:
+                self.store.save_statement_vectors({statements[i].id: stored[statements[i].id] for i in missing}, model)
+        return np.vstack([stored[s.id] for s in statements]) if statements else np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
 
-    def judge(self, proposition_text: str, statements: list[StoredStatement]) -> list[StanceJudged]:
-        """Stances of the statements that take one on the proposition; the rest are left out."""
-        if proposition_text not in self._claims:
-            self._claims[proposition_text] = parse_claim(self.nlp, proposition_text)
-        claim = self._claims[proposition_text]
-        leaning = []
-        actors = [s for s in statements if not speaks_for_no_one(s.speaker)]
-        docs = self._parsed(actors)
-        prefetch_phrases(docs, [claim])
-        for statement, doc in zip(actors, docs, strict=True):
-            found = lean(doc, claim, direct=statement.kind == "direct")
-            if found is None and opens_with_anaphor(doc) and (context := self._sentence_before(statement)):
-                found = lean(context, claim)
-                if found:
-                    found = replace(found, cues=(*found.cues, f"context: {context.text}"))
-            if found:
-                leaning.append((statement, found))
-        if not leaning:
+    def _proposition_vector(self, text: str) -> np.ndarray:
+        if text not in self._propositions:
+            self._propositions[text] = embeddings.ENGLISH.encode([text], query=True)[0]
+        return self._propositions[text]
+
+    def deciding_words(self, proposition: str, text: str, side: str, full: float) -> list[str]:
+        """Occlusion: the words whose removal lowers the side's probability most, strongest first."""
+        spans = _content_words(text)[: settings().stances.occluded_words]
+        if not spans:
             return []
-        # The classifier judges what it was trained on, a whole article against a claim, and its
-        # calibrated P(related) is the stance's confidence. An article off the claim's topic (a
-        # refugee's "want a safe road to areas in Syria" is no stance on Ukraine's territory)
-        # contributes no stance. A single sentence needs no such luck: Yermak's "Any concession
-        # on territorial integrity is not acceptable" never names NATO, but its article does.
-        related = self._article_related(proposition_text, {s.article_id for s, _found in leaning})
-        return [StanceJudged(statement.id, found.stance, round(related[statement.article_id], 3), found.anchor, found.cues)
-                for statement, found in leaning if related[statement.article_id] >= settings().stances.related]
+        variants = [(proposition, text[:a] + text[b:]) for a, b in spans]
+        drops = [full - _side_probability(p, side) for p in self.reader.probabilities(variants)]
+        ranked = sorted(zip(drops, spans, strict=True), key=lambda pair: -pair[0])
+        return [text[a:b] for drop, (a, b) in ranked[: settings().stances.cue_words] if drop >= settings().stances.cue_drop]
+
+    def judge(self, proposition_text: str, statements: list[StoredStatement]) -> Judgements:
+        """Stances of the statements near the proposition that take a side; the near ones that take none."""
+        config = settings().stances
+        readable = [(s, text) for s in statements if not speaks_for_no_one(s.speaker) and (text := self.judged_text(s))]
+        if not readable:
+            return Judgements([], [])
+        actors, texts = [s for s, _t in readable], [t for _s, t in readable]
+        similarities = self._vectors(actors, texts) @ self._proposition_vector(proposition_text)
+        near = [i for i, similarity in enumerate(similarities) if similarity >= config.retrieval]
+        verdicts = self.reader.probabilities([(proposition_text, texts[i]) for i in near])
+        stances, unsided = [], []
+        for i, verdict in zip(near, verdicts, strict=True):
+            statement, similarity = actors[i], round(float(similarities[i]), 3)
+            side = _side(verdict)
+            if side is None:
+                unsided.append(Unsided(statement.id, similarity, round(verdict.neutral, 3)))
+                continue
+            confidence = _side_probability(verdict, side)
+            words = self.deciding_words(proposition_text, texts[i], side, confidence)
+            translated = not texts[i].endswith(statement.text)
+            hedges = hedges_in(texts[i] if translated else statement.text)  # the statement's own words, not its context
+            stance = "mixed" if hedges or min(verdict.support, verdict.oppose) >= config.both_sides else side
+            cues = [*words[1:], *(f"hedge: {h}" for h in hedges)]
+            if translated:
+                cues.append(f"in translation: {texts[i]}")
+            elif texts[i] != statement.text:
+                cues.append(f"context: {texts[i][:-len(statement.text)].strip()}")
+            stances.append(StanceJudged(statement.id, stance, round(confidence, 3), words[0] if words else "", tuple(cues)))
+        return Judgements(stances, unsided)
+
+
+def _side(verdict: StanceProbabilities) -> str | None:
+    """support or oppose when the reader takes that side with enough probability, else None."""
+    side = "support" if verdict.support >= verdict.oppose else "oppose"
+    return side if _side_probability(verdict, side) >= settings().stances.side else None
+
+
+def _side_probability(verdict: StanceProbabilities, side: str) -> float:
+    return verdict.support if side == "support" else verdict.oppose

@@ -241,6 +241,30 @@ class StanceRow(Base):
     cues: Mapped[str] = mapped_column(Text)  # JSON list
 
 
+class StatementVectorRow(Base):
+    """A statement's embedding (English model), stored once: every proposition retrieves by it."""
+
+    __tablename__ = "statement_vectors"
+
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True)
+    model: Mapped[str] = mapped_column(Text)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, unit length
+
+
+class UnsidedRow(Base):
+    """A statement retrieval found near a proposition that the stance reader judged to take no
+    side on it: what explains an empty or thin position list."""
+
+    __tablename__ = "unsided"
+    __table_args__ = (UniqueConstraint("statement_id", "proposition_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id", ondelete="CASCADE"), index=True)
+    proposition_id: Mapped[int] = mapped_column(ForeignKey("propositions.id", ondelete="CASCADE"), index=True)
+    similarity: Mapped[float] = mapped_column(Float)
+    neutral: Mapped[float] = mapped_column(Float)  # the reader's probability of no side
+
+
 class ArticleParseRow(Base):
     """An article's parse (a spaCy DocBin), written with its statements by the analysis version that made it."""
 

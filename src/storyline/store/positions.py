@@ -7,13 +7,16 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 
+import numpy as np
 from sqlalchemy import delete, func, select, update
 
 from storyline.records import (
     PositionPoint,
     Proposition,
+    PropositionReading,
     Shift,
     StanceJudged,
+    Unsided,
 )
 from storyline.store.base import utc_now
 from storyline.store.models import (
@@ -23,6 +26,8 @@ from storyline.store.models import (
     ShiftRow,
     StanceRow,
     StatementRow,
+    StatementVectorRow,
+    UnsidedRow,
 )
 from storyline.store.statements import StatementStore
 
@@ -65,6 +70,7 @@ class PositionStore(StatementStore):
                 # New words may change every judgement: judge all statements again.
                 row.scored_through = 0
                 session.execute(delete(StanceRow).where(StanceRow.proposition_id == proposition_id))
+                session.execute(delete(UnsidedRow).where(UnsidedRow.proposition_id == proposition_id))
             if status is not None:
                 row.status = status
 
@@ -75,24 +81,57 @@ class PositionStore(StatementStore):
                 raise KeyError(source_id if session.get(PropositionRow, source_id) is None else target_id)
             session.execute(delete(PropositionRow).where(PropositionRow.id == source_id))
             session.execute(delete(StanceRow).where(StanceRow.proposition_id.in_([source_id, target_id])))
+            session.execute(delete(UnsidedRow).where(UnsidedRow.proposition_id.in_([source_id, target_id])))
             session.execute(update(PropositionRow).where(PropositionRow.id == target_id).values(scored_through=0, status="accepted"))
 
     def scored_through(self, proposition_id: int) -> int:
         with self._session() as session:
             return session.scalar(select(PropositionRow.scored_through).where(PropositionRow.id == proposition_id)) or 0
 
-    def save_stances(self, proposition_id: int, judged: list[StanceJudged], through_statement_id: int) -> None:
-        """Stances and the high-water mark move together, so an interrupted run resumes where it stopped."""
+    def save_stances(self, proposition_id: int, judged: list[StanceJudged], through_statement_id: int,
+                     unsided: list[Unsided] = ()) -> None:
+        """Stances, the near statements that took no side, and the high-water mark move together,
+        so an interrupted run resumes where it stopped."""
         with self._session() as session, session.begin():
-            known = set(session.scalars(select(StatementRow.id).where(StatementRow.id.in_([j.statement_id for j in judged]))))
-            session.execute(delete(StanceRow).where(StanceRow.proposition_id == proposition_id,
-                                                    StanceRow.statement_id.in_([j.statement_id for j in judged])))
+            ids = [j.statement_id for j in judged] + [u.statement_id for u in unsided]
+            known = set(session.scalars(select(StatementRow.id).where(StatementRow.id.in_(ids))))
+            for table in (StanceRow, UnsidedRow):
+                session.execute(delete(table).where(table.proposition_id == proposition_id, table.statement_id.in_(ids)))
             session.add_all(
                 StanceRow(statement_id=j.statement_id, proposition_id=proposition_id, stance=j.stance,
                           confidence=j.confidence, anchor=j.anchor, cues=json.dumps(list(j.cues)))
                 for j in judged if j.statement_id in known
             )
+            session.add_all(UnsidedRow(statement_id=u.statement_id, proposition_id=proposition_id, similarity=u.similarity,
+                                       neutral=u.neutral) for u in unsided if u.statement_id in known)
             session.execute(update(PropositionRow).where(PropositionRow.id == proposition_id).values(scored_through=through_statement_id))
+
+    def statement_vectors(self, statement_ids: Iterable[int], model: str) -> dict[int, np.ndarray]:
+        ids = list(statement_ids)
+        with self._session() as session:
+            rows = session.execute(select(StatementVectorRow.statement_id, StatementVectorRow.vector)
+                                   .where(StatementVectorRow.statement_id.in_(ids), StatementVectorRow.model == model))
+            return {i: np.frombuffer(blob, dtype=np.float32) for i, blob in rows}
+
+    def save_statement_vectors(self, vectors: dict[int, np.ndarray], model: str) -> None:
+        with self._session() as session, session.begin():
+            known = set(session.scalars(select(StatementRow.id).where(StatementRow.id.in_(list(vectors)))))
+            session.execute(delete(StatementVectorRow).where(StatementVectorRow.statement_id.in_(list(known))))
+            session.add_all(StatementVectorRow(statement_id=i, model=model, vector=np.asarray(v, dtype=np.float32).tobytes())
+                            for i, v in vectors.items() if i in known)
+
+    def proposition_reading(self, proposition_id: int, nearest: int = 5) -> PropositionReading:
+        with self._session() as session:
+            through = session.scalar(select(PropositionRow.scored_through).where(PropositionRow.id == proposition_id)) or 0
+            considered = session.scalar(select(func.count(StatementRow.id)).where(StatementRow.id <= through)) or 0
+            stances = session.scalar(select(func.count(StanceRow.id)).where(StanceRow.proposition_id == proposition_id)) or 0
+            unsided = session.scalar(select(func.count(UnsidedRow.id)).where(UnsidedRow.proposition_id == proposition_id)) or 0
+            query = (self._statement_query(UnsidedRow.similarity, UnsidedRow.neutral)
+                     .join(UnsidedRow, UnsidedRow.statement_id == StatementRow.id)
+                     .where(UnsidedRow.proposition_id == proposition_id)
+                     .order_by(None).order_by(UnsidedRow.similarity.desc()).limit(nearest))
+            near = [(self._to_statement(*row), similarity, neutral) for *row, similarity, neutral in session.execute(query)]
+        return PropositionReading(considered, stances + unsided, stances, near)
 
     def shift_inputs(self, proposition_id: int) -> str:
         """A fingerprint of what a proposition's shifts are computed from: its stances (which rows,

@@ -145,18 +145,21 @@ class StatementStore(StoreBase):
         # The sentence is cut out in SQL: loading whole articles (raw HTML included) per statement is waste.
         sentence = func.substr(ArticleRow.text, StatementRow.start + 1, StatementRow.end - StatementRow.start)
         return (
-            select(StatementRow, ActorRow.name, sentence, ArticleRow.outlet_name, ArticleRow.country, ArticleRow.title, *extra_columns)
+            select(StatementRow, ActorRow.name, sentence, ArticleRow.outlet_name, ArticleRow.country, ArticleRow.title,
+                   ArticleRow.language, *extra_columns)
             .join(ActorRow, StatementRow.actor_id == ActorRow.id)
             .join(ArticleRow, StatementRow.article_id == ArticleRow.id)
             .order_by(StatementRow.date.is_(None), StatementRow.date, StatementRow.article_id, StatementRow.start)
         )
 
     @staticmethod
-    def _to_statement(row: StatementRow, name: str, sentence: str, outlet: str | None, country: str | None, title: str | None) -> StoredStatement:
+    def _to_statement(row: StatementRow, name: str, sentence: str, outlet: str | None, country: str | None, title: str | None,
+                      language: str | None) -> StoredStatement:
         return StoredStatement(
             id=row.id, article_id=row.article_id, actor_id=row.actor_id, speaker=name, role=row.role, kind=row.kind,
             text=row.text, sentence=sentence, start=row.start, end=row.end, cue=row.cue,
             via=row.via, date=row.date, date_kind=row.date_kind, outlet=outlet, country=country, article_title=title,
+            language=language,
         )
 
     @staticmethod

@@ -8,6 +8,7 @@ from storyline.positions.queries import shifts, timeline
 from storyline.records import (
     PositionPoint,
     Proposition,
+    PropositionReading,
     Shift,
     StoredActor,
     StoredStatement,
@@ -59,6 +60,7 @@ class PropositionView:
     points: list[PositionPoint]  # every actor's stances, in statement-date order
     shifts: list[Shift]
     actors: dict[int, StoredActor]  # those with a point
+    reading: PropositionReading  # what was read and judged: why the list is as long as it is
 
 
 def proposition_view(store: Store, proposition_id: int, actor_ids: list[int] | None = None) -> PropositionView | None:
@@ -67,4 +69,4 @@ def proposition_view(store: Store, proposition_id: int, actor_ids: list[int] | N
         return None
     points = timeline(store, proposition_id, actor_ids)
     actors = {a.id: a for a in store.actors(ids={p.statement.actor_id for p in points})}
-    return PropositionView(proposition, points, shifts(store, proposition_id), actors)
+    return PropositionView(proposition, points, shifts(store, proposition_id), actors, store.proposition_reading(proposition_id))

