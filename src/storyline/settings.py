@@ -63,10 +63,15 @@ class Statements:
 
 @dataclass(frozen=True)
 class Stances:
+    reader: str = "rules"  # "rules" (parse-based, positions/rules.py) or "trained" (the cross-encoder, positions/scoring.py)
     batch: int = 256  # statements judged (and saved) at a time
+    # The rule reader:
+    related: float = 0.5  # FNC-1 P(related) of the article below which its statements take no stance
+    object_similarity: float = 0.55  # MiniLM cosine at which a phrase is the proposition's object
+    parse_memo: int = 20_000  # statement parses kept for the next proposition
+    # The trained reader:
     retrieval: float = 0.25  # MiniLM cosine to the proposition a statement needs to be judged (keeps ~95% of Perspectrum dev's sided pairs)
     side: float = 0.5  # the reader's probability of a side at which the statement takes it
-    both_sides: float = 0.3  # when the weaker side is this likely too, the statement holds both: mixed
     occluded_words: int = 24  # words tried by occlusion to find the ones that decided
     cue_words: int = 3  # deciding words kept with a stance
     cue_drop: float = 0.05  # probability a word's removal must cost the side to count as deciding
@@ -84,6 +89,7 @@ class Timeline:
     walk_back_days: int = 7  # a shift this soon after, with a clarification in the text, is a walk-back
     same_side_days: int = 30  # one side's actors disagreeing within this many days contradict
     outlet_days: int = 3  # outlets' readings this close, one dated by its article, may be the same remarks
+    moment_margin: float = 0.1  # confidence by which a moment's leading stance must lead the next to be its position
 
 
 @dataclass(frozen=True)

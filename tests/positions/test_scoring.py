@@ -1,4 +1,4 @@
-"""The stance reader's decision around the model: hedges, anaphora, and what an off-topic proposition finds."""
+"""The trained stance reader's decision around the model: hedges, anaphora, and what an off-topic proposition finds."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import pytest
 
 from storyline.analysis import embeddings
 from storyline.analysis.statements import speaks_for_no_one
+from storyline.jobs.stances import scorer_for
 from storyline.jobs.update import update
 from storyline.pipeline import Ingestor
-from storyline.positions.scoring import hedges_in, opens_with_anaphor
+from storyline.positions.scoring import PositionScorer, hedges_in, opens_with_anaphor
+from storyline.settings import settings
 from storyline.store import Store
 from tests.conftest import SEEDS
 
@@ -35,10 +37,20 @@ def test_statements_that_point_back(text, anaphoric):
 
 @pytest.fixture(scope="module")
 def analysed(tmp_path_factory):
-    with Store(tmp_path_factory.mktemp("scoring") / "seeds.db") as store:
+    """The seeds analysed, with `[stances] reader = trained` in force."""
+    folder = tmp_path_factory.mktemp("scoring")
+    (folder / "storyline.cfg").write_text("[stances]\nreader = trained\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch, Store(folder / "seeds.db") as store:
+        patch.setenv("STORYLINE_CONFIG", str(folder / "storyline.cfg"))
+        settings.cache_clear()
         Ingestor(store).run([str(SEEDS)])
         update(store, only=("statements",))
         yield store
+    settings.cache_clear()
+
+
+def test_the_trained_reader_is_the_one_in_force(analysed):
+    assert isinstance(scorer_for(analysed), PositionScorer)
 
 
 def test_a_proposition_about_another_story_takes_no_stance_and_says_what_it_read(analysed):

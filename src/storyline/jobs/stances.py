@@ -11,8 +11,21 @@ from itertools import groupby
 
 from storyline.jobs.contract import Job, StageReport
 from storyline.records import Proposition, StoredStatement
-from storyline.settings import settings
+from storyline.settings import SettingsError, settings
 from storyline.store import Store
+
+
+def scorer_for(store: Store):
+    """The reader `[stances] reader` names; it loads only when there is something to judge."""
+    if settings().stances.reader == "trained":
+        from storyline.positions.scoring import PositionScorer
+
+        return PositionScorer(store)
+    if settings().stances.reader == "rules":
+        from storyline.positions.rules import RuleScorer
+
+        return RuleScorer(store)
+    raise SettingsError(f"[stances] reader = {settings().stances.reader!r}: use 'rules' or 'trained'")
 
 
 class StancesJob(Job):
@@ -36,11 +49,7 @@ class StancesJob(Job):
 
     def process(self, batch: Sequence[tuple[Proposition, StoredStatement]], report: StageReport) -> None:
         if self.scorer is None:
-            from storyline.positions.scoring import (
-                PositionScorer,  # the reader loads only when there is something to judge
-            )
-
-            self.scorer = PositionScorer(self.store)
+            self.scorer = scorer_for(self.store)
         for proposition, pairs in groupby(batch, key=lambda pair: pair[0]):
             statements = [s for _p, s in pairs]
             judged = self.scorer.judge(proposition.text, statements)

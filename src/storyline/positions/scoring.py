@@ -5,14 +5,14 @@ judged only against the statements whose cosine to it reaches `stances.retrieval
 Perspectrum dev to keep about 95% of the pairs that take a side), so a new proposition on a
 large store costs one matrix product and a few hundred cross-encoder reads. The trained
 reader (analysis/stance_model.py) then says support, oppose or no side; a side taken under an
-epistemic hedge ("might", "could") or with both sides likely is mixed. The words that decided are
+epistemic hedge ("might", "could") is mixed. The words that decided are
 found by occlusion: those whose removal costs the chosen side the most probability.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -24,13 +24,33 @@ from storyline.analysis.stance_model import (
     default_reader,
 )
 from storyline.analysis.statements import speaks_for_no_one
-from storyline.lang.en import ABILITY_MODALS, ANAPHORS, HEDGE_NEGATIONS, MODAL_HEDGES
+from storyline.lang.en import (
+    ABILITY_MODALS,
+    ANAPHORS,
+    COMPLEMENTIZERS,
+    HEDGE_NEGATIONS,
+    MODAL_HEDGES,
+)
 from storyline.records import StanceJudged, StoredStatement, Unsided
 from storyline.settings import settings
 from storyline.store import Store
 
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)?")
 _OPENING = re.compile(r"^\W*(?:\w+,\s+)?(\w+)")
+
+
+@dataclass(frozen=True)
+class ReadText:
+    """What the reader reads of a statement: its own English words, and the sentence before
+    where they point back to it."""
+
+    own: str
+    context: str | None = None
+    translated: bool = False
+
+    @property
+    def text(self) -> str:
+        return f"{self.context} {self.own}" if self.context else self.own
 
 
 @dataclass(frozen=True)
@@ -44,6 +64,12 @@ def hedges_in(text: str) -> list[str]:
     words = _WORD.findall(text)
     return [w for i, w in enumerate(words) if w in MODAL_HEDGES
             and not (w in ABILITY_MODALS and any(n.casefold() in HEDGE_NEGATIONS for n in words[i + 1:i + 3]))]
+
+
+def without_complementizer(text: str) -> str:
+    """Reported speech's content clause without its 'that': 'that Kyiv is prepared to ...' says 'Kyiv is prepared to ...'."""
+    first = text.split(maxsplit=1)
+    return first[1] if len(first) == 2 and first[0].casefold() in COMPLEMENTIZERS else text
 
 
 def opens_with_anaphor(text: str) -> bool:
@@ -70,24 +96,22 @@ class PositionScorer:
             self._reader = default_reader()
         return self._reader
 
-    def judged_text(self, statement: StoredStatement) -> str | None:
-        """What the reader reads: the statement's English words (a translated article's through its
-        translation; None where there is none), after the sentence before where they point back to it."""
-        english = statement.text
-        in_original = statement.language in (None, "en") or "in translation" in statement.via
-        if not in_original:
+    def judged_text(self, statement: StoredStatement) -> ReadText | None:
+        """A statement's English words (a translated article's through its translation; None where
+        there is none), with the sentence before where they open by pointing back to it."""
+        if statement.language not in (None, "en") and "in translation" not in statement.via:
             translation = self.store.translation(statement.article_id) if self.store else None
             english = translation.english_of(statement.start, statement.end) if translation else None
-            if english is None:
-                return None
-        if not opens_with_anaphor(english) or self.store is None or not in_original:
-            return english
+            return ReadText(english, translated=True) if english else None
+        own = without_complementizer(statement.text)
+        if not opens_with_anaphor(own) or self.store is None or statement.language not in (None, "en"):
+            return ReadText(own)
         article = self.store.article(statement.article_id)
         before = sentences_of(article.text[:statement.start].rstrip()) if article else []
-        if not before or (article.language not in (None, "en")):
-            return english
+        if not before:
+            return ReadText(own)
         start, end = before[-1]
-        return f"{article.text[start:end]} {english}"
+        return ReadText(own, article.text[start:end])
 
     def _vectors(self, statements: list[StoredStatement], texts: list[str]) -> np.ndarray:
         """Statement embeddings, from the store where there, else encoded and stored for every later proposition."""
@@ -106,23 +130,27 @@ class PositionScorer:
             self._propositions[text] = embeddings.ENGLISH.encode([text], query=True)[0]
         return self._propositions[text]
 
-    def deciding_words(self, proposition: str, text: str, side: str, full: float) -> list[str]:
-        """Occlusion: the words whose removal lowers the side's probability most, strongest first."""
+    def deciding_words(self, proposition: str, read: ReadText, side: str, full: float) -> list[str]:
+        """Occlusion: the statement's words whose removal lowers the side's probability most, strongest first."""
+        text = read.own
         spans = _content_words(text)[: settings().stances.occluded_words]
         if not spans:
             return []
-        variants = [(proposition, text[:a] + text[b:]) for a, b in spans]
+        variants = [(proposition, replace(read, own=text[:a] + text[b:]).text) for a, b in spans]
         drops = [full - _side_probability(p, side) for p in self.reader.probabilities(variants)]
         ranked = sorted(zip(drops, spans, strict=True), key=lambda pair: -pair[0])
-        return [text[a:b] for drop, (a, b) in ranked[: settings().stances.cue_words] if drop >= settings().stances.cue_drop]
+        # The strongest always counts; the others only if they mattered.
+        return [text[a:b] for rank, (drop, (a, b)) in enumerate(ranked[: settings().stances.cue_words])
+                if rank == 0 or drop >= settings().stances.cue_drop]
 
     def judge(self, proposition_text: str, statements: list[StoredStatement]) -> Judgements:
         """Stances of the statements near the proposition that take a side; the near ones that take none."""
         config = settings().stances
-        readable = [(s, text) for s in statements if not speaks_for_no_one(s.speaker) and (text := self.judged_text(s))]
+        readable = [(s, read) for s in statements if not speaks_for_no_one(s.speaker) and (read := self.judged_text(s))]
         if not readable:
             return Judgements([], [])
-        actors, texts = [s for s, _t in readable], [t for _s, t in readable]
+        actors, reads = [s for s, _r in readable], [r for _s, r in readable]
+        texts = [r.text for r in reads]
         similarities = self._vectors(actors, texts) @ self._proposition_vector(proposition_text)
         near = [i for i, similarity in enumerate(similarities) if similarity >= config.retrieval]
         verdicts = self.reader.probabilities([(proposition_text, texts[i]) for i in near])
@@ -134,15 +162,15 @@ class PositionScorer:
                 unsided.append(Unsided(statement.id, similarity, round(verdict.neutral, 3)))
                 continue
             confidence = _side_probability(verdict, side)
-            words = self.deciding_words(proposition_text, texts[i], side, confidence)
-            translated = not texts[i].endswith(statement.text)
-            hedges = hedges_in(texts[i] if translated else statement.text)  # the statement's own words, not its context
-            stance = "mixed" if hedges or min(verdict.support, verdict.oppose) >= config.both_sides else side
+            read = reads[i]
+            words = self.deciding_words(proposition_text, read, side, confidence)
+            hedges = hedges_in(read.own)  # the statement's own words, not its context
+            stance = "mixed" if hedges else side
             cues = [*words[1:], *(f"hedge: {h}" for h in hedges)]
-            if translated:
-                cues.append(f"in translation: {texts[i]}")
-            elif texts[i] != statement.text:
-                cues.append(f"context: {texts[i][:-len(statement.text)].strip()}")
+            if read.translated:
+                cues.append(f"in translation: {read.own}")
+            if read.context:
+                cues.append(f"context: {read.context}")
             stances.append(StanceJudged(statement.id, stance, round(confidence, 3), words[0] if words else "", tuple(cues)))
         return Judgements(stances, unsided)
 

@@ -8,6 +8,7 @@ Only points with a full calendar date take part in shifts: an undated claim has 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from itertools import combinations, groupby
@@ -57,16 +58,32 @@ def _outlets_disagree(a: PositionPoint, b: PositionPoint) -> bool:
     return days == 0 or (days <= settings().timeline.outlet_days and "article" in (sa.date_kind, sb.date_kind))
 
 
+def moments(points: list[PositionPoint]) -> list[PositionPoint]:
+    """One point per moment (a day, and whether the text places it earlier than that day's
+    events), in order: the stance that moment's statements take by most confidence, shown by its
+    most confident statement. A moment split evenly between stances takes no position. A reader
+    that errs on one sentence of several then does not move an actor back and forth in a day."""
+    found = []
+    for _moment, group in groupby(sorted((p for p in points if full_date(p)), key=sortable), key=lambda p: sortable(p)[:2]):
+        group = list(group)
+        weight = Counter()
+        for p in group:
+            weight[p.stance] += p.confidence
+        ranked = weight.most_common()
+        if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < settings().timeline.moment_margin:
+            continue
+        found.append(max((p for p in group if p.stance == ranked[0][0]), key=lambda p: p.confidence))
+    return found
+
+
 def actor_shifts(points: list[PositionPoint], article_text: Callable[[int], str]) -> list[Shift]:
-    """Shifts and walk-backs of one actor on one proposition."""
-    dated = sorted((p for p in points if full_date(p)), key=sortable)
+    """Shifts and walk-backs of one actor on one proposition, between the stances of successive moments."""
     shifts = []
-    # Runs of one stance; a change between runs is a shift, provided the text orders the two ends.
-    runs = [list(run) for _stance, run in groupby(dated, key=lambda p: p.stance)]
+    runs = [list(run) for _stance, run in groupby(moments(points), key=lambda p: p.stance)]
     for before_run, after_run in zip(runs, runs[1:], strict=False):
         before, after = before_run[-1], after_run[0]
-        if sortable(before)[:2] == sortable(after)[:2] or _outlets_disagree(before, after):
-            continue  # no order between them: two readings of one moment, not a move
+        if _outlets_disagree(before, after):
+            continue  # two readings of what may be one moment, not a move
         text = article_text(after.statement.article_id)
         days = (full_date(after) - full_date(before)).days
         clarified = _sentence_matching(text, CLARIFICATION) if days <= settings().timeline.walk_back_days else None
