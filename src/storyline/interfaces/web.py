@@ -192,7 +192,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
     def proposition(request: Request, proposition_id: int) -> HTMLResponse:
         view = _one(proposition_view(store, proposition_id), proposition_id, "proposition")
         return page(request, "proposition.html", proposition=view.proposition, actors=view.actors, points=view.points,
-                    shifts=view.shifts, reading=view.reading)
+                    shifts=view.shifts, reading=view.reading, reader=settings().stances.reader)
 
     @app.get("/propositions/{proposition_id}/feed.atom", include_in_schema=False)
     def proposition_feed(request: Request, proposition_id: int) -> Response:

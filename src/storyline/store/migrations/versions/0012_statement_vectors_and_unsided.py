@@ -35,7 +35,7 @@ def upgrade() -> None:
     )
     op.create_index('ix_unsided_statement_id', 'unsided', ['statement_id'])
     op.create_index('ix_unsided_proposition_id', 'unsided', ['proposition_id'])
-    # Stances now come from the trained reader: every proposition reads its statements again.
+    # Every proposition reads its statements again, so that what it read (and the near misses) is on record.
     op.execute("DELETE FROM stances")
     op.execute("UPDATE propositions SET scored_through = 0, shifts_of = NULL")
 
