@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bench.data import eval_data_dir
-from bench.stance import load as load_fnc
+from bench.relatedness import load as load_fnc
 from storyline.analysis import embeddings
 from storyline.records import Representation
 from storyline.stories.clustering import (
