@@ -120,8 +120,8 @@ def fnc_neutrals(count: int, rng: random.Random) -> list[Example]:
     from storyline.analysis.sentences import split_sentences
 
     bodies, pairs = fnc_pairs()
-    fitting, _held_out = fnc_split(pairs)
-    discuss = [(h, b) for h, b, stance in fitting if stance == "discuss"]
+    fitting = {h for h, _b, _s in fnc_split(pairs)[0]}
+    discuss = [(h, b) for h, b, stance in pairs if stance == "discuss" and h in fitting]
     chosen = rng.sample(discuss, min(count, len(discuss)))
     neutrals = []
     for headline, body in chosen:

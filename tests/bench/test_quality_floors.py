@@ -17,9 +17,10 @@ RELATEDNESS_BODIES = 40
 RELATEDNESS_FNC_FLOOR = 92.0
 RELATEDNESS_MACRO_F1_FLOOR = 0.55
 STANCE_PAIRS = 400
-STANCE_DIRECTION_F1_FLOOR = 0.0
+STANCE_DIRECTION_F1_FLOOR = 0.73
+STANCE_FORCED_F1_FLOOR = 0.80
 STANCE_FNC_HEADLINES = 8
-STANCE_FNC_FLOOR = 0.0
+STANCE_FNC_FLOOR = 77.0
 STORIES_LINES = 60
 STORIES_EVENT_F1_FLOOR = 0.82
 STORIES_STORY_F1_FLOOR = 0.90
@@ -54,9 +55,10 @@ def test_relatedness_floor():
 
 
 def test_stance_direction_floor():
-    """The shipped reader on the first Perspectrum dev pairs: claims no training pair has."""
+    """The shipped trained reader on the first Perspectrum dev pairs: claims no training pair has."""
     result = stance.direction(limit=STANCE_PAIRS)
-    assert result.macro_f1 >= STANCE_DIRECTION_F1_FLOOR, result
+    assert result.macro_f1 >= STANCE_DIRECTION_F1_FLOOR, result  # as the system decides: no side is a miss
+    assert result.forced_macro_f1 >= STANCE_FORCED_F1_FLOOR, result  # every pair given a side, as the papers score it
 
 
 def test_stance_fnc_floor():
