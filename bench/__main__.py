@@ -103,7 +103,7 @@ def _positions_speed() -> str:
     results = [scorer.judge(p, statements) for p in stance.SPEED_PROPOSITIONS]
     seconds = time.perf_counter() - started
     pairs = len(statements) * len(stance.SPEED_PROPOSITIONS)
-    judged = sum(len(r.stances) + len(r.unsided) for r in results)
+    judged = sum(r.judged for r in results)
     taken = sum(len(r.stances) for r in results)
     return (f"Positions: {pairs:,} statement-proposition pairs (PolNeAR statements x {len(stance.SPEED_PROPOSITIONS)} propositions, "
             f"statements embedded on the clock) read in {seconds:.1f} s = {pairs / seconds:,.0f} pairs/s on 2 cores (goal 500); "

@@ -298,7 +298,7 @@ def false_stances(documents: int = 150) -> FalseStances:
     taken, judged = [], 0
     for proposition in OFF_TOPIC:
         result = scorer.judge(proposition, statements)
-        judged += len(result.stances) + len(result.unsided)
+        judged += result.judged
         by_id = {s.id: s for s in statements}
         taken.extend((proposition, j.stance, by_id[j.statement_id].text) for j in result.stances)
     seconds = time.perf_counter() - started

@@ -55,10 +55,11 @@ class StancesJob(Job):
             judged = self.scorer.judge(proposition.text, statements)
             self.store.save_stances(proposition.id, judged.stances, max(s.id for s in statements), judged.unsided)
             report.counts["pairs"] += len(statements)
-            report.counts["judged"] += len(judged.stances) + len(judged.unsided)
+            report.counts["judged"] += judged.judged
             report.counts["stances"] += len(judged.stances)
 
     def describe(self, report: StageReport) -> None:
         if report.counts["pairs"]:
-            report.summary.append(f"Read {report.counts['pairs']} statement-proposition pair(s): {report.counts['judged']} near "
-                                  f"enough to judge, {report.counts['stances']} stance(s) taken.")
+            near = "" if settings().stances.reader == "rules" else f"{report.counts['judged']} near enough to judge, "
+            report.summary.append(f"Read {report.counts['pairs']} statement-proposition pair(s) with the {settings().stances.reader} "
+                                  f"reader: {near}{report.counts['stances']} stance(s) taken.")

@@ -110,7 +110,7 @@ class RuleScorer:
 
     def judge(self, proposition_text: str, statements: list[StoredStatement]) -> Judgements:
         """Stances of the statements that take one on the proposition; it keeps no near misses."""
-        return Judgements(self._stances(proposition_text, statements), [])
+        return Judgements(self._stances(proposition_text, statements), [], len(statements))
 
     def _stances(self, proposition_text: str, statements: list[StoredStatement]) -> list[StanceJudged]:
         """Stances of the statements that take one on the proposition; the rest are left out."""

@@ -56,7 +56,8 @@ class ReadText:
 @dataclass(frozen=True)
 class Judgements:
     stances: list[StanceJudged]
-    unsided: list[Unsided]
+    unsided: list[Unsided]  # near statements that took no side (the trained reader keeps them)
+    judged: int  # statements the reader read
 
 
 def hedges_in(text: str) -> list[str]:
@@ -148,7 +149,7 @@ class PositionScorer:
         config = settings().stances
         readable = [(s, read) for s in statements if not speaks_for_no_one(s.speaker) and (read := self.judged_text(s))]
         if not readable:
-            return Judgements([], [])
+            return Judgements([], [], 0)
         actors, reads = [s for s, _r in readable], [r for _s, r in readable]
         texts = [r.text for r in reads]
         similarities = self._vectors(actors, texts) @ self._proposition_vector(proposition_text)
@@ -172,7 +173,7 @@ class PositionScorer:
             if read.context:
                 cues.append(f"context: {read.context}")
             stances.append(StanceJudged(statement.id, stance, round(confidence, 3), words[0] if words else "", tuple(cues)))
-        return Judgements(stances, unsided)
+        return Judgements(stances, unsided, len(near))
 
 
 def _side(verdict: StanceProbabilities) -> str | None:
