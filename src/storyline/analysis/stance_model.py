@@ -2,7 +2,8 @@
 
 A MiniLM cross-encoder fine-tuned on Perspectrum (see `bench/stance_training.py` and the model
 card beside the weights), run through onnxruntime with int8 weights: no torch at run time.
-Probabilities are temperature-scaled on Perspectrum dev, so a 0.8 is right about 80% of the time.
+Probabilities are temperature-scaled on Perspectrum dev's three-way log-loss (the card's
+`temperature`); `bench.stance` reports how well the side's probability is calibrated (its ECE).
 """
 
 from __future__ import annotations
