@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.data import REPO, eval_data_dir
+from bench.scoring import class_f1, expected_calibration_error
 from storyline.analysis import embeddings
 from storyline.analysis.relatedness import (
     LABELS,
@@ -59,17 +60,6 @@ class StanceScores:
     accuracy: float
     seconds_per_10k: float
     related_ece: float  # calibration of P(related), the confidence positions report: expected calibration error, 10 bins
-
-
-def expected_calibration_error(probabilities: np.ndarray, outcomes: np.ndarray, bins: int = 10) -> float:
-    edges = np.linspace(0, 1, bins + 1)
-    which = np.clip(np.digitize(probabilities, edges[1:-1]), 0, bins - 1)
-    error = 0.0
-    for b in range(bins):
-        inside = which == b
-        if inside.any():
-            error += inside.mean() * abs(probabilities[inside].mean() - outcomes[inside].mean())
-    return float(error)
 
 
 def _folder() -> Path:
@@ -142,21 +132,22 @@ def _features(bodies: dict[str, str], pairs: list[Pair]) -> np.ndarray:
                       for p in pairs])
 
 
-def score(pairs: list[Pair], predicted: list[str], seconds: float, related_ece: float = float("nan")) -> StanceScores:
+def official_score(rows: list[tuple[str, str, str]], predicted: list[str]) -> float:
+    """The competition's weighted score of (headline, body id, stance) rows, as a percent of the best possible."""
     scorer = official_scorer()
-    gold = [{"Headline": p.headline, "Body ID": p.body_id, "Stance": p.stance} for p in pairs]
-    test = [{"Headline": p.headline, "Body ID": p.body_id, "Stance": s} for p, s in zip(pairs, predicted, strict=True)]
+    gold = [{"Headline": h, "Body ID": b, "Stance": s} for h, b, s in rows]
+    test = [{"Headline": h, "Body ID": b, "Stance": p} for (h, b, _s), p in zip(rows, predicted, strict=True)]
     raw, _matrix = scorer.score_submission(gold, test)
     _null, best = scorer.score_defaults(gold)
-    class_f1 = {}
-    for label in LABELS:
-        tp = sum(p.stance == label and s == label for p, s in zip(pairs, predicted, strict=True))
-        fp = sum(p.stance != label and s == label for p, s in zip(pairs, predicted, strict=True))
-        fn = sum(p.stance == label and s != label for p, s in zip(pairs, predicted, strict=True))
-        class_f1[label] = 2 * tp / max(1, 2 * tp + fp + fn)
-    accuracy = sum(p.stance == s for p, s in zip(pairs, predicted, strict=True)) / max(1, len(pairs))
-    return StanceScores(len(pairs), 100 * raw / best, sum(class_f1.values()) / len(LABELS), class_f1, accuracy,
-                        seconds / max(1, len(pairs)) * 10_000, related_ece)
+    return 100 * raw / best
+
+
+def score(pairs: list[Pair], predicted: list[str], seconds: float, related_ece: float = float("nan")) -> StanceScores:
+    gold = [p.stance for p in pairs]
+    f1 = {label: class_f1(gold, predicted, label) for label in LABELS}
+    accuracy = sum(g == s for g, s in zip(gold, predicted, strict=True)) / max(1, len(pairs))
+    return StanceScores(len(pairs), official_score([(p.headline, p.body_id, p.stance) for p in pairs], predicted),
+                        sum(f1.values()) / len(LABELS), f1, accuracy, seconds / max(1, len(pairs)) * 10_000, related_ece)
 
 
 def train(class_weight_power: float = CLASS_WEIGHT_POWER, model_file: Path = MODEL_FILE) -> dict:

@@ -7,6 +7,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
@@ -44,3 +46,23 @@ def averaged_prf(counts: list[tuple[float, float, float]]) -> PRF:
     recall = statistics.mean(ratio(tp, fn, fp) for tp, fp, fn in counts if tp + fn > 0)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return PRF(precision, recall, f1)
+
+
+def class_f1(gold: list[str], predicted: list[str], label: str) -> float:
+    """F1 of one label over paired gold and predicted labels."""
+    tp = sum(g == label and p == label for g, p in zip(gold, predicted, strict=True))
+    fp = sum(g != label and p == label for g, p in zip(gold, predicted, strict=True))
+    fn = sum(g == label and p != label for g, p in zip(gold, predicted, strict=True))
+    return 2 * tp / max(1, 2 * tp + fp + fn)
+
+
+def expected_calibration_error(probabilities: np.ndarray, outcomes: np.ndarray, bins: int = 10) -> float:
+    """Guo et al. (2017): the gap between confidence and accuracy, averaged over equal-width bins."""
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(probabilities, edges[1:-1]), 0, bins - 1)
+    error = 0.0
+    for b in range(bins):
+        inside = which == b
+        if inside.any():
+            error += inside.mean() * abs(probabilities[inside].mean() - outcomes[inside].mean())
+    return float(error)

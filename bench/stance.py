@@ -12,8 +12,6 @@ then the reader's side at its threshold. A pair the retrieval drops counts as "n
 
 from __future__ import annotations
 
-import csv
-import importlib.util
 import json
 import random
 import sys
@@ -23,8 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from bench import quotes
+from bench import quotes, relatedness
 from bench.data import eval_data_dir
+from bench.scoring import class_f1, expected_calibration_error
 from storyline.analysis import embeddings
 from storyline.analysis.sentences import split_sentences
 from storyline.analysis.stance_model import default_reader
@@ -78,24 +77,6 @@ class DirectionScores:
     pairs_per_second: float
 
 
-def expected_calibration_error(probabilities: np.ndarray, outcomes: np.ndarray, bins: int = 10) -> float:
-    edges = np.linspace(0, 1, bins + 1)
-    which = np.clip(np.digitize(probabilities, edges[1:-1]), 0, bins - 1)
-    error = 0.0
-    for b in range(bins):
-        inside = which == b
-        if inside.any():
-            error += inside.mean() * abs(probabilities[inside].mean() - outcomes[inside].mean())
-    return float(error)
-
-
-def _f1(gold: list[str], predicted: list[str], label: str) -> float:
-    tp = sum(g == label and p == label for g, p in zip(gold, predicted, strict=True))
-    fp = sum(g != label and p == label for g, p in zip(gold, predicted, strict=True))
-    fn = sum(g == label and p != label for g, p in zip(gold, predicted, strict=True))
-    return 2 * tp / max(1, 2 * tp + fp + fn)
-
-
 def read_pairs(path: Path, limit: int | None = None) -> list[dict]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return rows[:limit]
@@ -126,11 +107,11 @@ def direction(path: Path | None = None, limit: int | None = None) -> DirectionSc
             correct.append(side == row["stance"])
             hedged += bool(hedges_in(row["statement"]))
     gold = [r["stance"] for r in rows]
-    class_f1 = {label: _f1(gold, predicted, label) for label in ("support", "oppose")}
+    f1 = {label: class_f1(gold, predicted, label) for label in ("support", "oppose")}
     sided = max(1, len(confidences))
     return DirectionScores(
         len(rows), sum(g == p for g, p in zip(gold, predicted, strict=True)) / max(1, len(rows)),
-        sum(class_f1.values()) / 2, class_f1, sum(_f1(gold, forced, label) for label in ("support", "oppose")) / 2,
+        sum(f1.values()) / 2, f1, sum(class_f1(gold, forced, label) for label in ("support", "oppose")) / 2,
         predicted.count("none") / max(1, len(rows)), len(near) / max(1, len(rows)),
         hedged / sided, expected_calibration_error(np.array(confidences), np.array(correct, dtype=float)) if confidences else 0.0,
         len(rows) / seconds)
@@ -171,25 +152,10 @@ class FncScores:
     side_threshold: float
 
 
-def _fnc_folder() -> Path:
-    return eval_data_dir() / "stance-fnc1"
-
-
-def official_scorer():
-    """The competition's scorer.py, imported from the data folder rather than copied."""
-    spec = importlib.util.spec_from_file_location("fnc_scorer", _fnc_folder() / "scorer.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def fnc_pairs() -> tuple[dict[str, str], list[tuple[str, str, str]]]:
-    csv.field_size_limit(sys.maxsize)
-    with open(_fnc_folder() / "train_bodies.csv", encoding="utf-8") as handle:
-        bodies = {row["Body ID"]: row["articleBody"] for row in csv.DictReader(handle)}
-    with open(_fnc_folder() / "train_stances.csv", encoding="utf-8") as handle:
-        pairs = [(row["Headline"], row.get("Body ID") or row["Body_ID"], row["Stance"]) for row in csv.DictReader(handle)]
-    return bodies, pairs
+    """FNC-1's bodies and its (headline, body id, stance) rows."""
+    bodies, pairs = relatedness.load()
+    return bodies, [(p.headline, p.body_id, p.stance) for p in pairs]
 
 
 def fnc_split(pairs: list[tuple[str, str, str]]) -> tuple[list, list]:
@@ -239,15 +205,6 @@ def _fnc_label(reading: tuple[float, float, float], related: float, side: float)
     return "agree" if support >= oppose else "disagree"
 
 
-def _fnc_score(pairs: list[tuple[str, str, str]], predicted: list[str]) -> float:
-    scorer = official_scorer()
-    gold = [{"Headline": h, "Body ID": b, "Stance": s} for h, b, s in pairs]
-    test = [{"Headline": h, "Body ID": b, "Stance": p} for (h, b, _s), p in zip(pairs, predicted, strict=True)]
-    raw, _matrix = scorer.score_submission(gold, test)
-    _null, best = scorer.score_defaults(gold)
-    return 100 * raw / best
-
-
 def fnc(limit_headlines: int | None = FNC_HEADLINES) -> FncScores:
     """Two thresholds (how near a body's best sentence must be to be related, how likely a side
     to agree or disagree rather than discuss) are fit on the fitting headlines; the held-out
@@ -257,12 +214,12 @@ def fnc(limit_headlines: int | None = FNC_HEADLINES) -> FncScores:
     fitting, held_out = _first_headlines(fitting, limit_headlines), _first_headlines(held_out, limit_headlines)
     fit_readings = _fnc_readings(bodies, fitting)
     grid = [(r, s) for r in np.arange(0.2, 0.61, 0.025) for s in np.arange(0.5, 0.96, 0.05)]
-    related, side = max(grid, key=lambda t: _fnc_score(fitting, [_fnc_label(x, *t) for x in fit_readings]))
+    related, side = max(grid, key=lambda t: relatedness.official_score(fitting, [_fnc_label(x, *t) for x in fit_readings]))
     predicted = [_fnc_label(x, related, side) for x in _fnc_readings(bodies, held_out)]
     gold = [s for _h, _b, s in held_out]
-    class_f1 = {label: _f1(gold, predicted, label) for label in FNC_LABELS}
-    return FncScores(len(held_out), len({h for h, _b, _s in held_out}), _fnc_score(held_out, predicted),
-                     sum(class_f1.values()) / len(FNC_LABELS), class_f1, round(float(related), 3), round(float(side), 3))
+    f1 = {label: class_f1(gold, predicted, label) for label in FNC_LABELS}
+    return FncScores(len(held_out), len({h for h, _b, _s in held_out}), relatedness.official_score(held_out, predicted),
+                     sum(f1.values()) / len(FNC_LABELS), f1, round(float(related), 3), round(float(side), 3))
 
 
 # --- False stances on statements about other stories, and speed ---

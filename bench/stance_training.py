@@ -53,8 +53,9 @@ class Example:
 
 
 def perspectrum(split: str) -> list[Example]:
-    path = eval_data_dir() / "stance-perspectrum" / f"{split}.jsonl"
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    from bench.stance import read_pairs
+
+    rows = read_pairs(eval_data_dir() / "stance-perspectrum" / f"{split}.jsonl")
     return [Example(r["claim"], r["statement"], r["stance"], "perspectrum") for r in rows]
 
 
@@ -170,12 +171,9 @@ def _logits(model, tokenizer, examples: list[Example], batch_size: int = 64) -> 
 def direction_scores(gold: list[str], predicted: list[str]) -> dict:
     """Support/oppose scores as Perspectrum's papers report them: on the pairs that have a side,
     per-class F1 and their mean; a neutral prediction counts as a miss."""
-    f1 = {}
-    for label in ("support", "oppose"):
-        tp = sum(g == label and p == label for g, p in zip(gold, predicted, strict=True))
-        fp = sum(g != label and p == label for g, p in zip(gold, predicted, strict=True))
-        fn = sum(g == label and p != label for g, p in zip(gold, predicted, strict=True))
-        f1[label] = 2 * tp / max(1, 2 * tp + fp + fn)
+    from bench.scoring import class_f1
+
+    f1 = {label: class_f1(gold, predicted, label) for label in ("support", "oppose")}
     accuracy = sum(g == p for g, p in zip(gold, predicted, strict=True)) / max(1, len(gold))
     return {"pairs": len(gold), "accuracy": round(accuracy, 4), "macro_f1": round(sum(f1.values()) / 2, 4),
             "class_f1": {k: round(v, 4) for k, v in f1.items()}}
