@@ -31,7 +31,7 @@ from storyline.lang.en import (
     HEDGE_NEGATIONS,
     MODAL_HEDGES,
 )
-from storyline.records import StanceJudged, StoredStatement, Unsided
+from storyline.records import StanceJudged, StoredStatement, Translation, Unsided
 from storyline.settings import settings
 from storyline.store import Store
 
@@ -90,6 +90,7 @@ class PositionScorer:
         self.store = store
         self._reader = reader
         self._propositions: dict[str, np.ndarray] = {}
+        self._reads: dict[int, ReadText | None] = {}
 
     @property
     def reader(self) -> StanceReader:
@@ -97,11 +98,26 @@ class PositionScorer:
             self._reader = default_reader()
         return self._reader
 
-    def judged_text(self, statement: StoredStatement) -> ReadText | None:
+    def _read_texts(self, statements: list[StoredStatement]) -> list[ReadText | None]:
+        """What the reader reads of each statement, found once per scorer: every accepted
+        proposition reads the same statements, and finding them reads articles and translations."""
+        if len(self._reads) > settings().stances.parse_memo:
+            self._reads.clear()
+        translations: dict[int, Translation | None] = {}
+        for statement in statements:
+            if statement.id not in self._reads:
+                self._reads[statement.id] = self.judged_text(statement, translations)
+        return [self._reads[s.id] for s in statements]
+
+    def judged_text(self, statement: StoredStatement, translations: dict[int, Translation | None] | None = None) -> ReadText | None:
         """A statement's English words (a translated article's through its translation; None where
-        there is none), with the sentence before where they open by pointing back to it."""
+        there is none), with the sentence before where they open by pointing back to it.
+        `translations` keeps the articles' translations read so far."""
         if statement.language not in (None, "en") and "in translation" not in statement.via:
-            translation = self.store.translation(statement.article_id) if self.store else None
+            translations = {} if translations is None else translations
+            if statement.article_id not in translations:
+                translations[statement.article_id] = self.store.translation(statement.article_id) if self.store else None
+            translation = translations[statement.article_id]
             english = translation.english_of(statement.start, statement.end) if translation else None
             return ReadText(english, translated=True) if english else None
         own = without_complementizer(statement.text)
@@ -131,23 +147,28 @@ class PositionScorer:
             self._propositions[text] = embeddings.ENGLISH.encode([text], query=True)[0]
         return self._propositions[text]
 
-    def deciding_words(self, proposition: str, read: ReadText, side: str, full: float) -> list[str]:
-        """Occlusion: the statement's words whose removal lowers the side's probability most, strongest first."""
-        text = read.own
-        spans = _content_words(text)[: settings().stances.occluded_words]
-        if not spans:
-            return []
-        variants = [(proposition, replace(read, own=text[:a] + text[b:]).text) for a, b in spans]
-        drops = [full - _side_probability(p, side) for p in self.reader.probabilities(variants)]
-        ranked = sorted(zip(drops, spans, strict=True), key=lambda pair: -pair[0])
-        # The strongest always counts; the others only if they mattered.
-        return [text[a:b] for rank, (drop, (a, b)) in enumerate(ranked[: settings().stances.cue_words])
-                if rank == 0 or drop >= settings().stances.cue_drop]
+    def deciding_words(self, proposition: str, sided: list[tuple[ReadText, str, float]]) -> list[list[str]]:
+        """Occlusion, for each (text, side, its probability): the statement's words whose removal
+        lowers the side's probability most, strongest first. One reader call for all of them."""
+        config = settings().stances
+        spans = [_content_words(read.own)[: config.occluded_words] for read, _side, _full in sided]
+        variants = [(proposition, replace(read, own=read.own[:a] + read.own[b:]).text)
+                    for (read, _side, _full), found in zip(sided, spans, strict=True) for a, b in found]
+        verdicts = iter(self.reader.probabilities(variants))
+        words = []
+        for (read, side, full), found in zip(sided, spans, strict=True):
+            drops = [full - _side_probability(next(verdicts), side) for _span in found]
+            ranked = sorted(zip(drops, found, strict=True), key=lambda pair: -pair[0])
+            # The strongest always counts; the others only if they mattered.
+            words.append([read.own[a:b] for rank, (drop, (a, b)) in enumerate(ranked[: config.cue_words])
+                          if rank == 0 or drop >= config.cue_drop])
+        return words
 
     def judge(self, proposition_text: str, statements: list[StoredStatement]) -> Judgements:
         """Stances of the statements near the proposition that take a side; the near ones that take none."""
         config = settings().stances
-        readable = [(s, read) for s in statements if not speaks_for_no_one(s.speaker) and (read := self.judged_text(s))]
+        spoken = [s for s in statements if not speaks_for_no_one(s.speaker)]
+        readable = [(s, read) for s, read in zip(spoken, self._read_texts(spoken), strict=True) if read]
         if not readable:
             return Judgements([], [], 0)
         actors, reads = [s for s, _r in readable], [r for _s, r in readable]
@@ -155,16 +176,17 @@ class PositionScorer:
         similarities = self._vectors(actors, texts) @ self._proposition_vector(proposition_text)
         near = [i for i, similarity in enumerate(similarities) if similarity >= config.retrieval]
         verdicts = self.reader.probabilities([(proposition_text, texts[i]) for i in near])
-        stances, unsided = [], []
+        sided, unsided = [], []
         for i, verdict in zip(near, verdicts, strict=True):
-            statement, similarity = actors[i], round(float(similarities[i]), 3)
             side = _side(verdict)
             if side is None:
-                unsided.append(Unsided(statement.id, similarity, round(verdict.neutral, 3)))
-                continue
-            confidence = _side_probability(verdict, side)
+                unsided.append(Unsided(actors[i].id, round(float(similarities[i]), 3), round(verdict.neutral, 3)))
+            else:
+                sided.append((i, side, _side_probability(verdict, side)))
+        deciding = self.deciding_words(proposition_text, [(reads[i], side, confidence) for i, side, confidence in sided])
+        stances = []
+        for (i, side, confidence), words in zip(sided, deciding, strict=True):
             read = reads[i]
-            words = self.deciding_words(proposition_text, read, side, confidence)
             hedges = hedges_in(read.own)  # the statement's own words, not its context
             stance = "mixed" if hedges else side
             cues = [*words[1:], *(f"hedge: {h}" for h in hedges)]
@@ -172,7 +194,7 @@ class PositionScorer:
                 cues.append(f"in translation: {read.own}")
             if read.context:
                 cues.append(f"context: {read.context}")
-            stances.append(StanceJudged(statement.id, stance, round(confidence, 3), words[0] if words else "", tuple(cues)))
+            stances.append(StanceJudged(actors[i].id, stance, round(confidence, 3), words[0] if words else "", tuple(cues)))
         return Judgements(stances, unsided, len(near))
 
 
