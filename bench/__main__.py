@@ -60,6 +60,12 @@ def _quality_table() -> Table:
                   "support/oppose macro-F1 (accuracy)",
                   "not run: Apertium is not installed" if spanish is None else f"{spanish.macro_f1:.3f} ({spanish.accuracy:.3f})",
                   "—", "the English figure above")
+    across = stance.direction_across_languages()
+    table.add_row("Perspectrum dev, statements in Spanish, read across languages (no translation: e5 + the cross-language head)",
+                  "support/oppose macro-F1 (forced-choice macro-F1); no side",
+                  "not run: Apertium is not installed" if across is None
+                  else f"{across.macro_f1:.3f} ({across.forced_macro_f1:.3f}); {across.no_side:.1%}",
+                  "—", "through the translation, the row above")
     fnc = stance.fnc()
     table.add_row(f"FNC-1 held-out headlines ({fnc.pairs} pairs, {fnc.headlines} claims never fit on)",
                   "FNC score / macro-F1 (disagree F1)",
@@ -69,6 +75,11 @@ def _quality_table() -> Table:
     table.add_row(f"PolNeAR train, {false.articles} articles ({false.statements} statements) x {len(stance.OFF_TOPIC)} off-topic propositions",
                   "false stances per 1,000 statements (judged per 1,000)", f"{false.per_thousand:.1f} ({false.judged_per_thousand:.1f})",
                   "—", "0 is right")
+    false_across = stance.false_stances(in_spanish=True)
+    table.add_row("the same statements in Spanish with no translation, read across languages",
+                  "false stances per 1,000 statements (judged per 1,000)",
+                  "not run: Apertium is not installed" if false_across is None
+                  else f"{false_across.per_thousand:.1f} ({false_across.judged_per_thousand:.1f})", "—", "0 is right")
     clusters = stories.evaluate()
     for level, dataset in (("events", stories.DATASET_EVENTS), ("stories", stories.DATASET_STORIES),
                            ("mixed", f"{stories.DATASET_EVENTS}, every other article in Spanish")):

@@ -2,9 +2,11 @@
 
     python -m bench.stance train                  # make train-stance: the cross-encoder (bench/stance_training.py)
     python -m bench.stance direction FILE.jsonl   # any file of Perspectrum's format: claim, statement, stance
+    python -m bench.stance train-crosslingual     # make train-stance: the head for untranslated statements
     python -m bench.stance spanish                # Perspectrum dev statements through Spanish and back (Apertium)
+    python -m bench.stance crosslingual           # the same Spanish statements read by the cross-language head
     python -m bench.stance fnc                    # FNC-1, headlines split into fitting and held-out claims
-    python -m bench.stance false                  # stances taken on PolNeAR statements for off-topic propositions
+    python -m bench.stance false [spanish]        # stances taken on PolNeAR statements for off-topic propositions
 
 Every figure comes from the system's own decision (`positions.scoring`): retrieval by cosine,
 then the reader's side at its threshold. A pair the retrieval drops counts as "no side".
@@ -16,22 +18,22 @@ import json
 import random
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from bench import quotes, relatedness
-from bench.data import eval_data_dir
+from bench.data import eval_data_dir, into_spanish
 from bench.scoring import class_f1, expected_calibration_error
 from storyline.analysis import embeddings
 from storyline.analysis.sentences import split_sentences
 from storyline.analysis.stance_model import default_reader
 from storyline.positions.scoring import (
     PositionScorer,
-    _side,
     _side_probability,
     hedges_in,
+    side_taken,
 )
 from storyline.records import StoredStatement
 from storyline.settings import settings
@@ -82,17 +84,20 @@ def read_pairs(path: Path, limit: int | None = None) -> list[dict]:
     return rows[:limit]
 
 
-def direction(path: Path | None = None, limit: int | None = None) -> DirectionScores:
-    """Support/oppose on a Perspectrum-format file: per-class F1 and their mean, as the papers report."""
+def direction(path: Path | None = None, limit: int | None = None, across_languages: bool = False) -> DirectionScores:
+    """Support/oppose on a Perspectrum-format file: per-class F1 and their mean, as the papers report.
+    `across_languages` reads the statements as Storyline reads those it has no translation for:
+    multilingual-e5 retrieval at the head's threshold, then the cross-language head."""
     rows = read_pairs(path or eval_data_dir() / PERSPECTRUM_DEV, limit)
-    reader = default_reader()
+    path_taken = PositionScorer(None).path(across_languages)
+    reader, encoder, retrieval = path_taken.reader, path_taken.encoder, path_taken.retrieval
     reader.probabilities([(rows[0]["claim"], rows[0]["statement"])])  # load before the clock starts
     started = time.perf_counter()
     claims = sorted({r["claim"] for r in rows})
-    claim_vectors = dict(zip(claims, embeddings.ENGLISH.encode(claims, query=True), strict=True))
-    similarities = np.einsum("ij,ij->i", embeddings.ENGLISH.encode([r["statement"] for r in rows]),
+    claim_vectors = dict(zip(claims, encoder.encode(claims), strict=True))
+    similarities = np.einsum("ij,ij->i", encoder.encode([r["statement"] for r in rows]),
                              np.vstack([claim_vectors[r["claim"]] for r in rows]))
-    near = [i for i, s in enumerate(similarities) if s >= settings().stances.retrieval]
+    near = [i for i, s in enumerate(similarities) if s >= retrieval]
     verdicts = dict(zip(near, reader.probabilities([(rows[i]["claim"], rows[i]["statement"]) for i in near]), strict=True))
     seconds = time.perf_counter() - started
     far = [i for i in range(len(rows)) if i not in verdicts]
@@ -100,7 +105,7 @@ def direction(path: Path | None = None, limit: int | None = None) -> DirectionSc
     forced = ["support" if every[i].support >= every[i].oppose else "oppose" for i in range(len(rows))]
     predicted, confidences, correct, hedged = [], [], [], 0
     for i, row in enumerate(rows):
-        side = _side(verdicts[i]) if i in verdicts else None
+        side = side_taken(verdicts[i], path_taken.side) if i in verdicts else None
         predicted.append(side or "none")
         if side:
             confidences.append(_side_probability(verdicts[i], side))
@@ -117,26 +122,36 @@ def direction(path: Path | None = None, limit: int | None = None) -> DirectionSc
         len(rows) / seconds)
 
 
-def direction_through_spanish(limit: int | None = None) -> DirectionScores | None:
-    """The cross-language path, measured: Perspectrum dev statements put into Spanish with
-    Apertium (eng-spa), then read as Storyline reads a Spanish article, through its translation
-    into English (Apertium spa-eng), against the English claim. None without Apertium."""
-    import subprocess
+def _direction_in_spanish(limit: int | None, translate_back: bool) -> DirectionScores | None:
+    """Perspectrum dev with its statements put into Spanish: read through their translation back
+    into English (Apertium spa-eng, as Storyline reads a Spanish article), or across languages."""
     import tempfile
 
     from storyline.translation.backends import Apertium
 
-    backend = Apertium()
-    if "es" not in backend.languages():
-        return None
     rows = read_pairs(eval_data_dir() / PERSPECTRUM_DEV, limit)
-    lines = "\n".join(" ".join(r["statement"].split()) for r in rows)
-    spanish = subprocess.run(["apertium", "-u", "eng-spa"], input=lines, capture_output=True, text=True, timeout=600).stdout.split("\n")
-    english = backend.translate("es", spanish[:len(rows)])
+    statements = into_spanish([r["statement"] for r in rows])
+    if statements is None:
+        return None
+    if translate_back:
+        backend = Apertium()
+        if "es" not in backend.languages():
+            return None
+        statements = backend.translate("es", statements)
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "through-spanish.jsonl"
-        path.write_text("".join(json.dumps({**r, "statement": e}) + "\n" for r, e in zip(rows, english, strict=True)))
-        return direction(path)
+        path = Path(folder) / "in-spanish.jsonl"
+        path.write_text("".join(json.dumps({**r, "statement": e}) + "\n" for r, e in zip(rows, statements, strict=True)))
+        return direction(path, across_languages=not translate_back)
+
+
+def direction_through_spanish(limit: int | None = None) -> DirectionScores | None:
+    """The translated path: Spanish statements read through their English translation."""
+    return _direction_in_spanish(limit, translate_back=True)
+
+
+def direction_across_languages(limit: int | None = None) -> DirectionScores | None:
+    """The path for languages with no translator: Spanish statements read by the cross-language head."""
+    return _direction_in_spanish(limit, translate_back=False)
 
 
 # --- FNC-1, split by claim ---
@@ -247,8 +262,15 @@ class FalseStances:
     pairs_per_second: float
 
 
-def false_stances(documents: int = 150) -> FalseStances:
+def false_stances(documents: int = 150, in_spanish: bool = False) -> FalseStances | None:
+    """`in_spanish` puts the statements into Spanish (Apertium) and leaves them untranslated, so
+    the cross-language head reads them: None without Apertium."""
     statements, _texts = polnear_statements(documents)
+    if in_spanish:
+        spanish = into_spanish([s.text for s in statements])
+        if spanish is None:
+            return None
+        statements = [replace(s, text=text, language="es") for s, text in zip(statements, spanish, strict=True)]
     scorer = PositionScorer(store=None)
     scorer.judge(OFF_TOPIC[0], statements[:5])  # load before the clock starts
     started = time.perf_counter()
@@ -275,11 +297,17 @@ if __name__ == "__main__":
         print(json.dumps(scores.__dict__, indent=1))
         print(f"forced-choice macro-F1 {scores.forced_macro_f1:.3f}")
         print(f"macro-F1 {scores.macro_f1:.3f}")
+    elif command == "train-crosslingual":
+        from bench.stance_training import train_crosslingual
+
+        print(json.dumps(train_crosslingual(), indent=1))
     elif command == "spanish":
         print(json.dumps(direction_through_spanish().__dict__, indent=1))
+    elif command == "crosslingual":
+        print(json.dumps(direction_across_languages().__dict__, indent=1))
     elif command == "fnc":
         print(json.dumps(fnc().__dict__, indent=1))
     elif command == "false":
-        print(json.dumps(false_stances().__dict__, indent=1))
+        print(json.dumps(false_stances(in_spanish=rest == ["spanish"]).__dict__, indent=1))
     else:
         raise SystemExit(__doc__)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from bench.data import eval_data_dir
+from bench.data import eval_data_dir, into_spanish
 from bench.relatedness import load as load_fnc
 from storyline.analysis import embeddings
 from storyline.records import Representation
@@ -147,7 +147,7 @@ def _fit(items: list[Representation], gold: list[int], level: Level, space: str,
 
 
 def _half_spanish(texts: list[str]) -> tuple[list[str], list[str]] | None:
-    translated = spanish(texts[1::2])
+    translated = into_spanish(texts[1::2])
     if translated is None:
         return None
     return ([translated[i // 2] if i % 2 else text for i, text in enumerate(texts)],
@@ -288,20 +288,6 @@ def clustering_speed(articles: int = 500) -> float:
     began = time.perf_counter()
     cluster_offline(represent(texts), calibration)
     return len(texts) / (time.perf_counter() - began)
-
-
-def spanish(texts: list[str]) -> list[str] | None:
-    """English texts put into Spanish by Apertium (Debian's apertium-eng-spa), or None without it.
-    Rule-based and rough, which makes the cross-lingual test harder, not easier."""
-    import shutil
-    import subprocess
-
-    if not shutil.which("apertium"):
-        return None
-    lines = "\n".join(" ".join(t.split()) for t in texts)
-    done = subprocess.run(["apertium", "-u", "eng-spa"], input=lines, capture_output=True, text=True, timeout=600)
-    out = done.stdout.split("\n")
-    return out[: len(texts)] if done.returncode == 0 and len(out) >= len(texts) else None
 
 
 if __name__ == "__main__":

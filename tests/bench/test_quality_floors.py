@@ -19,6 +19,8 @@ RELATEDNESS_MACRO_F1_FLOOR = 0.55
 STANCE_PAIRS = 400
 STANCE_DIRECTION_F1_FLOOR = 0.73
 STANCE_FORCED_F1_FLOOR = 0.80
+STANCE_ACROSS_DIRECTION_F1_FLOOR = 0.50
+STANCE_ACROSS_FORCED_F1_FLOOR = 0.62
 STANCE_FNC_HEADLINES = 8
 STANCE_FNC_FLOOR = 77.0
 STORIES_LINES = 60
@@ -59,6 +61,14 @@ def test_stance_direction_floor():
     result = stance.direction(limit=STANCE_PAIRS)
     assert result.macro_f1 >= STANCE_DIRECTION_F1_FLOOR, result  # as the system decides: no side is a miss
     assert result.forced_macro_f1 >= STANCE_FORCED_F1_FLOOR, result  # every pair given a side, as the papers score it
+
+
+def test_stance_across_languages_floor():
+    """The same pairs with the statements put into Spanish and left untranslated: the cross-language head."""
+    result = stance.direction_across_languages(limit=STANCE_PAIRS)
+    assert result is not None, "Apertium is missing: run `make install` (as root) or apt-get install apertium-eng-spa"
+    assert result.macro_f1 >= STANCE_ACROSS_DIRECTION_F1_FLOOR, result
+    assert result.forced_macro_f1 >= STANCE_ACROSS_FORCED_F1_FLOOR, result
 
 
 def test_stance_fnc_floor():

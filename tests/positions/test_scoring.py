@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
+from bench.data import eval_data_dir, into_spanish
+from bench.stance import PERSPECTRUM_DEV, read_pairs
 from storyline.analysis import embeddings
 from storyline.analysis.statements import speaks_for_no_one
 from storyline.jobs.stances import scorer_for
 from storyline.jobs.update import update
 from storyline.pipeline import Ingestor
 from storyline.positions.scoring import PositionScorer, hedges_in, opens_with_anaphor
+from storyline.records import StoredStatement
 from storyline.settings import settings
 from storyline.store import Store
 from tests.conftest import SEEDS
@@ -69,3 +74,27 @@ def test_every_statement_with_a_speaker_keeps_its_vector_for_later_propositions(
     update(store, only=("stances",))
     spoken = [s for s in store.statements() if not speaks_for_no_one(s.speaker)]
     assert len(store.statement_vectors([s.id for s in spoken], embeddings.ENGLISH.name)) == len(spoken)
+
+
+@pytest.mark.skipif(not shutil.which("apertium"), reason="Debian's apertium is not installed (make install does it)")
+def test_statements_no_translator_reads_are_judged_across_languages_in_their_own_words():
+    """Perspectrum dev statements put into Spanish and left untranslated, as a Russian or
+    Ukrainian statement is where no translator serves the language."""
+    rows = read_pairs(eval_data_dir() / PERSPECTRUM_DEV, limit=60)
+    spanish = into_spanish([r["statement"] for r in rows])
+    statements = [StoredStatement(i + 1, 1, 1, "Una portavoz", None, "quote", text, text, 0, len(text), "dijo", "quote",
+                                  None, "unknown", None, None, None, language="es")
+                  for i, text in enumerate(spanish)]
+    scorer = PositionScorer(store=None)
+    right = wrong = 0
+    for claim in sorted({r["claim"] for r in rows}):
+        mine = [s for s, r in zip(statements, rows, strict=True) if r["claim"] == claim]
+        gold = {s.id: r["stance"] for s, r in zip(statements, rows, strict=True) if r["claim"] == claim}
+        for judged in scorer.judge(claim, mine).stances:
+            text = statements[judged.statement_id - 1].text
+            assert "read across languages: no translation" in judged.cues
+            assert judged.anchor and judged.anchor in text, "the deciding words are the statement's own"
+            right += judged.stance == gold[judged.statement_id]
+            wrong += judged.stance != gold[judged.statement_id]
+    assert right + wrong >= 20, "most statements near their claim take a side"
+    assert right > wrong, (right, wrong)  # a weak reader, but not a coin; its floor: tests/bench

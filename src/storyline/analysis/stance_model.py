@@ -87,11 +87,16 @@ class StanceReader:
         return logits
 
     def probabilities(self, pairs: list[tuple[str, str]]) -> list[StanceProbabilities]:
-        scaled = self.logits(pairs) / self.temperature
-        scaled -= scaled.max(axis=1, keepdims=True) if len(scaled) else 0
-        p = np.exp(scaled)
-        p /= p.sum(axis=1, keepdims=True)
-        return [StanceProbabilities(*(float(x) for x in row)) for row in p]
+        return probabilities_of(self.logits(pairs) / self.temperature)
+
+
+def probabilities_of(logits: np.ndarray) -> list[StanceProbabilities]:
+    """Softmax of each row of logits in LABELS order."""
+    if not len(logits):
+        return []
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    return [StanceProbabilities(*(float(x) for x in row)) for row in p]
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,9 @@ large store costs one matrix product and a few hundred cross-encoder reads. The 
 reader (analysis/stance_model.py) then says support, oppose or no side; a side taken under an
 epistemic hedge ("might", "could") is mixed. The words that decided are
 found by occlusion: those whose removal costs the chosen side the most probability.
+
+A statement in a language with no translation is read in its own words, across languages:
+multilingual-e5 retrieval and the cross-language head (analysis/stance_crosslingual.py).
 """
 
 from __future__ import annotations
@@ -18,6 +21,11 @@ import numpy as np
 
 from storyline.analysis import embeddings
 from storyline.analysis.sentences import sentences_of
+from storyline.analysis.stance_crosslingual import ENCODER as CROSSLINGUAL_ENCODER
+from storyline.analysis.stance_crosslingual import (
+    CrossLingualReader,
+    default_crosslingual_reader,
+)
 from storyline.analysis.stance_model import (
     StanceProbabilities,
     StanceReader,
@@ -47,6 +55,7 @@ class ReadText:
     own: str
     context: str | None = None
     translated: bool = False
+    across_languages: bool = False  # the original words, no English for them: the cross-language head reads them
 
     @property
     def text(self) -> str:
@@ -85,11 +94,22 @@ def _content_words(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _WORD.finditer(text) if m.group().casefold() not in STOP_WORDS and len(m.group()) > 2]
 
 
+@dataclass(frozen=True)
+class ReadingPath:
+    """How one kind of read text is judged: the encoder that retrieves it, at which cosine, and the reader."""
+
+    reader: StanceReader | CrossLingualReader
+    encoder: embeddings.Encoder
+    retrieval: float  # cosine to the proposition a statement needs to be judged
+    side: float  # the reader's probability of a side at which the statement takes it
+
+
 class PositionScorer:
-    def __init__(self, store: Store | None, reader: StanceReader | None = None):
+    def __init__(self, store: Store | None, reader: StanceReader | None = None,
+                 crosslingual: CrossLingualReader | None = None):
         self.store = store
         self._reader = reader
-        self._propositions: dict[str, np.ndarray] = {}
+        self._crosslingual = crosslingual
         self._reads: dict[int, ReadText | None] = {}
 
     @property
@@ -97,6 +117,14 @@ class PositionScorer:
         if self._reader is None:
             self._reader = default_reader()
         return self._reader
+
+    def path(self, across_languages: bool) -> ReadingPath:
+        if not across_languages:
+            return ReadingPath(self.reader, embeddings.ENGLISH, settings().stances.retrieval, settings().stances.side)
+        if self._crosslingual is None:
+            self._crosslingual = default_crosslingual_reader()
+        head = self._crosslingual
+        return ReadingPath(head, CROSSLINGUAL_ENCODER, head.retrieval, head.side)
 
     def _read_texts(self, statements: list[StoredStatement]) -> list[ReadText | None]:
         """What the reader reads of each statement, found once per scorer: every accepted
@@ -109,17 +137,17 @@ class PositionScorer:
                 self._reads[statement.id] = self.judged_text(statement, translations)
         return [self._reads[s.id] for s in statements]
 
-    def judged_text(self, statement: StoredStatement, translations: dict[int, Translation | None] | None = None) -> ReadText | None:
-        """A statement's English words (a translated article's through its translation; None where
-        there is none), with the sentence before where they open by pointing back to it.
-        `translations` keeps the articles' translations read so far."""
+    def judged_text(self, statement: StoredStatement, translations: dict[int, Translation | None] | None = None) -> ReadText:
+        """A statement's English words (a translated article's through its translation; its own
+        words, to be read across languages, where there is none), with the sentence before where
+        they open by pointing back to it. `translations` keeps the articles' translations read so far."""
         if statement.language not in (None, "en") and "in translation" not in statement.via:
             translations = {} if translations is None else translations
             if statement.article_id not in translations:
                 translations[statement.article_id] = self.store.translation(statement.article_id) if self.store else None
             translation = translations[statement.article_id]
             english = translation.english_of(statement.start, statement.end) if translation else None
-            return ReadText(english, translated=True) if english else None
+            return ReadText(english, translated=True) if english else ReadText(statement.text, across_languages=True)
         own = without_complementizer(statement.text)
         if not opens_with_anaphor(own) or self.store is None or statement.language not in (None, "en"):
             return ReadText(own)
@@ -130,31 +158,28 @@ class PositionScorer:
         start, end = before[-1]
         return ReadText(own, article.text[start:end])
 
-    def _vectors(self, statements: list[StoredStatement], texts: list[str]) -> np.ndarray:
+    def _vectors(self, statements: list[StoredStatement], texts: list[str], encoder: embeddings.Encoder) -> np.ndarray:
         """Statement embeddings, from the store where there, else encoded and stored for every later proposition."""
-        model = embeddings.ENGLISH.name
+        model = encoder.name
         stored = self.store.statement_vectors([s.id for s in statements], model) if self.store else {}
         missing = [i for i, s in enumerate(statements) if s.id not in stored]
         if missing:
-            fresh = embeddings.ENGLISH.encode([texts[i] for i in missing])
+            fresh = encoder.encode([texts[i] for i in missing])
             stored.update({statements[i].id: vector for i, vector in zip(missing, fresh, strict=True)})
             if self.store:
                 self.store.save_statement_vectors({statements[i].id: stored[statements[i].id] for i in missing}, model)
         return np.vstack([stored[s.id] for s in statements]) if statements else np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
 
-    def _proposition_vector(self, text: str) -> np.ndarray:
-        if text not in self._propositions:
-            self._propositions[text] = embeddings.ENGLISH.encode([text], query=True)[0]
-        return self._propositions[text]
-
-    def deciding_words(self, proposition: str, sided: list[tuple[ReadText, str, float]]) -> list[list[str]]:
+    def deciding_words(self, proposition: str, sided: list[tuple[ReadText, str, float]],
+                       reader: StanceReader | CrossLingualReader | None = None) -> list[list[str]]:
         """Occlusion, for each (text, side, its probability): the statement's words whose removal
         lowers the side's probability most, strongest first. One reader call for all of them."""
+        reader = reader or self.reader
         config = settings().stances
         spans = [_content_words(read.own)[: config.occluded_words] for read, _side, _full in sided]
         variants = [(proposition, replace(read, own=read.own[:a] + read.own[b:]).text)
                     for (read, _side, _full), found in zip(sided, spans, strict=True) for a, b in found]
-        verdicts = iter(self.reader.probabilities(variants))
+        verdicts = iter(reader.probabilities(variants))
         words = []
         for (read, side, full), found in zip(sided, spans, strict=True):
             drops = [full - _side_probability(next(verdicts), side) for _span in found]
@@ -166,42 +191,53 @@ class PositionScorer:
 
     def judge(self, proposition_text: str, statements: list[StoredStatement]) -> Judgements:
         """Stances of the statements near the proposition that take a side; the near ones that take none."""
-        config = settings().stances
         spoken = [s for s in statements if not speaks_for_no_one(s.speaker)]
-        readable = [(s, read) for s, read in zip(spoken, self._read_texts(spoken), strict=True) if read]
-        if not readable:
-            return Judgements([], [], 0)
+        readable = [(s, read) for s, read in zip(spoken, self._read_texts(spoken), strict=True) if read.own]
+        stances, unsided, judged = [], [], 0
+        for across_languages in (False, True):
+            group = [(s, read) for s, read in readable if read.across_languages == across_languages]
+            if group:
+                found = self._judge_on(self.path(across_languages), proposition_text, group)
+                stances += found.stances
+                unsided += found.unsided
+                judged += found.judged
+        return Judgements(stances, unsided, judged)
+
+    def _judge_on(self, path: ReadingPath, proposition_text: str, readable: list[tuple[StoredStatement, ReadText]]) -> Judgements:
         actors, reads = [s for s, _r in readable], [r for _s, r in readable]
         texts = [r.text for r in reads]
-        similarities = self._vectors(actors, texts) @ self._proposition_vector(proposition_text)
-        near = [i for i, similarity in enumerate(similarities) if similarity >= config.retrieval]
-        verdicts = self.reader.probabilities([(proposition_text, texts[i]) for i in near])
+        similarities = self._vectors(actors, texts, path.encoder) @ path.encoder.encode([proposition_text])[0]
+        near = [i for i, similarity in enumerate(similarities) if similarity >= path.retrieval]
+        verdicts = path.reader.probabilities([(proposition_text, texts[i]) for i in near])
         sided, unsided = [], []
         for i, verdict in zip(near, verdicts, strict=True):
-            side = _side(verdict)
+            side = side_taken(verdict, path.side)
             if side is None:
                 unsided.append(Unsided(actors[i].id, round(float(similarities[i]), 3), round(verdict.neutral, 3)))
             else:
                 sided.append((i, side, _side_probability(verdict, side)))
-        deciding = self.deciding_words(proposition_text, [(reads[i], side, confidence) for i, side, confidence in sided])
+        deciding = self.deciding_words(proposition_text, [(reads[i], side, confidence) for i, side, confidence in sided], path.reader)
         stances = []
         for (i, side, confidence), words in zip(sided, deciding, strict=True):
             read = reads[i]
-            hedges = hedges_in(read.own)  # the statement's own words, not its context
+            # The statement's own words, not its context; English hedges only.
+            hedges = [] if read.across_languages else hedges_in(read.own)
             stance = "mixed" if hedges else side
             cues = [*words[1:], *(f"hedge: {h}" for h in hedges)]
             if read.translated:
                 cues.append(f"in translation: {read.own}")
+            if read.across_languages:
+                cues.append("read across languages: no translation")
             if read.context:
                 cues.append(f"context: {read.context}")
             stances.append(StanceJudged(actors[i].id, stance, round(confidence, 3), words[0] if words else "", tuple(cues)))
         return Judgements(stances, unsided, len(near))
 
 
-def _side(verdict: StanceProbabilities) -> str | None:
-    """support or oppose when the reader takes that side with enough probability, else None."""
+def side_taken(verdict: StanceProbabilities, threshold: float) -> str | None:
+    """support or oppose when the reader takes that side with at least `threshold` probability, else None."""
     side = "support" if verdict.support >= verdict.oppose else "oppose"
-    return side if _side_probability(verdict, side) >= settings().stances.side else None
+    return side if _side_probability(verdict, side) >= threshold else None
 
 
 def _side_probability(verdict: StanceProbabilities, side: str) -> float:
