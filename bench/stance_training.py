@@ -12,9 +12,9 @@ Data, all public and in ../shared/data:
   claim. Half are the other claims' perspectives nearest the claim by MiniLM cosine (on the
   same topic but not about this claim: what retrieval hands the model in use), half random.
 - News sentences about a reported claim: FNC-1 headlines with the body sentence nearest
-  them, "discuss" bodies as no side, "agree" as support, "disagree" as oppose (only headlines
-  of the FNC fitting split, so the FNC figures in `bench.stance fnc` stay on claims never
-  trained on).
+  them, "discuss" bodies as no side (and, with `news_sides`, "agree" as support and
+  "disagree" as oppose), only headlines of the FNC fitting split, so the FNC figures in
+  `bench.stance fnc` stay on claims never trained on.
 - Each sided pair again with its claim negated ("X should Y" -> "X should not Y") and its
   label flipped: the reader must read which way the proposition points, not only its topic
   (the consistency idea of Popat et al. 2019, as data).
@@ -118,19 +118,20 @@ def perspective_pairs(examples: list[Example], count: int, rng: random.Random) -
 FNC_SIDES = {"discuss": "neutral", "agree": "support", "disagree": "oppose"}
 
 
-def fnc_news_pairs(neutrals: int, rng: random.Random) -> list[Example]:
+def fnc_news_pairs(neutrals: int, rng: random.Random, sides: bool = False) -> list[Example]:
     """A headline and the body sentence nearest it, labelled by the body's stance: "discuss"
-    bodies take no side (sampled), every "agree" and "disagree" body lends its side. News
-    sentences about reported claims, the register the reader meets in use. Only headlines of
-    the FNC fitting split, so `bench.stance fnc` scores claims never trained on."""
+    bodies take no side (sampled); with `sides`, every "agree" and "disagree" body lends its
+    side too. News sentences about reported claims, the register the reader meets in use. Only
+    headlines of the FNC fitting split, so `bench.stance fnc` scores claims never trained on."""
     from bench.stance import fnc_pairs, fnc_split
     from storyline.analysis import embeddings
     from storyline.analysis.sentences import split_sentences
 
     bodies, pairs = fnc_pairs()
-    fitting = [(h, b, stance) for h, b, stance in fnc_split(pairs)[0] if stance in FNC_SIDES]
+    headlines = {h for h, _b, _s in fnc_split(pairs)[0]}
+    fitting = [(h, b, stance) for h, b, stance in pairs if h in headlines and stance in FNC_SIDES]
     discuss = [pair for pair in fitting if pair[2] == "discuss"]
-    chosen = rng.sample(discuss, min(neutrals, len(discuss))) + [pair for pair in fitting if pair[2] != "discuss"]
+    chosen = rng.sample(discuss, min(neutrals, len(discuss))) + [pair for pair in fitting if sides and pair[2] != "discuss"]
     examples = []
     for headline, body, stance in chosen:
         sentences = [s for s in split_sentences(bodies[body]) if 30 < len(s) < 400][:15]
@@ -141,12 +142,14 @@ def fnc_news_pairs(neutrals: int, rng: random.Random) -> list[Example]:
     return examples
 
 
-def training_set(rng: random.Random, pairs_of_perspectives: int = 0, news_neutrals: int = 0) -> list[Example]:
+def training_set(rng: random.Random, pairs_of_perspectives: int = 0, news_neutrals: int = 0, news_sides: bool = False) -> list[Example]:
     train = perspectrum("train")
     per_claim = max(1, round(len(train) / len({e.proposition for e in train}) / 3))
-    news = fnc_news_pairs(news_neutrals, rng)
-    return (train + negations(train) + perspective_pairs(train, pairs_of_perspectives, rng)
-            + mined_neutrals(train, per_claim, rng) + news + negations(news))
+    # In this order: each draws on the one generator.
+    examples = (train + negations(train) + perspective_pairs(train, pairs_of_perspectives, rng)
+                + mined_neutrals(train, per_claim, rng))
+    news = fnc_news_pairs(news_neutrals, rng, news_sides)
+    return examples + news + negations(news)
 
 
 def dev_set(rng: random.Random) -> list[Example]:
