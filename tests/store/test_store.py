@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -10,6 +11,7 @@ from sqlalchemy import text
 from storyline.pipeline import Ingestor
 from storyline.store import Store
 from storyline.store.models import Base
+from storyline.store.upgrade import MIGRATIONS, current_revision, head_revision
 from tests.conftest import SEEDS
 
 
@@ -22,6 +24,30 @@ def test_migrations_build_exactly_the_models_schema(store):
     with store.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_object": _not_full_text})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_the_newest_migration_file_names_alembic_s_head_and_a_fresh_store_is_at_it(store):
+    """Opening a store skips Alembic when the store is at the head the file names give: they must agree."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    scripts = ScriptDirectory.from_config(config)
+    assert all(Path(script.path).name.startswith(f"{script.revision}_") for script in scripts.walk_revisions())
+    assert scripts.get_current_head() == head_revision()
+    with store.engine.connect() as connection:
+        assert current_revision(connection) == head_revision()
+
+
+def test_an_old_store_is_migrated_when_opened(tmp_path):
+    with Store(tmp_path / "old.db") as store, store.engine.begin() as connection:
+        connection.execute(text("DROP TABLE statement_vectors"))
+        connection.execute(text("DROP TABLE unsided"))  # what migration 0012 made
+        connection.execute(text("UPDATE alembic_version SET version_num = '0011'"))
+    with Store(tmp_path / "old.db") as reopened, reopened.engine.connect() as connection:
+        assert current_revision(connection) == head_revision()
+        assert connection.execute(text("SELECT count(*) FROM statement_vectors")).scalar() == 0
 
 
 def test_sqlite_store_runs_in_wal_mode(store):
