@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where a vector is used: commands that touch none start without it
+    import numpy as np
+
 
 RawKind = Literal["text", "html", "feed"]
 
@@ -423,6 +425,7 @@ class Shift:
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
+    import numpy as np
     return vector / (np.linalg.norm(vector) + 1e-9)
 
 
@@ -455,6 +458,7 @@ class StoryCluster:
 
     @classmethod
     def empty(cls, dimensions: int) -> StoryCluster:
+        import numpy as np
         return cls(None, np.zeros(dimensions, dtype=np.float32), 0)
 
     @property

@@ -110,7 +110,7 @@ class PositionScorer:
         self.store = store
         self._reader = reader
         self._crosslingual = crosslingual
-        self._reads: dict[int, ReadText | None] = {}
+        self._reads: dict[int, ReadText] = {}
 
     @property
     def reader(self) -> StanceReader:
@@ -126,7 +126,7 @@ class PositionScorer:
         head = self._crosslingual
         return ReadingPath(head, CROSSLINGUAL_ENCODER, head.retrieval, head.side)
 
-    def _read_texts(self, statements: list[StoredStatement]) -> list[ReadText | None]:
+    def _read_texts(self, statements: list[StoredStatement]) -> list[ReadText]:
         """What the reader reads of each statement, found once per scorer: every accepted
         proposition reads the same statements, and finding them reads articles and translations."""
         if len(self._reads) > settings().stances.parse_memo:

@@ -6,8 +6,8 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy import delete, func, select, update
 
 from storyline.records import (
@@ -30,6 +30,9 @@ from storyline.store.models import (
     UnsidedRow,
 )
 from storyline.store.statements import StatementStore
+
+if TYPE_CHECKING:  # numpy is imported where a vector is used: commands that touch none start without it
+    import numpy as np
 
 
 class PositionStore(StatementStore):
@@ -107,6 +110,7 @@ class PositionStore(StatementStore):
             session.execute(update(PropositionRow).where(PropositionRow.id == proposition_id).values(scored_through=through_statement_id))
 
     def statement_vectors(self, statement_ids: Iterable[int], model: str) -> dict[int, np.ndarray]:
+        import numpy as np
         ids = list(statement_ids)
         with self._session() as session:
             rows = session.execute(select(StatementVectorRow.statement_id, StatementVectorRow.vector)
@@ -114,6 +118,7 @@ class PositionStore(StatementStore):
             return {i: np.frombuffer(blob, dtype=np.float32) for i, blob in rows}
 
     def save_statement_vectors(self, vectors: dict[int, np.ndarray], model: str) -> None:
+        import numpy as np
         with self._session() as session, session.begin():
             known = set(session.scalars(select(StatementRow.id).where(StatementRow.id.in_(list(vectors)))))
             session.execute(delete(StatementVectorRow).where(StatementVectorRow.statement_id.in_(list(known))))

@@ -7,8 +7,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,9 @@ from storyline.store.models import (
     StoryRow,
 )
 
+if TYPE_CHECKING:  # numpy is imported where a vector is used: commands that touch none start without it
+    import numpy as np
+
 
 class StoryStore(StoreBase):
     def article_ids_to_cluster(self) -> list[int]:
@@ -40,6 +43,7 @@ class StoryStore(StoreBase):
             return list(session.scalars(query))
 
     def save_article_vector(self, article_id: int, model: str, vector: np.ndarray) -> None:
+        import numpy as np
         with self._session() as session, session.begin():
             session.merge(ArticleVectorRow(article_id=article_id, model=model, vector=vector.astype(np.float32).tobytes()))
 
@@ -57,6 +61,7 @@ class StoryStore(StoreBase):
 
     def article_vectors(self) -> tuple[list[int], np.ndarray]:
         """Every stored article vector, for semantic search."""
+        import numpy as np
         with self._session() as session:
             rows = session.execute(select(ArticleVectorRow.article_id, ArticleVectorRow.vector)).all()
         if not rows:
@@ -101,12 +106,14 @@ class StoryStore(StoreBase):
 
     @staticmethod
     def _cluster(row: EventRow | StoryRow, actors: set[int], story_id: int) -> StoryCluster:
+        import numpy as np
         english = np.frombuffer(row.english_centroid, dtype=np.float32).copy() if row.english_centroid else None
         return StoryCluster(row.id, np.frombuffer(row.centroid, dtype=np.float32).copy(), row.size, row.first_date, row.last_date,
                             actors, story_id, english, row.english_size, set(json.loads(row.languages)))
 
     @staticmethod
     def _write_cluster(row: EventRow | StoryRow, cluster: StoryCluster) -> None:
+        import numpy as np
         row.centroid, row.size = cluster.total.astype(np.float32).tobytes(), cluster.size
         row.first_date, row.last_date = cluster.first_date, cluster.last_date
         row.english_centroid = cluster.english_total.astype(np.float32).tobytes() if cluster.english_total is not None else None
