@@ -16,6 +16,7 @@ from bench import (
     relatedness,
     scale,
     stance,
+    startup,
     stories,
     throughput,
 )
@@ -161,4 +162,5 @@ if __name__ == "__main__":
     console.print(_stories_speed())
     console.print(_multilingual_speed())
     console.print(scale.report(*scale.run()))
+    console.print(startup.report(startup.measure()))
     console.print(load.report(load.run()))
