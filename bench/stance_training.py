@@ -337,6 +337,7 @@ def train_crosslingual() -> dict:
     from bench.data import into_spanish
     from bench.scoring import class_f1
     from storyline.analysis import stance_crosslingual as head
+    from storyline.positions.scoring import side_taken
 
     started = time.perf_counter()
     rng = random.Random(SEED)
@@ -368,8 +369,7 @@ def train_crosslingual() -> dict:
         print({"C": c, "forced_macro_f1": fits[-1][0]}, flush=True)
     _f1, chosen, classifier, logits = max(fits, key=lambda fit: fit[0])
     temperature = fit_temperature(logits, np.array([LABELS.index(label) for label in gold]))
-    p = np.exp(logits / temperature - (logits / temperature).max(axis=1, keepdims=True))
-    p /= p.sum(axis=1, keepdims=True)
+    verdicts = stance_model.probabilities_of(logits / temperature)
 
     # Dev's neutrals count as much as its sided pairs together: in use, most statements a
     # proposition meets take no side on it, and a side taken on one is a false stance.
@@ -377,8 +377,8 @@ def train_crosslingual() -> dict:
     weighted_gold = [label for label in gold for _copy in range(weight if label == "neutral" else 1)]
 
     def sides_at(threshold: float) -> float:
-        predicted = [("support" if row[0] >= row[1] else "oppose") if max(row[0], row[1]) >= threshold else "none"
-                     for row, label in zip(p, gold, strict=True) for _copy in range(weight if label == "neutral" else 1)]
+        predicted = [side_taken(verdict, threshold) or "none"
+                     for verdict, label in zip(verdicts, gold, strict=True) for _copy in range(weight if label == "neutral" else 1)]
         return sum(class_f1(weighted_gold, predicted, label) for label in ("support", "oppose")) / 2
 
     side = max((round(float(t), 2) for t in np.arange(0.34, 0.71, 0.02)), key=sides_at)

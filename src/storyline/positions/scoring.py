@@ -170,11 +170,11 @@ class PositionScorer:
                 self.store.save_statement_vectors({statements[i].id: stored[statements[i].id] for i in missing}, model)
         return np.vstack([stored[s.id] for s in statements]) if statements else np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
 
-    def deciding_words(self, proposition: str, sided: list[tuple[ReadText, str, float]],
-                       reader: StanceReader | CrossLingualReader | None = None) -> list[list[str]]:
+    @staticmethod
+    def deciding_words(reader: StanceReader | CrossLingualReader, proposition: str,
+                       sided: list[tuple[ReadText, str, float]]) -> list[list[str]]:
         """Occlusion, for each (text, side, its probability): the statement's words whose removal
         lowers the side's probability most, strongest first. One reader call for all of them."""
-        reader = reader or self.reader
         config = settings().stances
         spans = [_content_words(read.own)[: config.occluded_words] for read, _side, _full in sided]
         variants = [(proposition, replace(read, own=read.own[:a] + read.own[b:]).text)
@@ -216,7 +216,7 @@ class PositionScorer:
                 unsided.append(Unsided(actors[i].id, round(float(similarities[i]), 3), round(verdict.neutral, 3)))
             else:
                 sided.append((i, side, _side_probability(verdict, side)))
-        deciding = self.deciding_words(proposition_text, [(reads[i], side, confidence) for i, side, confidence in sided], path.reader)
+        deciding = self.deciding_words(path.reader, proposition_text, [(reads[i], side, confidence) for i, side, confidence in sided])
         stances = []
         for (i, side, confidence), words in zip(sided, deciding, strict=True):
             read = reads[i]
