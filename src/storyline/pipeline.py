@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from storyline.analysis.language import identify_languages
@@ -20,6 +20,7 @@ from storyline.ingest.fingerprint import (
     content_hash,
     signature_from_bytes,
 )
+from storyline.ingest.metadata import as_text, checked
 from storyline.ingest.sources import (
     SourceOptions,
     SourceStats,
@@ -69,6 +70,7 @@ class Ingestor:
         return self._near_duplicates
 
     def ingest_document(self, doc: RawDocument) -> IngestOutcome:
+        doc = replace(doc, origin=as_text(doc.origin), given=checked(doc.given))
         if self.store.is_known_raw(content_hash(doc.data)):
             return IngestOutcome(doc.origin, "unchanged", detail="already in the store")
         article = build_article(

@@ -81,7 +81,7 @@ class DateEstimate:
         if self.value is None:
             return None
         if isinstance(self.value, datetime):
-            return self.value.strftime("%Y-%m-%dT%H:%M")
+            return self.value.isoformat(timespec="minutes")  # strftime's %Y drops a small year's zeros
         return self.value.isoformat()
 
     @classmethod

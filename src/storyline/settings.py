@@ -23,6 +23,11 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Ingest:
     max_bytes: int = 10 * 1024 * 1024  # largest input (and decompressed input) accepted
+    max_field_characters: int = 1_000  # a title, outlet, country or language given with an article
+    max_url_characters: int = 2_000  # longer than browsers and servers agree to handle
+    max_date_characters: int = 100  # a given publication date; dateparser's time grows with the length
+    max_paragraph_characters: int = 100_000  # a longer "paragraph" is no prose, and more than the parser takes
+    batch_file_factor: int = 100  # a JSONL batch may hold this many times max_bytes, decompressed or not
     min_article_words: int = 20  # below this, a page has no article in it
     furniture_line_max_words: int = 30  # longer lines are never a site's recurring furniture
     furniture_min_articles: int = 3  # a line in this many articles of one source is furniture
@@ -30,6 +35,7 @@ class Ingest:
     minhash_permutations: int = 128
     shingle_words: int = 5
     near_duplicate_jaccard: float = 0.8  # MinHash Jaccard over word shingles for a syndicated copy
+    earliest_year: int = 1700  # a date before the first newspapers is a parsing accident, not a publication date
     weekday_lookback_years: int = 10  # how far back a weekday with no year may resolve
     fetch_timeout_seconds: float = 20.0  # waiting for a URL
     dateline_extra_words: int = 3  # words besides the date ("Updated", "ET") a dateline may hold

@@ -55,6 +55,9 @@ def extract(doc: RawDocument, max_bytes: int, known_boilerplate: BoilerplateLook
     kind = doc.kind_hint or _sniff_kind(body, doc.content_type)
     furniture = known_boilerplate(boilerplate_key(doc))
     extracted = extract_html(body, doc.given.url, furniture) if kind == "html" else clean_text(body, furniture)
+    longest = max((p.end - p.start for p in extracted.paragraphs), default=0)
+    if longest > (limit := settings().ingest.max_paragraph_characters):
+        raise IngestError(f"a paragraph of {longest:,} characters: no prose runs that long without a break (limit {limit:,})")
     if len(extracted.text.split()) < settings().ingest.min_article_words and not any(p.kind == "body" for p in extracted.paragraphs):
         raise IngestError("no article text: nothing in the input reads as prose (is it an index page, a table or a stub?)")
     return body, kind, extracted

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import dateparser
 import htmldate
@@ -187,9 +187,16 @@ def resolve_weekday_without_year(line: str, reference: date, context_text: str =
     return None, f"'{line.strip()}': several years fit ({', '.join(str(d.year) for d in fits)}); left unknown"
 
 
-def _from_given(published: str, source: str) -> DateEstimate | None:
+def plausible(value: datetime | date, reference: date) -> bool:
+    """A news article's date lies between the first newspapers and a day after the reference
+    (time zones), whatever a page or a caller claims."""
+    day = value.date() if isinstance(value, datetime) else value
+    return settings().ingest.earliest_year <= day.year and day <= reference + timedelta(days=1)
+
+
+def _from_given(published: str, source: str, reference: date) -> DateEstimate | None:
     parsed = dateparser.parse(published, settings={"RETURN_AS_TIMEZONE_AWARE": False})
-    if parsed is None:
+    if parsed is None or not plausible(parsed, reference):
         return None
     has_time = bool(re.search(r"\d{1,2}:\d{2}", published))
     value: datetime | date = parsed if has_time else parsed.date()
@@ -225,7 +232,15 @@ def resolve_published(
     month_first: bool = True,
 ) -> DateEstimate:
     reference = reference or date.today()
-    if given and (estimate := _from_given(given, given_source)):
+    estimate = _resolve(header_lines, footer_lines, body_text, given, given_source, html, url, reference, month_first)
+    if estimate.value is not None and not plausible(estimate.value, reference):
+        return DateEstimate.unknown(f"{estimate.evidence}: {estimate.iso} is no plausible publication date")
+    return estimate
+
+
+def _resolve(header_lines: tuple[str, ...], footer_lines: tuple[str, ...], body_text: str, given: str | None,
+             given_source: str, html: str | None, url: str | None, reference: date, month_first: bool) -> DateEstimate:
+    if given and (estimate := _from_given(given, given_source, reference)):
         return estimate
     if html and (estimate := _from_htmldate(html, url, extensive=False)):
         return estimate

@@ -11,6 +11,7 @@ import codecs
 import re
 import zlib
 
+import webencodings
 from charset_normalizer import from_bytes
 
 from storyline.ingest.errors import IngestError
@@ -29,6 +30,13 @@ _BINARY_MAGIC = {
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_\-.]+)["']""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-:.]+)", re.I)
+# Python codecs that are not a page's character set, though a label can name them: decoding
+# with them raises, or turns ASCII into something else (UTF-7 is how pages smuggled script).
+_NOT_CHARSETS = {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "utf-7", "utf-16", "utf-16-le",
+                 "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "replacement"}
+# C0 controls other than tab and line ends are no part of any article; a stray NUL past the binary sniff is one.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+_BREAKING_CONTROLS = re.compile("[\x0b\x0c]")
 
 
 def gunzip_limited(data: bytes, max_bytes: int) -> bytes:
@@ -78,35 +86,62 @@ def _garbage_share(text: str) -> float:
     return bad / len(text)
 
 
+def charset_codec(label: str) -> str | None:
+    """The Python codec for a declared charset, or None when the label names none a page can be in.
+
+    Labels are read as browsers read them (the WHATWG Encoding Standard, through webencodings:
+    `latin1` is windows-1252, `utf-16` in a page that an ASCII pattern could read is a lie);
+    labels it does not know fall back to Python's names, less the codecs that are not charsets."""
+    found = webencodings.lookup(label)
+    name = found.codec_info.name if found is not None else None
+    if name is None:
+        try:
+            info = codecs.lookup(label)
+        except LookupError:
+            return None
+        name = info.name if getattr(info, "_is_text_encoding", True) else None
+    return name if name is not None and name.replace("_", "-") not in _NOT_CHARSETS else None
+
+
 def _try_decode(data: bytes, encoding: str) -> str | None:
     try:
-        codecs.lookup(encoding)
         text = data.decode(encoding)
-    except (LookupError, UnicodeDecodeError):
+    except (LookupError, UnicodeError, ValueError):
         return None
     return text if _garbage_share(text) <= settings().ingest.max_garbage_share else None
 
 
+def _without_controls(text: str) -> str:
+    return _CONTROLS.sub("", _BREAKING_CONTROLS.sub("\n", text))
+
+
 def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """Return (text, how it was decoded). Raise IngestError for binary or undecodable input."""
+    """Return (text, how it was decoded), without control characters. Raise IngestError for
+    binary or undecodable input."""
+    text, how = _decode(data, content_type)
+    return _without_controls(text), how
+
+
+def _decode(data: bytes, content_type: str | None) -> tuple[str, str]:
     if what := _looks_binary(data):
         raise IngestError(f"not text: the input is {what}")
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom) and (text := _try_decode(data, encoding)) is not None:
             return text, f"{encoding} (byte-order mark)"
-    charset, where = declared_charset(data, content_type)
-    if charset and charset.lower().replace("_", "-") not in {"utf-8", "utf8"}:
+    label, where = declared_charset(data, content_type)
+    charset = charset_codec(label) if label else None
+    if charset and charset.replace("_", "-") != "utf-8":
         text = _try_decode(data, charset)
         # A page declaring a legacy charset while being valid UTF-8 is common: prefer UTF-8 when it decodes.
         utf8 = _try_decode(data, "utf-8")
         if utf8 is not None and not data.isascii():
-            return utf8, f"utf-8 (declared {charset} in {where}, but the bytes are UTF-8)"
+            return utf8, f"utf-8 (declared {label} in {where}, but the bytes are UTF-8)"
         if text is not None:
-            return text, f"{charset} (declared in {where})"
+            return text, f"{label} (declared in {where})"
     if (text := _try_decode(data, "utf-8")) is not None:
         return text, "utf-8"
     best = from_bytes(data[:200_000]).best()
-    if best is not None and (text := _try_decode(data, best.encoding)) is not None:
+    if best is not None and (codec := charset_codec(best.encoding)) and (text := _try_decode(data, codec)) is not None:
         return text, f"{best.encoding} (detected)"
     raise IngestError(
         "undecodable bytes: not UTF-8, no usable declared charset, and detection found no encoding that fits"

@@ -36,6 +36,7 @@ _CREDIT = re.compile(
     r"(?:\b(?:AFP|Getty Images|Reuters|AP Photo|Associated Press|EPA|Shutterstock|Anadolu|TASS|Sputnik|Xinhua|"
     r"Bloomberg|Alamy|Photo(?:graph)?|Image|Credit|Picture)\b[^.!?]{0,40}|[A-Z]{2,}(?:\s+[A-Z]{2,})*/[A-Z][\w .&/-]+)$"
 )
+_CREDIT_TAIL = 120
 _CAPTION_PREFIX = re.compile(r"^(?:photo|image|picture|credit|caption|file photo)\s*[:|]", re.I)
 _FIELD_LABEL = re.compile(r"^(?:meta|title|headline|subject|heading)\s*:\s*", re.I)
 
@@ -91,7 +92,8 @@ def is_furniture(line: str) -> bool:
 
 def is_caption(line: str) -> bool:
     stripped = line.strip()
-    return bool(_CAPTION_PREFIX.match(stripped)) or (word_count(stripped) >= 4 and bool(_CREDIT.search(stripped)))
+    # A credit ends the line and is short: searching only the tail keeps the pattern linear in the line.
+    return bool(_CAPTION_PREFIX.match(stripped)) or (word_count(stripped) >= 4 and bool(_CREDIT.search(stripped[-_CREDIT_TAIL:])))
 
 
 def _join_wrapped(lines: list[str]) -> list[str]:
