@@ -27,7 +27,13 @@ from storyline.ingest.sources import (
     count_inputs,
     iter_documents,
 )
-from storyline.records import GivenMetadata, IngestFailure, IngestOutcome, RawDocument
+from storyline.records import (
+    Article,
+    GivenMetadata,
+    IngestFailure,
+    IngestOutcome,
+    RawDocument,
+)
 from storyline.settings import settings
 from storyline.store import Store
 
@@ -82,15 +88,23 @@ class Ingestor:
         guess, article.paragraphs = identify_languages(article.text, article.paragraphs)
         if article.language.code is None:
             article.language = guess
+        return self._keep(doc, article)
+
+    def _keep(self, doc: RawDocument, article: Article) -> IngestOutcome:
+        """Store the article, or link it as a copy; a run beside this one may have stored it first."""
+        meanwhile = IngestOutcome(doc.origin, "unchanged", detail="already in the store (stored by a run beside this one)")
         if (original := self.store.article_with_text_hash(article.text_hash)) is not None:
-            self.store.add_copy(original, article, 1.0)
+            if not self.store.add_copy(original, article, 1.0):
+                return meanwhile
             return IngestOutcome(doc.origin, "copy", original, "same text as an article already stored")
         signature = signature_from_bytes(article.minhash)
         if match := self._index().best_match(signature):
             original, similarity = match
-            self.store.add_copy(original, article, similarity)
+            if not self.store.add_copy(original, article, similarity):
+                return meanwhile
             return IngestOutcome(doc.origin, "copy", original, f"near-duplicate (Jaccard {similarity:.2f})")
-        article_id = self.store.add_article(article, boilerplate_key(doc))
+        if (article_id := self.store.add_article(article, boilerplate_key(doc))) is None:
+            return meanwhile
         self._index().add(article_id, signature)
         return IngestOutcome(doc.origin, "stored", article_id)
 

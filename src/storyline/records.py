@@ -154,6 +154,16 @@ class Article:
 
 
 @dataclass(frozen=True)
+class AnalysisFailure:
+    """An item one analysis stage could not handle, and why; it waits for the next analysis version."""
+
+    stage: str
+    item: str
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class IngestFailure:
     origin: str
     reason: str

@@ -68,6 +68,12 @@ class Statements:
 
 
 @dataclass(frozen=True)
+class Analysis:
+    lease_seconds: int = 300  # an analysis that stops renewing its lease (killed) frees the store after this
+    lease_poll_seconds: float = 1.0  # how often a waiting analysis asks again
+
+
+@dataclass(frozen=True)
 class Stances:
     reader: str = "rules"  # "rules" (parse-based, positions/rules.py) or "trained" (the cross-encoder, positions/scoring.py)
     batch: int = 256  # statements judged (and saved) at a time
@@ -148,6 +154,7 @@ class Settings:
     textclean: TextClean = field(default_factory=TextClean)
     language: Language = field(default_factory=Language)
     statements: Statements = field(default_factory=Statements)
+    analysis: Analysis = field(default_factory=Analysis)
     stances: Stances = field(default_factory=Stances)
     proposals: Proposals = field(default_factory=Proposals)
     timeline: Timeline = field(default_factory=Timeline)

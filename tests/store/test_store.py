@@ -42,12 +42,13 @@ def test_the_newest_migration_file_names_alembic_s_head_and_a_fresh_store_is_at_
 
 def test_an_old_store_is_migrated_when_opened(tmp_path):
     with Store(tmp_path / "old.db") as store, store.engine.begin() as connection:
-        connection.execute(text("DROP TABLE statement_vectors"))
-        connection.execute(text("DROP TABLE unsided"))  # what migration 0012 made
-        connection.execute(text("UPDATE alembic_version SET version_num = '0011'"))
+        connection.execute(text("DROP TABLE analysis_failures"))
+        connection.execute(text("DROP TABLE leases"))  # what migration 0013 made
+        connection.execute(text("UPDATE alembic_version SET version_num = '0012'"))
     with Store(tmp_path / "old.db") as reopened, reopened.engine.connect() as connection:
         assert current_revision(connection) == head_revision()
-        assert connection.execute(text("SELECT count(*) FROM statement_vectors")).scalar() == 0
+        assert connection.execute(text("SELECT count(*) FROM analysis_failures")).scalar() == 0
+        assert connection.execute(text("SELECT name FROM leases")).scalars().all() == ["analysis"]
 
 
 def test_sqlite_store_runs_in_wal_mode(store):

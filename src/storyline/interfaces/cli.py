@@ -173,8 +173,13 @@ class _StageBars:
             console.print(escape(line))
         for line in report.warnings:
             console.print(f"[yellow]{escape(line)}[/yellow]")
-        for article_id, reason in report.failures:
-            err_console.print(f"[red]Article {article_id} failed in {report.stage}[/red]: {escape(reason)}")
+        for item, reason in report.failures:
+            err_console.print(f"[red]{escape(item.capitalize())} failed in {report.stage}[/red]: {escape(reason)}")
+        if report.failures:
+            err_console.print("They are left out until the analysis changes (a new Storyline version); see `storyline failures`.")
+
+    def waiting(self, holder: str) -> None:
+        console.print(f"Another analysis holds this store ({escape(holder)}); waiting for it to finish ...")
 
 
 def _update(store: Store, options: UpdateOptions | None = None, only: tuple[str, ...] | None = None) -> None:
@@ -720,18 +725,28 @@ def export(
 
 @app.command()
 def failures(db: DbOption = DEFAULT_DB, run: Annotated[int | None, typer.Option(help="Run id; the latest if absent.")] = None) -> None:
-    """Show what failed in an ingest run, and why."""
+    """Show what failed in an ingest run, and what the analysis could not handle, and why."""
+    from storyline.analysis import ANALYSIS_VERSION
+
     with _open(db) as store:
         summary = store.run_summary(run)
+        analysis = store.analysis_failures(ANALYSIS_VERSION)
     if summary is None:
         console.print("No ingest run yet.")
-        return
-    table = Table(title=f"Run {summary.id}: {len(summary.failures)} failure(s)")
-    table.add_column("input", overflow="fold")
-    table.add_column("reason", overflow="fold")
-    for failure in summary.failures:
-        table.add_row(escape(failure.origin), escape(failure.reason))
-    console.print(table)
+    else:
+        table = Table(title=f"Run {summary.id}: {len(summary.failures)} failure(s)")
+        table.add_column("input", overflow="fold")
+        table.add_column("reason", overflow="fold")
+        for failure in summary.failures:
+            table.add_row(escape(failure.origin), escape(failure.reason))
+        console.print(table)
+    if analysis:
+        table = Table(title=f"Analysis: {len(analysis)} item(s) left out until the analysis version changes")
+        for column in ("stage", "item", "reason"):
+            table.add_column(column, overflow="fold")
+        for failure in analysis:
+            table.add_row(failure.stage, escape(failure.item), escape(failure.reason))
+        console.print(table)
 
 
 @app.command("settings")

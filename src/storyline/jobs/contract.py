@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
+from storyline.analysis import ANALYSIS_VERSION
 from storyline.store import Store
 
 
@@ -20,7 +21,7 @@ class StageReport:
     done: int = 0
     counts: Counter[str] = field(default_factory=Counter)
     breakdown: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    failures: list[tuple[int, str]] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (item, reason)
     seconds: float = 0.0
     summary: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -38,6 +39,8 @@ class UpdateOptions:
 class Progress(Protocol):
     """Told when a stage starts (with how much it has to do), as it advances, and when it ends."""
 
+    def waiting(self, holder: str) -> None: ...
+
     def start(self, title: str, total: int) -> None: ...
 
     def advance(self, n: int) -> None: ...
@@ -46,6 +49,9 @@ class Progress(Protocol):
 
 
 class Silent:
+    def waiting(self, holder: str) -> None:
+        pass
+
     def start(self, title: str, total: int) -> None:
         pass
 
@@ -56,9 +62,15 @@ class Silent:
         pass
 
 
+class LeaseLost(RuntimeError):
+    """Another analysis took the store over (this one stopped renewing its lease): stop, do not write."""
+
+
 class Job:
     """One stage. `prepare` runs first (even with nothing pending), `process` saves each batch
-    in its own transaction, so a killed run resumes at the next batch; `finish` tidies up."""
+    in its own transaction, so a killed run resumes at the next batch; `finish` tidies up.
+    An item `process` cannot handle is recorded under its `item_key` and left out of this stage
+    until the analysis version changes; the other items go on."""
 
     name: ClassVar[str]
     title: ClassVar[str]
@@ -77,6 +89,10 @@ class Job:
     def pending(self) -> Sequence[Any]:
         raise NotImplementedError
 
+    def item_key(self, item: Any) -> str:
+        """How a failed item is recorded and shown: most stages work on article ids."""
+        return f"article {item}"
+
     def process(self, batch: Sequence[Any], report: StageReport) -> None:
         raise NotImplementedError
 
@@ -87,18 +103,47 @@ class Job:
         """Fill report.summary and report.warnings with what a person should read."""
 
 
-def run_job(job: Job, progress: Progress | None = None) -> StageReport:
+def _fail(job: Job, item: Any, error: Exception, report: StageReport) -> None:
+    key, reason = job.item_key(item), f"{type(error).__name__}: {str(error)[:500]}"
+    job.store.record_analysis_failure(job.name, key, ANALYSIS_VERSION, reason)
+    report.failures.append((key, reason))
+
+
+def _process(job: Job, batch: Sequence[Any], report: StageReport) -> None:
+    """A batch; when it fails, each of its items alone (saves are idempotent), so one bad item
+    costs only itself."""
+    try:
+        job.process(batch, report)
+        return
+    except LeaseLost:
+        raise
+    except Exception as error:  # whatever one item raises, it is that item's recorded failure
+        if len(batch) == 1:
+            _fail(job, batch[0], error, report)
+            return
+    for item in batch:
+        try:
+            job.process([item], report)
+        except LeaseLost:
+            raise
+        except Exception as error:
+            _fail(job, item, error, report)
+
+
+def run_job(job: Job, progress: Progress | None = None, heartbeat: Callable[[], None] = lambda: None) -> StageReport:
     progress = progress or Silent()
     started = time.perf_counter()
     report = StageReport(job.name)
     job.prepare()
-    items = job.pending()
+    failed = job.store.failed_items(job.name, ANALYSIS_VERSION)
+    items = [item for item in job.pending() if job.item_key(item) not in failed] if failed else job.pending()
     progress.start(job.title, len(items))
     for offset in range(0, len(items), job.batch_size):
         batch = items[offset:offset + job.batch_size]
-        job.process(batch, report)
+        _process(job, batch, report)
         report.done += len(batch)
         progress.advance(len(batch))
+        heartbeat()
     job.finish(report)
     report.seconds = time.perf_counter() - started
     job.describe(report)

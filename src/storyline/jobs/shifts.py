@@ -16,6 +16,9 @@ class ShiftsJob(Job):
     def pending(self) -> Sequence[tuple[int, str]]:
         return self.store.propositions_with_stale_shifts()
 
+    def item_key(self, item: tuple[int, str]) -> str:
+        return f"proposition {item[0]}"
+
     def process(self, batch: Sequence[tuple[int, str]], report: StageReport) -> None:
         from storyline.positions.queries import detect_shifts
 

@@ -47,6 +47,9 @@ class StancesJob(Job):
         statements = sorted(self.store.statements(after_id=min(through.values())), key=lambda s: s.id)
         return [(p, s) for p in propositions for s in statements if s.id > through[p.id]]
 
+    def item_key(self, item: tuple[Proposition, StoredStatement]) -> str:
+        return f"proposition {item[0].id}, statement {item[1].id}"
+
     def process(self, batch: Sequence[tuple[Proposition, StoredStatement]], report: StageReport) -> None:
         if self.scorer is None:
             self.scorer = scorer_for(self.store)

@@ -35,7 +35,7 @@ class TranslateJob(Job):
             try:
                 translation = translate_article(article, self.choose)
             except TranslationError as exc:  # the backend failed mid-way: say so, try again next run
-                report.failures.append((article_id, str(exc)))
+                report.failures.append((self.item_key(article_id), str(exc)))
                 continue
             if translation is None:
                 report.breakdown["untranslated"][article.language or "unknown"] += 1

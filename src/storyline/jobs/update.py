@@ -8,16 +8,32 @@ and shifts). Every stage is a no-op when nothing is new, so the update can run a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import socket
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from storyline.jobs.alerts import AlertsJob
-from storyline.jobs.contract import Job, Progress, StageReport, UpdateOptions, run_job
+from storyline.jobs.contract import (
+    Job,
+    LeaseLost,
+    Progress,
+    Silent,
+    StageReport,
+    UpdateOptions,
+    run_job,
+)
 from storyline.jobs.shifts import ShiftsJob
 from storyline.jobs.stances import StancesJob
 from storyline.jobs.statements import StatementsJob
 from storyline.jobs.stories import StoriesJob
 from storyline.jobs.translate import TranslateJob
+from storyline.settings import settings
 from storyline.store import Store
+
+LEASE = "analysis"
 
 STAGES: tuple[type[Job], ...] = (TranslateJob, StatementsJob, StancesJob, ShiftsJob, StoriesJob, AlertsJob)
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
@@ -29,4 +45,30 @@ def update(store: Store, options: UpdateOptions = UpdateOptions(), progress: Pro
     chosen = set(STAGE_NAMES if only is None else only)
     if unknown := chosen - set(STAGE_NAMES):
         raise ValueError(f"no stage named {', '.join(sorted(unknown))}; the stages are {', '.join(STAGE_NAMES)}")
-    return [run_job(stage.from_options(store, options), progress) for stage in STAGES if stage.name in chosen]
+    progress = progress or Silent()
+    with one_analysis(store, progress) as heartbeat:
+        return [run_job(stage.from_options(store, options), progress, heartbeat) for stage in STAGES if stage.name in chosen]
+
+
+@contextmanager
+def one_analysis(store: Store, progress: Progress) -> Iterator:
+    """Hold the store's analysis lease for the update, waiting while another process holds it; two
+    analyses at once would place the same article twice or save statements for an actor merged away.
+    The lease is renewed after every batch; one whose holder was killed lapses after `lease_seconds`."""
+    limits = settings().analysis
+    holder = f"{socket.gethostname()} pid {os.getpid()} ({uuid.uuid4().hex[:6]})"
+    told = False
+    while (other := store.take_lease(LEASE, holder, limits.lease_seconds)) is not None:
+        if not told:
+            progress.waiting(other)
+            told = True
+        time.sleep(limits.lease_poll_seconds)
+
+    def heartbeat() -> None:
+        if (other := store.take_lease(LEASE, holder, limits.lease_seconds)) is not None:
+            raise LeaseLost(f"the analysis lease lapsed and {other} took the store over; this analysis stopped")
+
+    try:
+        yield heartbeat
+    finally:
+        store.release_lease(LEASE, holder)

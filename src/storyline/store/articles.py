@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from storyline.records import (
@@ -32,6 +33,10 @@ from storyline.store.models import (
     RunRow,
     TranslationRow,
 )
+
+
+class _StoredMeanwhile(Exception):
+    """Rolls back a copy whose bytes another run stored first."""
 
 
 class ArticleStore(StoreBase):
@@ -95,8 +100,17 @@ class ArticleStore(StoreBase):
             )
             return frozenset(rows)
 
-    def add_article(self, article: Article, furniture_key: str) -> int:
-        """Store one article, its paragraphs and its line fingerprints in one transaction."""
+    def add_article(self, article: Article, furniture_key: str) -> int | None:
+        """Store one article, its paragraphs and its line fingerprints in one transaction; None
+        (nothing written) when another run stored these very bytes first."""
+        try:
+            return self._insert_article(article, furniture_key)
+        except (IntegrityError, _StoredMeanwhile):
+            if self.is_known_raw(article.raw_hash):
+                return None
+            raise
+
+    def _insert_article(self, article: Article, furniture_key: str) -> int:
         with self._session() as session, session.begin():
             outlet = article.outlet.outlet if article.outlet else None
             row = ArticleRow(
@@ -129,23 +143,31 @@ class ArticleStore(StoreBase):
             )
             session.add(row)
             session.flush()
+            if session.scalar(select(CopyRow.id).where(CopyRow.raw_hash == article.raw_hash)):
+                raise _StoredMeanwhile
             session.add_all(OutletLineRow(key=furniture_key, fingerprint=f, article_id=row.id) for f in article.line_fingerprints)
             return row.id
 
-    def add_copy(self, article_id: int, article: Article, similarity: float) -> None:
-        with self._session() as session, session.begin():
-            session.add(
-                CopyRow(
-                    article_id=article_id,
-                    origin=article.origin,
-                    raw_hash=article.raw_hash,
-                    url=article.url,
-                    title=article.title,
-                    outlet_name=article.outlet.outlet.name if article.outlet else None,
-                    similarity=round(similarity, 4),
-                    ingested_at=utc_now(),
-                )
-            )
+    def add_copy(self, article_id: int, article: Article, similarity: float) -> bool:
+        """Link a copy to its original; False (nothing written) when another run stored these
+        very bytes meanwhile. The insert comes first, so the check runs under the write lock."""
+        try:
+            with self._session() as session, session.begin():
+                row = CopyRow(article_id=article_id, origin=article.origin, raw_hash=article.raw_hash, url=article.url,
+                              title=article.title, outlet_name=article.outlet.outlet.name if article.outlet else None,
+                              similarity=round(similarity, 4), ingested_at=utc_now())
+                session.add(row)
+                session.flush()
+                if session.scalar(select(ArticleRow.id).where(ArticleRow.raw_hash == article.raw_hash)) or session.scalar(
+                        select(CopyRow.id).where(CopyRow.raw_hash == article.raw_hash, CopyRow.id != row.id)):
+                    raise _StoredMeanwhile
+        except _StoredMeanwhile:
+            return False
+        except IntegrityError:
+            if self.is_known_raw(article.raw_hash):
+                return False
+            raise
+        return True
 
     @staticmethod
     def _to_record(row: ArticleRow, with_text: bool) -> StoredArticle:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Self
@@ -40,6 +43,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+@contextmanager
+def _one_migrator(engine: Engine) -> Iterator[None]:
+    """Two processes opening a new SQLite file at once must not both create its tables (SQLite runs
+    DDL outside the transaction): an advisory lock on the file itself, which SQLite's own byte-range
+    locks never see, lets one migrate while the other waits."""
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:":
+        yield
+        return
+    with open(path, "ab") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class StoreBase:
     """Opens (and migrates) the database; each aggregate's store adds its reads and writes."""
 
@@ -48,7 +68,7 @@ class StoreBase:
         self.engine: Engine = create_engine(self.url)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        with self.engine.begin() as connection:
+        with _one_migrator(self.engine), self.engine.begin() as connection:
             upgrade_to_head(connection)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 

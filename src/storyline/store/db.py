@@ -9,12 +9,14 @@ resumes because inputs already stored are recognised by their content hash.
 from __future__ import annotations
 
 from storyline.store.alerts import AlertStore
+from storyline.store.analysis import AnalysisStore
 from storyline.store.articles import ArticleStore
 from storyline.store.positions import PositionStore
 from storyline.store.statements import StatementStore
 from storyline.store.stories import StoryStore
 
 
-class Store(ArticleStore, PositionStore, StatementStore, StoryStore, AlertStore):
+class Store(ArticleStore, PositionStore, StatementStore, StoryStore, AlertStore, AnalysisStore):
     """One handle on the database: articles (with runs and translations), statements and actors,
-    propositions and stances, stories and search, alerts. Each lives in its own module."""
+    propositions and stances, stories and search, alerts, and the analysis's failures and lease.
+    Each lives in its own module."""

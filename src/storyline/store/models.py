@@ -411,3 +411,28 @@ class AlertWatermarkRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     statements_through: Mapped[int] = mapped_column(Integer)
+
+
+class AnalysisFailureRow(Base):
+    """An item (an article, a statement under a proposition) one analysis stage could not handle:
+    kept out of that stage until the analysis version changes, and shown to the user with its reason."""
+
+    __tablename__ = "analysis_failures"
+    __table_args__ = (UniqueConstraint("stage", "item", "analysis_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage: Mapped[str] = mapped_column(Text)
+    item: Mapped[str] = mapped_column(Text)
+    analysis_version: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    failed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LeaseRow(Base):
+    """Who holds a store-wide lease (one analysis at a time), until when; a holder that died lets it lapse."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    holder: Mapped[str | None] = mapped_column(Text, nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
