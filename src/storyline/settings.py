@@ -145,6 +145,9 @@ class Alerts:
 @dataclass(frozen=True)
 class Api:
     max_article_characters: int = 5_000_000  # html or text of one posted article
+    max_body_bytes: int = 24 * 1024 * 1024  # a POST body, refused (413) before it is read whole or parsed
+    max_query_characters: int = 500  # a search query
+    max_query_words: int = 16  # distinct words a full-text search matches on; a longer query is no search
     page_size: int = 50  # stories a page of the web front page lists
 
 

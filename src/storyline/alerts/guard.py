@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 from urllib.parse import urlsplit, urlunsplit
+
+from storyline.addresses import is_public
 
 
 class UnsafeTarget(ValueError):
     """A webhook URL we will not call: bad scheme, unresolvable, or an address inside the network."""
-
-
-def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
 
 
 def check_target(url: str, allow_private: bool = False) -> str:
@@ -29,7 +23,7 @@ def check_target(url: str, allow_private: bool = False) -> str:
         addresses = list(dict.fromkeys(info[4][0] for info in socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)))
     except (socket.gaierror, UnicodeError, ValueError) as error:
         raise UnsafeTarget(f"cannot resolve {parts.hostname!r}: {error}") from error
-    inside = sorted(a for a in addresses if not _is_public(a))
+    inside = sorted(a for a in addresses if not is_public(a))
     if inside and not allow_private:
         raise UnsafeTarget(f"{parts.hostname!r} resolves to {', '.join(inside)}, a private, loopback or reserved address; "
                            "webhooks may not call into this network unless registered with allow_private")

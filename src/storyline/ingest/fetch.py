@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import httpx
 
 from storyline import __version__
+from storyline.addresses import is_link_local
 from storyline.ingest.errors import IngestError
 from storyline.settings import settings
 
@@ -22,15 +24,29 @@ class Fetched:
     fetched_at: datetime
 
 
+def _refuse_link_local(request: httpx.Request) -> None:
+    """Called for the first request and every redirect: no page or feed may lead the fetcher to a
+    link-local address, where a cloud machine's metadata service hands out its credentials."""
+    host = request.url.host
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, request.url.port or 80, type=socket.SOCK_STREAM)}
+    except (socket.gaierror, UnicodeError, ValueError):
+        return  # the connection itself will fail, with its own message
+    if any(is_link_local(address) for address in addresses):
+        raise IngestError(f"refused: {request.url} is at a link-local address (a cloud metadata service, not a news source)")
+
+
 class Fetcher:
     """One pooled client for a whole run; every failure becomes an IngestError naming the URL's problem."""
 
-    def __init__(self, timeout: float | None = None, max_bytes: int | None = None, client: httpx.Client | None = None):
+    def __init__(self, timeout: float | None = None, max_bytes: int | None = None, transport: httpx.BaseTransport | None = None):
         timeout = timeout or settings().ingest.fetch_timeout_seconds
         self.max_bytes = max_bytes or settings().ingest.max_bytes
-        self._client = client or httpx.Client(
+        self._client = httpx.Client(
+            transport=transport,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             follow_redirects=True,
+            event_hooks={"request": [_refuse_link_local]},
             headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,application/xml,application/rss+xml,application/atom+xml,text/plain;q=0.9,*/*;q=0.5"},
         )
 

@@ -7,7 +7,6 @@ the `total` before paging); every error is JSON with an `error` message and a fi
 
 from __future__ import annotations
 
-import hmac
 import threading
 from contextlib import asynccontextmanager
 from dataclasses import asdict
@@ -58,12 +57,12 @@ class ArticleIn(BaseModel):
 
     html: str | None = Field(None, max_length=settings().api.max_article_characters)
     text: str | None = Field(None, max_length=settings().api.max_article_characters)
-    url: str | None = None
-    title: str | None = None
-    outlet: str | None = None
+    url: str | None = Field(None, max_length=settings().ingest.max_url_characters)
+    title: str | None = Field(None, max_length=settings().ingest.max_field_characters)
+    outlet: str | None = Field(None, max_length=settings().ingest.max_field_characters)
     country: str | None = Field(None, min_length=2, max_length=2)
-    language: str | None = None
-    published: str | None = None
+    language: str | None = Field(None, max_length=settings().ingest.max_field_characters)
+    published: str | None = Field(None, max_length=settings().ingest.max_date_characters)
 
     @model_validator(mode="after")
     def one_body(self) -> ArticleIn:
@@ -77,9 +76,9 @@ class IngestRequest(BaseModel):
 
 
 class WebhookIn(BaseModel):
-    url: str = Field(description="The http(s) URL to POST alerts to.")
-    kinds: list[Literal["statement", "shift"]] = Field(["statement", "shift"], min_length=1)
-    secret: str | None = Field(None, description="Sign each body: X-Storyline-Signature: sha256=HMAC(secret, body).")
+    url: str = Field(description="The http(s) URL to POST alerts to.", max_length=settings().ingest.max_url_characters)
+    kinds: list[Literal["statement", "shift"]] = Field(["statement", "shift"], min_length=1, max_length=2)
+    secret: str | None = Field(None, description="Sign each body: X-Storyline-Signature: sha256=HMAC(secret, body).", max_length=1_000)
     allow_private: bool = Field(False, description="Allow a loopback or private-network target (refused by default: SSRF).")
 
 
@@ -90,9 +89,12 @@ def _webhook_dict(hook) -> dict[str, Any]:
     return data
 
 
-def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: bool = False) -> FastAPI:
-    """The app over the store at `db`; with deliver_alerts, a worker thread delivers webhooks while it runs."""
+def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: bool = False,
+               public_url: str = "http://127.0.0.1:8000") -> FastAPI:
+    """The app over the store at `db`; with deliver_alerts, a worker thread delivers webhooks while it
+    runs. `public_url` is where readers reach it: feeds link there, whatever Host a request names."""
     from storyline.alerts.delivery import DeliveryWorker
+    from storyline.interfaces.middleware import Guard
 
     store = Store(db)
     analysing = threading.Lock()  # one background analysis at a time; the next one picks up what is new
@@ -108,6 +110,7 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
 
     app = FastAPI(title="Storyline", description="Who said what, when, in which outlet, and how positions moved.",
                   version="0.1.0", lifespan=lifespan)
+    app.add_middleware(Guard, write_token=write_token)
 
     @app.exception_handler(StarletteHTTPException)  # FastAPI's HTTPException and the router's own 404/405
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -208,11 +211,13 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
         return _page([shift_dict(s) for s in find_shifts(store, since=since)], limit, offset)
 
     def _check_token(authorization: str | None) -> None:
+        """Reads of what only the token's holder may see (webhooks); writes were checked before their body was read."""
+        from storyline.interfaces.middleware import bearer_matches
+
         if not write_token:
-            raise HTTPException(403, "this server is read-only: start it with --write-token (or STORYLINE_WRITE_TOKEN) to accept ingest")
-        given = (authorization or "").removeprefix("Bearer ").strip()
-        if not given or not hmac.compare_digest(given.encode(), write_token.encode()):
-            raise HTTPException(401, "a valid write token is required: Authorization: Bearer TOKEN")
+            raise HTTPException(403, "this server is read-only: start it with --write-token (or STORYLINE_WRITE_TOKEN) to accept writes")
+        if not bearer_matches(authorization, write_token):
+            raise HTTPException(401, "a valid write token is required: Authorization: Bearer TOKEN", {"WWW-Authenticate": "Bearer"})
 
     def _analyse() -> None:
         from storyline.jobs.update import update
@@ -275,7 +280,8 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
         return _page(attempts, limit, 0)
 
     @app.get("/api/search", summary="Full-text search over articles and statements, or semantic search over articles")
-    def search(q: Annotated[str, Query(min_length=1)], semantic: bool = False, limit: Limit = 20) -> dict:
+    def search(q: Annotated[str, Query(min_length=1, max_length=settings().api.max_query_characters)], semantic: bool = False,
+               limit: Limit = 20) -> dict:
         hits = search_view(store, q, semantic, limit)
         if not semantic:
             return {"query": q, "items": [asdict(h) for h in hits]}
@@ -283,5 +289,5 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
 
     from storyline.interfaces.web import mount_web
 
-    mount_web(app, store)
+    mount_web(app, store, public_url)
     return app

@@ -504,6 +504,9 @@ def serve(
         envvar="STORYLINE_WRITE_TOKEN", help="Accept POST /api/ingest from callers that send this bearer token.")] = None,
     deliver_alerts: Annotated[bool, typer.Option(help="Deliver webhook alerts in the background while serving.")] = True,
     access_log: Annotated[bool, typer.Option(help="Log each request on the console.")] = True,
+    public_url: Annotated[str | None, typer.Option(
+        envvar="STORYLINE_PUBLIC_URL", help="The address readers reach this server at (behind a proxy, say), for the links in "
+                                            "Atom feeds; http://HOST:PORT if absent. Never taken from a request's Host header.")] = None,
 ) -> None:
     """Serve the web pages and the REST API over the store (read-only without a write token); OpenAPI docs at /docs."""
     import uvicorn
@@ -511,8 +514,8 @@ def serve(
     from storyline.interfaces.api import create_app
 
     _open(db).close()  # a store that cannot be opened fails here, with its reason, not in the first request
-    uvicorn.run(create_app(db, write_token=write_token, deliver_alerts=deliver_alerts), host=host, port=port, log_level="info",
-                access_log=access_log)
+    app_ = create_app(db, write_token=write_token, deliver_alerts=deliver_alerts, public_url=public_url or f"http://{host}:{port}")
+    uvicorn.run(app_, host=host, port=port, log_level="info", access_log=access_log)
 
 
 @app.command()

@@ -57,12 +57,22 @@ def to_json(bundle: Bundle) -> str:
     )
 
 
+def _cell(value):
+    """A spreadsheet runs a cell that opens with = + - @ (or a tab or return before one) as a
+    formula: such text, a title crafted as =HYPERLINK(...) say, is written with a quote before it (OWASP)."""
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _safe(row: dict) -> dict:
+    return {key: _cell(value) for key, value in row.items()}
+
+
 def _csv_section(buffer: io.StringIO, rows: list[dict]) -> None:
     if rows:
         buffer.write("\n")
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(_safe(row) for row in rows)
 
 
 def to_csv(bundle: Bundle) -> str:
@@ -71,7 +81,7 @@ def to_csv(bundle: Bundle) -> str:
     writer = csv.DictWriter(buffer, fieldnames=[*_CSV_COLUMNS, "text"])
     writer.writeheader()
     for article in bundle.articles:
-        writer.writerow({**{c: getattr(article, c) for c in _CSV_COLUMNS}, "text": article.text})
+        writer.writerow(_safe({**{c: getattr(article, c) for c in _CSV_COLUMNS}, "text": article.text}))
     columns = ("id", "article_id", "speaker", "role", "kind", "date", "date_kind", "outlet", "start", "end", "text")
     _csv_section(buffer, [{c: getattr(s, c) for c in columns} for s in bundle.statements])
     _csv_section(buffer, [{**position_dict(p), "decided_by": "; ".join(position_dict(p)["decided_by"])} for p in bundle.positions])

@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from threading import Lock
-from typing import TypeVar
+from typing import Annotated, TypeVar
 from urllib.parse import urlencode, urlsplit
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -95,7 +95,7 @@ class PageCache:
             return response
 
 
-def mount_web(app: FastAPI, store: Store) -> None:
+def mount_web(app: FastAPI, store: Store, public_url: str) -> None:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     cache = PageCache(store)
 
@@ -169,7 +169,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
         entries = [feeds.article_entry(a) for a in store.articles(ArticleFilters(ids=chosen.articles))]
         entries += [feeds.shift_entry(s, feeds.shift_landed(s, times)) for s in moves]
         return atom_response(feeds.atom(f"story:{story_id}", f"Storyline: {chosen.label or 'story ' + str(story_id)}",
-                                        str(request.base_url), f"/stories/{story_id}", f"/stories/{story_id}/feed.atom", entries))
+                                        public_url, f"/stories/{story_id}", f"/stories/{story_id}/feed.atom", entries))
 
     @app.get("/actors/{actor_id}/feed.atom", include_in_schema=False)
     def actor_feed(request: Request, actor_id: int) -> Response:
@@ -179,7 +179,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
         times = landed([s.article_id for s in said], moves)
         entries = [feeds.statement_entry(s, times[s.article_id]) for s in said]
         entries += [feeds.shift_entry(s, feeds.shift_landed(s, times)) for s in moves]
-        return atom_response(feeds.atom(f"actor:{actor_id}", f"Storyline: {chosen.name}", str(request.base_url),
+        return atom_response(feeds.atom(f"actor:{actor_id}", f"Storyline: {chosen.name}", public_url,
                                         f"/actors/{actor_id}", f"/actors/{actor_id}/feed.atom", entries))
 
     @app.get("/propositions", response_class=HTMLResponse, include_in_schema=False)
@@ -200,7 +200,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
         times = landed([p.statement.article_id for p in view.points], view.shifts)
         entries = [feeds.stance_entry(p, view.proposition.text, times[p.statement.article_id]) for p in view.points]
         entries += [feeds.shift_entry(s, feeds.shift_landed(s, times)) for s in view.shifts]
-        return atom_response(feeds.atom(f"proposition:{proposition_id}", f"Storyline: {view.proposition.text}", str(request.base_url),
+        return atom_response(feeds.atom(f"proposition:{proposition_id}", f"Storyline: {view.proposition.text}", public_url,
                                         f"/propositions/{proposition_id}", f"/propositions/{proposition_id}/feed.atom", entries))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -221,6 +221,7 @@ def mount_web(app: FastAPI, store: Store) -> None:
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     @cached
-    def search(request: Request, q: str = "", semantic: bool = False) -> HTMLResponse:
+    def search(request: Request, q: Annotated[str, Query(max_length=settings().api.max_query_characters)] = "",
+               semantic: bool = False) -> HTMLResponse:
         return page(request, "search.html", q=q, semantic=semantic, hits=search_view(store, q, semantic))
 

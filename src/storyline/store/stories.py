@@ -18,6 +18,7 @@ from storyline.records import (
     StoryCluster,
     StoryOverview,
 )
+from storyline.settings import settings
 from storyline.store.base import StoreBase
 from storyline.store.models import (
     ActorRow,
@@ -239,7 +240,10 @@ class StoryStore(StoreBase):
         """Full-text search (SQLite FTS5) over article titles and text, and over statements."""
         if self.engine.dialect.name != "sqlite":
             raise NotImplementedError("full-text search needs the SQLite store")
-        match = " ".join(f'"{word}"' for word in re.findall(r"\w+", query))
+        # Each distinct word once, at most max_query_words of them: FTS5's work grows with the terms
+        # of a query, repeating one adds no meaning, and a 2,000-word query is no search.
+        words = dict.fromkeys(word.casefold() for word in re.findall(r"\w+", query))
+        match = " ".join(f'"{word}"' for word in list(words)[:settings().api.max_query_words])
         if not match:
             return []
         with self.engine.connect() as connection:
