@@ -17,7 +17,7 @@ CAIRO := libcairo2
 LOAD := wrk
 APT_PACKAGES := $(APERTIUM) $(BROWSER) $(CAIRO) $(LOAD)
 
-.PHONY: demo test bench eval install clean train-stance train-relatedness calibrate-stories system-packages
+.PHONY: demo test bench fuzz eval install clean train-stance train-relatedness calibrate-stories system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ test: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# 10,000 generated hostile inputs (bench/fuzz.py) through real ingest runs; prints cases tried, aborted
+# runs, hangs, inputs without an outcome and unexpected errors, and fails on any (about 10 minutes).
+fuzz: install
+	$(BIN)/python -m bench.fuzz --inputs 10000
 
 # Fine-tunes the stance cross-encoder on Perspectrum train and exports it as int8 ONNX to
 # src/storyline/analysis/models/stance-minilm-int8.onnx, with its model card (about 75 minutes on 2 cores);

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,7 +110,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(db: Path, *options: str) -> Iterator[str]:
+def serving(db: Path, *options: str, started: Callable[[int], None] = lambda pid: None) -> Iterator[str]:
     """`storyline serve` over `db` in its own process on 127.0.0.1: its base URL once it answers.
     Its console goes to serve.log beside the database, quoted if it stops or never answers."""
     log = db.with_name("serve.log")
@@ -118,6 +118,7 @@ def serving(db: Path, *options: str) -> Iterator[str]:
     with log.open("w") as output:
         server = subprocess.Popen([sys.executable, "-m", "storyline.interfaces.cli", "serve", "--db", str(db), "--port", str(port),
                                    *options], stdout=output, stderr=subprocess.STDOUT)
+    started(server.pid)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(240):
@@ -151,28 +152,51 @@ def _wrk(base: str, paths: list[str], clients: int, seconds: int, folder: Path) 
     return LoadResult(clients, requests, duration_us / 1e6, p50 / 1000, p95 / 1000, p99 / 1000, socket_errors, status_errors, len(paths))
 
 
-def run(clients: int = 200, seconds: int = 20) -> LoadResult | None:
-    """None where wrk is not installed."""
+def api_list_mix(propositions: list[int]) -> list[str]:
+    """The API's lists, every page of each and with filters: what a client syncing the store asks, uncached."""
+    lists = ["/api/articles?limit=50", "/api/statements?limit=50", "/api/stories", "/api/actors?limit=50", "/api/shifts",
+             "/api/propositions", "/api/statements?speaker=Zelenskyy", "/api/articles?country=UA", "/api/actors?name=Kuleba"]
+    lists += [f"/api/positions?proposition={p}" for p in propositions]
+    return [f"{path}{'&' if '?' in path else '?'}offset={offset}" for offset in (0, 1, 2, 5) for path in lists]
+
+
+def run(clients: int = 200, seconds: int = 20) -> tuple[dict[str, LoadResult], float] | None:
+    """Pages (story and search) and the API's lists, each under the same load, and the server's peak
+    memory in MiB; None where wrk is not installed."""
     if shutil.which("wrk") is None:
         return None
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "demo.db"
         demo_store(db)
-        with serving(db, "--no-deliver-alerts", "--no-access-log") as base:
+        server: list[int] = []
+        with serving(db, "--no-deliver-alerts", "--no-access-log", started=server.append) as base:
             stories = httpx.get(base + "/api/stories").json()["items"]
             mix = request_mix(stories[0]["id"], _vocabulary(db))
-            for path in mix[:8]:  # warm-up: load the models once, as a running server would have
+            lists = api_list_mix([p["id"] for p in httpx.get(base + "/api/propositions").json()["items"]])
+            for path in mix[:8] + lists:  # warm-up: load the models once, as a running server would have
                 httpx.get(base + path, timeout=120).raise_for_status()
-            return _wrk(base, mix[8:], clients, seconds, Path(folder))
+            results = {"story and search pages, one request in four a search no one made before": _wrk(base, mix[8:], clients, seconds, Path(folder)),
+                       "API lists (articles, statements, stories, actors, shifts, positions; pages and filters)":
+                           _wrk(base, lists, clients, seconds, Path(folder))}
+            return results, _peak_memory_mib(server[0])
 
 
-def report(result: LoadResult | None) -> str:
-    if result is None:
+def _peak_memory_mib(pid: int) -> float:
+    """The server's peak resident memory (VmHWM), read before it stops."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def report(measured: tuple[dict[str, LoadResult], float] | None) -> str:
+    if measured is None:
         return "Load: not run: wrk is not installed (make system-packages installs it)."
-    return (f"Load: {result.clients} concurrent clients (wrk) for {result.seconds:.0f} s on story and search pages, one request in four "
-            f"a search no one made before: {result.rate:.0f} requests/s, p50 {result.p50_ms:.0f} ms, p95 {result.p95_ms:.0f} ms, "
-            f"p99 {result.p99_ms:.0f} ms; {result.socket_errors} socket errors, {result.status_errors} non-2xx responses "
-            f"({result.requests:,} requests). One uvicorn process; server and wrk share 2 cores.")
+    results, peak = measured
+    return f"Load: the server's peak memory over both runs {peak:,.0f} MiB.\n" + "\n".join(
+        f"Load: {r.clients} concurrent clients (wrk) for {r.seconds:.0f} s on {what}: {r.rate:.0f} requests/s, p50 {r.p50_ms:.0f} ms, "
+        f"p95 {r.p95_ms:.0f} ms, p99 {r.p99_ms:.0f} ms; {r.socket_errors} socket errors, {r.status_errors} non-2xx responses "
+        f"({r.requests:,} requests). One uvicorn process; server and wrk share 2 cores." for what, r in results.items())
 
 
 if __name__ == "__main__":

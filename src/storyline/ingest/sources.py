@@ -157,17 +157,22 @@ def _jsonl_document(line: bytes, origin: str, where: str, given: GivenMetadata) 
 def _read_jsonl(path: Path, given: GivenMetadata, options: SourceOptions, _fetcher: Fetcher | None) -> Iterator[Item]:
     name = display_name(str(path))
     lines = _batch_lines(path, options.max_bytes, options.max_bytes * settings().ingest.batch_file_factor)
+    read = 0
     for number, line in enumerate(lines, start=1):
         origin = f"{name}#line{number}"
         if isinstance(line, _LineTooLong):
+            read += 1
             yield IngestFailure(origin, str(line))
             continue
         if not line.strip():
             continue
+        read += 1
         try:
             yield _jsonl_document(line, origin, f"JSONL {display_name(path.name)} line {number}", given)
         except IngestError as exc:
             yield IngestFailure(origin, str(exc))
+    if not read:
+        yield IngestFailure(name, "empty batch: no JSON lines in it")
 
 
 def _looks_like_feed(data: bytes, content_type: str | None) -> bool:
