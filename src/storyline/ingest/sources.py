@@ -102,11 +102,14 @@ def _document_reader(kind: RawKind) -> Reader:
     return read
 
 
-class _LineTooLong(Exception):
-    pass
+@dataclass(frozen=True)
+class _Oversized:
+    """A batch line over the limit, skipped without being held in memory."""
+
+    reason: str
 
 
-def _batch_lines(path: Path, max_line: int, max_total: int) -> Iterator[bytes | _LineTooLong]:
+def _batch_lines(path: Path, max_line: int, max_total: int) -> Iterator[bytes | _Oversized]:
     """A batch file's lines as a stream (decompressed as read when gzip), so memory stays within one
     line whatever the file's size; a line over `max_line` is reported and skipped, a file over
     `max_total` (decompressed) stops with an error."""
@@ -123,7 +126,7 @@ def _batch_lines(path: Path, max_line: int, max_total: int) -> Iterator[bytes | 
                         if total > max_total:
                             break
                     total += len(rest)
-                    yield _LineTooLong(f"too large: a line over the limit of {max_line:,} bytes (raise it with --max-bytes)")
+                    yield _Oversized(f"too large: a line over the limit of {max_line:,} bytes (raise it with --max-bytes)")
                 else:
                     yield line
                 if total > max_total:
@@ -160,9 +163,9 @@ def _read_jsonl(path: Path, given: GivenMetadata, options: SourceOptions, _fetch
     read = 0
     for number, line in enumerate(lines, start=1):
         origin = f"{name}#line{number}"
-        if isinstance(line, _LineTooLong):
+        if isinstance(line, _Oversized):
             read += 1
-            yield IngestFailure(origin, str(line))
+            yield IngestFailure(origin, line.reason)
             continue
         if not line.strip():
             continue

@@ -183,11 +183,15 @@ class _StageBars:
 
 
 def _update(store: Store, options: UpdateOptions | None = None, only: tuple[str, ...] | None = None) -> None:
-    from storyline.jobs.update import (
-        update,  # spaCy and the encoders load only for the commands that need them
-    )
+    # spaCy and the encoders load only for the commands that need them
+    from storyline.jobs.contract import LeaseLost
+    from storyline.jobs.update import update
 
-    update(store, options or UpdateOptions(), _StageBars(), only)
+    try:
+        update(store, options or UpdateOptions(), _StageBars(), only)
+    except LeaseLost as lost:  # what it saved is kept; the analysis that took over carries on
+        err_console.print(f"[red]Analysis stopped:[/red] {escape(str(lost))}")
+        raise typer.Exit(1) from lost
 
 
 @app.command()
