@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -32,6 +33,22 @@ def world_page(host: str) -> tuple[str, bytes]:
 @pytest.fixture(scope="session")
 def gold() -> dict:
     return json.loads((SEEDS / "gold.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's store (seeds, gold propositions, analysed), built once; copy it before writing to it."""
+    from bench.load import demo_store
+
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    demo_store(db)
+    return db
+
+
+def demo_copy(demo_db: Path, folder: Path) -> Path:
+    copy = folder / "demo.db"
+    shutil.copyfile(demo_db, copy)
+    return copy
 
 
 @pytest.fixture

@@ -5,15 +5,13 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from bench.load import demo_store
 from storyline.interfaces.api import create_app
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, demo_copy
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    db = tmp_path_factory.mktemp("api") / "seeds.db"
-    demo_store(db)
+def client(tmp_path_factory, demo_db):
+    db = demo_copy(demo_db, tmp_path_factory.mktemp("api"))
     return TestClient(create_app(db))
 
 

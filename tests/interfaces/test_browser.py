@@ -12,8 +12,8 @@ from urllib.parse import urljoin
 import httpx
 import pytest
 
-from bench.load import demo_store, serving
-from tests.conftest import REPO
+from bench.load import serving
+from tests.conftest import REPO, demo_copy
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 ARTIFACTS = REPO / "test-artifacts"
@@ -26,10 +26,9 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, demo_db):
     """The demo's store (the seeds, both propositions) served by `storyline serve` in its own process."""
-    db = tmp_path_factory.mktemp("browser") / "demo.db"
-    demo_store(db)
+    db = demo_copy(demo_db, tmp_path_factory.mktemp("browser"))
     with serving(db) as base:
         yield base
 

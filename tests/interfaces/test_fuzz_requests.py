@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.load import demo_store
 from storyline.interfaces.api import create_app
+from tests.conftest import demo_copy
 
 TOKEN = "s3cret"
 PATHS = ("/api/articles/{v}", "/api/stories/{v}", "/api/actors?name={v}", "/api/statements?speaker={v}&since={v}",
@@ -25,9 +25,8 @@ VALUES = (st.integers(-2 ** 70, 2 ** 70).map(str) | st.sampled_from(["²", "١٢
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    db = tmp_path_factory.mktemp("fuzz") / "seeds.db"
-    demo_store(db)
+def client(tmp_path_factory, demo_db):
+    db = demo_copy(demo_db, tmp_path_factory.mktemp("fuzz"))
     return TestClient(create_app(db, write_token=TOKEN), raise_server_exceptions=False)
 
 

@@ -10,19 +10,17 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from bench.load import demo_store
 from storyline.alerts.guard import UnsafeTarget, check_target
 from storyline.interfaces.api import create_app
 from storyline.settings import settings
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, demo_copy
 
 TOKEN = "s3cret"
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    db = tmp_path_factory.mktemp("hostile") / "seeds.db"
-    demo_store(db)
+def client(tmp_path_factory, demo_db):
+    db = demo_copy(demo_db, tmp_path_factory.mktemp("hostile"))
     return TestClient(create_app(db, write_token=TOKEN))
 
 

@@ -141,7 +141,7 @@ def test_a_server_error_is_reported_per_article_and_retried_next_run(store, tmp_
         url = f"http://127.0.0.1:{server.server_address[1]}"
         report = run_job(TranslateJob(store, [LibreTranslate(url)]))
         [(failed_id, reason)] = report.failures
-        assert failed_id == article_id and "500" in reason
+        assert failed_id == f"article {article_id}" and "500" in reason
         assert store.translation(article_id) is None
         assert store.article_ids_to_translate() == [article_id], "nothing half-written: the next run tries again"
     finally:

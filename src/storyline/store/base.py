@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -46,18 +47,19 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 @contextmanager
 def _one_migrator(engine: Engine) -> Iterator[None]:
     """Two processes opening a new SQLite file at once must not both create its tables (SQLite runs
-    DDL outside the transaction): an advisory lock on the file itself, which SQLite's own byte-range
-    locks never see, lets one migrate while the other waits."""
+    DDL outside the transaction): an advisory lock on the file's folder lets one migrate while the
+    other waits. Not on the database file itself: closing any descriptor of it would drop the
+    POSIX locks SQLite holds on it in this process."""
     path = engine.url.database if engine.dialect.name == "sqlite" else None
     if not path or path == ":memory:":
         yield
         return
-    with open(path, "ab") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    folder = os.open(Path(path).resolve().parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)  # releases the flock
 
 
 class StoreBase:
