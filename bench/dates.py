@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import htmldate
 
@@ -68,6 +69,43 @@ def _ours(page: Page) -> tuple[str | None, str | None, int]:
     iso = article.published.iso
     mixed = len({p.language for p in paragraphs if p.language and p.end - p.start >= 200})
     return (iso[:10] if iso else None), language.code, mixed
+
+
+@dataclass(frozen=True)
+class IdentityResult:
+    """Pages ingested with no URL given: how often their own address stands in for it."""
+
+    pages: int
+    own_address: int  # a canonical link or og:url was found
+    same_url: int  # ... and it is the address the data set lists (scheme, www. and a trailing slash aside)
+    same_site: int  # ... or at least on the same host
+    country_given: int  # pages with a country when the listed URL is given
+    country_agrees: int  # ... whose country without the URL is the same
+    country_without: int  # pages with any country at all without the URL
+
+
+def _host_path(url: str | None) -> tuple[str, str]:
+    parts = urlsplit(url or "")
+    return (parts.hostname or "").removeprefix("www."), parts.path.rstrip("/")
+
+
+def identity(limit: int | None = None) -> IdentityResult:
+    counts = dict.fromkeys(("own_address", "same_url", "same_site", "country_given", "country_agrees", "country_without"), 0)
+    pages = load_pages(limit)
+    for page in pages:
+        try:
+            given = build_article(RawDocument(origin=page.url, data=page.data, kind_hint="html", given=GivenMetadata(url=page.url)),
+                                  max_bytes=settings().ingest.max_bytes)
+            alone = build_article(RawDocument(origin=page.url, data=page.data, kind_hint="html"), max_bytes=settings().ingest.max_bytes)
+        except IngestError:
+            continue
+        counts["own_address"] += alone.url is not None
+        counts["same_url"] += alone.url is not None and _host_path(alone.url) == _host_path(page.url)
+        counts["same_site"] += alone.url is not None and _host_path(alone.url)[0] == _host_path(page.url)[0]
+        counts["country_given"] += given.country is not None
+        counts["country_agrees"] += given.country is not None and alone.country == given.country
+        counts["country_without"] += alone.country is not None
+    return IdentityResult(pages=len(pages), **counts)
 
 
 def _htmldate_alone(url: str, data: bytes) -> str | None:

@@ -28,6 +28,9 @@ STORIES_EVENT_F1_FLOOR = 0.82
 STORIES_STORY_F1_FLOOR = 0.90
 STORIES_MIXED_F1_FLOOR = 0.83
 LANGUAGE_ACCURACY_FLOOR = 0.95
+IDENTITY_PAGES = 30
+IDENTITY_OWN_ADDRESS_FLOOR = 26
+IDENTITY_COUNTRY_AGREES_SHARE_FLOOR = 0.9
 
 
 def test_extraction_f1_floor():
@@ -41,6 +44,14 @@ def test_publication_date_and_language_accuracy_floor():
     result = dates.evaluate(limit=DATES_PAGES)
     assert result.storyline_accuracy >= DATES_ACCURACY_FLOOR, result
     assert result.language_accuracy >= LANGUAGE_ACCURACY_FLOOR, result
+
+
+def test_page_identity_floor():
+    """Real pages ingested with no URL: their own address (canonical link, og:url) is found, and
+    gives the country the listed URL gives."""
+    result = dates.identity(limit=IDENTITY_PAGES)
+    assert result.own_address >= IDENTITY_OWN_ADDRESS_FLOOR, result
+    assert result.country_agrees >= IDENTITY_COUNTRY_AGREES_SHARE_FLOOR * result.country_given, result
 
 
 def test_quotation_attribution_floor():

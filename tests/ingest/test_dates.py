@@ -2,11 +2,14 @@ from datetime import date, datetime
 
 import pytest
 
+from storyline.ingest.article import build_article
 from storyline.ingest.dates import (
     find_dateline,
     resolve_published,
     resolve_weekday_without_year,
 )
+from storyline.records import GivenMetadata, RawDocument
+from tests.conftest import world_page
 
 
 @pytest.mark.parametrize(
@@ -75,3 +78,18 @@ def test_html_metadata_is_read():
     html = '<html><head><meta property="article:published_time" content="2024-10-22T20:01:00+03:00"></head><body><p>Text.</p></body></html>'
     estimate = resolve_published(html=html, url="https://example.org/news/item")
     assert estimate.iso.startswith("2024-10-22") and estimate.method == "html-metadata"
+
+
+def test_a_utc_timestamp_is_read_as_the_newsrooms_calendar_day():
+    """Radio-Canada stamps its article 2020-08-25T00:23Z: 20:23 on August 24 in Toronto, the day it ran."""
+    url, page = world_page("radio-canada.ca")
+    article = build_article(RawDocument(origin=url, data=page, kind_hint="html", given=GivenMetadata(url=url)), max_bytes=10_000_000)
+    assert article.published.iso[:10] == "2020-08-24"
+    assert "UTC, read in America/Toronto" in article.published.evidence
+
+
+def test_the_day_in_the_address_wins_over_a_converted_utc_stamp():
+    """Sputnik's 22:57 UTC on April 28 is past midnight in Moscow, but its address says 20200428."""
+    url, page = world_page("sputniknews.com/radio")
+    article = build_article(RawDocument(origin=url, data=page, kind_hint="html", given=GivenMetadata(url=url)), max_bytes=10_000_000)
+    assert article.published.iso[:10] == "2020-04-28" and "UTC" not in article.published.evidence

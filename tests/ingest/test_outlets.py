@@ -1,12 +1,18 @@
 import csv
 from importlib import resources
 
+import pytest
+
+from storyline.ingest.article import build_article
 from storyline.ingest.outlets import (
     by_domain,
     country_from_domain,
     outlet_table,
+    plain_name,
     resolve_outlet,
 )
+from storyline.records import RawDocument
+from tests.conftest import world_page
 
 
 def test_bundled_table_covers_hundreds_of_outlets_worldwide():
@@ -47,3 +53,31 @@ def test_unlisted_domain_still_gives_outlet_and_country():
 def test_generic_country_domains_say_nothing():
     assert country_from_domain("https://news.io/x") is None
     assert country_from_domain("https://bbc.co.uk/x") == "GB"
+
+
+@pytest.mark.parametrize("host,outlet,country", [("zaxid.net", "ZAXID.NET", "UA"), ("nzz.ch", None, "CH"), ("tvn24.pl", None, "PL"),
+                                                 ("novinky.cz", None, "CZ")])
+def test_a_page_with_no_url_given_is_known_by_its_own_address(host, outlet, country):
+    """Real pages (the Media Cloud sample) ingested as files: the canonical link or og:url gives
+    the URL, and through it the outlet and the country, as `--url` would."""
+    url, page = world_page(host)
+    article = build_article(RawDocument(origin="page.html", data=page, kind_hint="html"), max_bytes=10_000_000)
+    assert article.url and host in article.url and article.country == country
+    assert outlet is None or article.outlet.outlet.name == outlet
+
+
+@pytest.mark.parametrize("host,bad", [("aryanews.com", "copy"), ("dln.com", "Copyright"), ("chosun.com", "://")])
+def test_outlet_names_are_names_not_copyright_lines_or_urls(host, bad):
+    url, page = world_page(host)
+    article = build_article(RawDocument(origin="page.html", data=page, kind_hint="html"), max_bytes=10_000_000)
+    name = article.outlet.outlet.name
+    assert bad not in name and not any(ch.isdigit() for ch in name), name
+
+
+def test_plain_name_keeps_names_and_refuses_what_is_not_one():
+    assert plain_name("Guinéenews©") == "Guinéenews"
+    assert plain_name("(c) alarmeringen.nl - All rights reserved") == "alarmeringen.nl"
+    assert plain_name("Mix 107.3 KIOW") == "Mix 107.3 KIOW" and plain_name("24 Канал") == "24 Канал"
+    assert plain_name("1999-2005 Factoría de Comunicación. Tel. +34 914 000 000") is None
+    assert plain_name("https://akhbarelyom.com/") is None
+    assert plain_name("خبرآنلاین - سایت خبرگزاری خبرآنلاین | Khabaronline News Agency") == "Khabaronline News Agency"

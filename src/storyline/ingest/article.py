@@ -78,15 +78,18 @@ def build_article(
 ) -> Article:
     raw_text, kind, extracted = extract(doc, max_bytes, known_boilerplate)
     given = doc.given
+    # The page's own address stands in for one the input did not give: outlet, country and date read it.
+    url = given.url or extracted.url
     first_paragraph = extracted.text[: extracted.paragraphs[0].end] if extracted.paragraphs else ""
     outlet = resolve_outlet(
-        url=given.url,
+        url=url,
         given_name=given.outlet,
         site_name=extracted.site_name,
         header_lines=extracted.header_lines,
         footer_lines=extracted.footer_lines,
         first_paragraph=first_paragraph,
     )
+    country = given.country or (outlet.outlet.country if outlet else None) or country_from_domain(url)
     published = resolve_published(
         header_lines=extracted.header_lines,
         footer_lines=extracted.footer_lines,
@@ -94,10 +97,10 @@ def build_article(
         given=given.published,
         given_source=given.published_source or "given",
         html=raw_text if kind == "html" else None,
-        url=given.url,
+        url=url,
         reference=(doc.fetched_at.date() if doc.fetched_at else reference),
+        country=country,
     )
-    country = given.country or (outlet.outlet.country if outlet else None) or country_from_domain(given.url)
     return Article(
         origin=doc.origin,
         raw_hash=content_hash(doc.data),
@@ -107,7 +110,7 @@ def build_article(
         text=extracted.text,
         paragraphs=extracted.paragraphs,
         title=(given.title or extracted.title or "").strip() or None,
-        url=given.url,
+        url=url,
         author=extracted.author,
         outlet=outlet,
         country=country,

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import dateparser
 import htmldate
+import pytz
 
 from storyline.lang.en import MONTH_PATTERN, WEEKDAY_PATTERN
 from storyline.records import DateEstimate
@@ -203,7 +206,49 @@ def _from_given(published: str, source: str, reference: date) -> DateEstimate | 
     return DateEstimate(value=value, confidence=0.95, method="given", evidence=f"{source}: '{published}'")
 
 
-def _from_htmldate(html: str, url: str | None, extensive: bool) -> DateEstimate | None:
+# Where most of a country's newsrooms keep time, for countries whose first listed zone is not it.
+_NEWSROOM_ZONES = {"CA": "America/Toronto", "AU": "Australia/Sydney", "BR": "America/Sao_Paulo", "RU": "Europe/Moscow",
+                   "UA": "Europe/Kyiv", "CL": "America/Santiago", "EC": "America/Guayaquil", "NZ": "Pacific/Auckland",
+                   "ES": "Europe/Madrid", "PT": "Europe/Lisbon", "CD": "Africa/Kinshasa", "MN": "Asia/Ulaanbaatar"}
+
+
+def newsroom_zone(country: str | None) -> ZoneInfo | None:
+    """The time zone a country's press dates its articles in (the Olson zone its newsrooms use)."""
+    if not country:
+        return None
+    name = _NEWSROOM_ZONES.get(country) or next(iter(pytz.country_timezones.get(country.lower(), ())), None)
+    return ZoneInfo(name) if name else None
+
+
+def _utc_stamp(html: str, day: date, at: datetime | None) -> datetime | None:
+    """The moment as the page writes it in UTC (a trailing Z or +00:00, as metadata often does):
+    the one htmldate found, or, where it kept only the day, the page's first UTC stamp on that day."""
+    moment = at.strftime("%Y-%m-%dT%H:%M") if at is not None else day.isoformat() + r"T\d\d:\d\d"
+    found = re.search(f"({moment})" + r"(?::\d{1,2}(?:\.\d+)?)?(?:Z|[+-]00:?00)(?!\d)", html)
+    return datetime.fromisoformat(found.group(1)) if found else None
+
+
+def _url_day(url: str | None) -> date | None:
+    """The day a CMS wrote into the address (/2020/04/28/, 20200428...), in the newsroom's own calendar."""
+    if url and (found := re.search(r"[/_-]((?:19|20)\d\d)[/-]?([01]\d)[/-]?([0-3]\d)", urlsplit(url).path)):
+        return _safe_date(int(found[1]), int(found[2]), int(found[3]))
+    return None
+
+
+def _newsroom_day(html: str, url: str | None, parsed: datetime, zone: ZoneInfo | None) -> tuple[datetime, str]:
+    """A UTC moment read as the newsroom's: 02:54 UTC on May 2 is May 1 in New York (unless the
+    address itself says May 2)."""
+    has_time = (parsed.hour, parsed.minute) != (0, 0)
+    utc = _utc_stamp(html, parsed.date(), parsed if has_time else None) if zone is not None else None
+    if utc is None:
+        return parsed, ""
+    local = utc.replace(tzinfo=timezone.utc).astimezone(zone).replace(tzinfo=None)
+    if local.date() == utc.date() or _url_day(url) == utc.date():
+        return (utc if has_time else parsed), ""
+    return local, f"; the page gives {utc.isoformat(timespec='minutes')} UTC, read in {zone.key}"
+
+
+def _from_htmldate(html: str, url: str | None, extensive: bool, zone: ZoneInfo | None = None) -> DateEstimate | None:
     try:
         found = htmldate.find_date(
             html, url=url, extensive_search=extensive, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S"
@@ -212,11 +257,11 @@ def _from_htmldate(html: str, url: str | None, extensive: bool) -> DateEstimate 
         return None
     if not found:
         return None
-    parsed = datetime.fromisoformat(found)
+    parsed, local = _newsroom_day(html, url, datetime.fromisoformat(found), zone)
     value: datetime | date = parsed if (parsed.hour, parsed.minute) != (0, 0) else parsed.date()
     if extensive:
-        return DateEstimate(value=value, confidence=0.6, method="htmldate-extensive", evidence="htmldate extensive search of the page text")
-    return DateEstimate(value=value, confidence=0.9, method="html-metadata", evidence="htmldate: page metadata or URL")
+        return DateEstimate(value=value, confidence=0.6, method="htmldate-extensive", evidence=f"htmldate extensive search of the page text{local}")
+    return DateEstimate(value=value, confidence=0.9, method="html-metadata", evidence=f"htmldate: page metadata or URL{local}")
 
 
 def resolve_published(
@@ -230,19 +275,22 @@ def resolve_published(
     url: str | None = None,
     reference: date | None = None,
     month_first: bool = True,
+    country: str | None = None,
 ) -> DateEstimate:
     reference = reference or date.today()
-    estimate = _resolve(header_lines, footer_lines, body_text, given, given_source, html, url, reference, month_first)
+    estimate = _resolve(header_lines, footer_lines, body_text, given, given_source, html, url, reference, month_first,
+                        newsroom_zone(country))
     if estimate.value is not None and not plausible(estimate.value, reference):
         return DateEstimate.unknown(f"{estimate.evidence}: {estimate.iso} is no plausible publication date")
     return estimate
 
 
 def _resolve(header_lines: tuple[str, ...], footer_lines: tuple[str, ...], body_text: str, given: str | None,
-             given_source: str, html: str | None, url: str | None, reference: date, month_first: bool) -> DateEstimate:
+             given_source: str, html: str | None, url: str | None, reference: date, month_first: bool,
+             zone: ZoneInfo | None) -> DateEstimate:
     if given and (estimate := _from_given(given, given_source, reference)):
         return estimate
-    if html and (estimate := _from_htmldate(html, url, extensive=False)):
+    if html and (estimate := _from_htmldate(html, url, extensive=False, zone=zone)):
         return estimate
     stamps: list[tuple[DatelineMatch, str]] = []
     for where, lines in (("header", header_lines), ("footer", footer_lines)):
@@ -265,6 +313,6 @@ def _resolve(header_lines: tuple[str, ...], footer_lines: tuple[str, ...], body_
                 return DateEstimate(value=day, confidence=0.7, method="weekday-without-year", evidence=why)
             if html is None:
                 return DateEstimate.unknown(why)
-    if html and (estimate := _from_htmldate(html, url, extensive=True)):
+    if html and (estimate := _from_htmldate(html, url, extensive=True, zone=zone)):
         return estimate
     return DateEstimate.unknown()

@@ -8,10 +8,13 @@ slips through on news pages: repeated paragraphs, ad markers, captions.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import trafilatura
 from lxml.etree import ParserError
 
 from storyline.ingest.errors import IngestError
+from storyline.ingest.metadata import safe_url
 from storyline.ingest.textclean import clean_body
 from storyline.records import ExtractedText
 
@@ -45,5 +48,14 @@ def extract_html(html: str, url: str | None = None, known_boilerplate: frozenset
         title=document.title if document else None,
         author=document.author if document else None,
         site_name=document.sitename if document else None,
+        url=own_address(document.url) if document else None,
         removed=cleaned.removed,
     )
+
+
+def own_address(url: str | None) -> str | None:
+    """The address a page gives itself (trafilatura reads the canonical link and og:url): only an
+    absolute http(s) URL below the site's root, since a page that names the home page as its
+    canonical address is misconfigured, not a home page."""
+    address = safe_url(url)
+    return address if address and urlsplit(address).path.strip("/") else None

@@ -11,6 +11,7 @@ wire dateline "KYIV, Oct 22 (Reuters) -". An outlet merely cited in the body
 from __future__ import annotations
 
 import csv
+import html
 import re
 from functools import cache
 from importlib import resources
@@ -28,6 +29,11 @@ _WIRE_DATELINE = re.compile(r"^[A-Z][A-Za-z .,'\-]{1,40}?(?:,\s*[A-Z][a-z]{2,8}\
 _GENERIC_CCTLDS = {"io", "tv", "co", "me", "ai", "fm", "ly", "am", "cc", "ws", "to", "gg", "is", "it", "la", "im", "news"}
 _CCTLD_TO_ISO = {"uk": "GB"}
 _MIN_NAME_LENGTH = 2
+_MAX_NAME_LENGTH = 60  # longer "site names" are page titles or slogans that leaked into the metadata
+_COPYRIGHT = re.compile(r"(?:copyright|\(c\)|©|all rights reserved|todos los derechos reservados|\b(?:19|20)\d\d\b(?:\s*[-–,]\s*(?:19|20)?\d\d\b)*)[,.]?",
+                        re.I)
+_PHONE = re.compile(r"(?:\btel\b|\bphone\b|\+\d)|\d[\d .()-]{7,}\d", re.I)
+_SEPARATOR = re.compile(r"\s+[|｜•·–—-]\s+|[|｜]")
 
 
 @cache
@@ -93,6 +99,21 @@ def country_from_domain(url: str | None) -> str | None:
     return _CCTLD_TO_ISO.get(tld, tld.upper())
 
 
+def plain_name(name: str | None) -> str | None:
+    """A site's name as metadata gives it, or None when it is no name: copyright marks and years
+    dropped ("(c) 2016 aryanews.com" is aryanews.com), a URL, a phone number or a page title refused;
+    of "Long Slogan | Outlet", the last part."""
+    if not name:
+        return None
+    text = " ".join(_COPYRIGHT.sub(" ", html.unescape(html.unescape(name))).split()).strip(" -–—|,.:;")  # pages escape twice
+    if "://" in text or text.startswith("www.") and "/" in text or _PHONE.search(text):
+        return None
+    if len(text) > _MAX_NAME_LENGTH:
+        parts = [part.strip() for part in _SEPARATOR.split(text) if part.strip()]
+        text = parts[-1] if len(parts) > 1 and len(parts[-1]) <= _MAX_NAME_LENGTH // 2 else ""
+    return text if _MIN_NAME_LENGTH <= len(text) <= _MAX_NAME_LENGTH else None
+
+
 def _claim_in_lines(lines: tuple[str, ...], where: str) -> OutletMatch | None:
     for line in lines:
         if (outlet := by_name(line)) is not None:
@@ -112,6 +133,7 @@ def resolve_outlet(
     first_paragraph: str = "",
 ) -> OutletMatch | None:
     """The publishing outlet and the evidence for it, most trusted evidence first."""
+    site_name = plain_name(site_name)
     if given_name:
         known = by_name(given_name)
         return OutletMatch(known or Outlet(name=given_name.strip()), f"given: '{given_name.strip()}'")
