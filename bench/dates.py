@@ -27,6 +27,9 @@ from storyline.settings import settings
 DATASET = "dates-mediacloud"
 REFERENCE = {"htmldate extensive (published, 1,000 pages)": 0.903, "newspaper4k / news-please (published)": 0.68}
 LANGUAGES = Path(__file__).with_name("labels") / "dates-mediacloud-languages.json"
+# Ours: which of the pages are news articles at all (six are not: a forum thread, two front pages,
+# a Q&A question, a bot wall, a registry entry), each with why.
+ARTICLES = Path(__file__).with_name("labels") / "dates-mediacloud-articles.json"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class DatesResult:
     language_pages: int
     language_accuracy: float
     mixed_pages: int
+    article_pages: int  # pages our labels call news articles
+    article_accuracy: float  # day accuracy on those (a non-article refused has no date to be right about)
 
 
 @dataclass(frozen=True)
@@ -46,14 +51,17 @@ class Page:
     data: bytes
     date: str
     language: str | None
+    article: bool = True
 
 
 def load_pages(limit: int | None = None) -> list[Page]:
     root = eval_data_dir() / DATASET
     labels = json.loads((root / "labels.json").read_text(encoding="utf-8"))
     languages = json.loads(LANGUAGES.read_text(encoding="utf-8"))
+    articles = json.loads(ARTICLES.read_text(encoding="utf-8"))
     return [
-        Page(url, (root / "html" / item["file"]).read_bytes(), item["date"], languages.get(item["file"], {}).get("language"))
+        Page(url, (root / "html" / item["file"]).read_bytes(), item["date"], languages.get(item["file"], {}).get("language"),
+             articles[item["file"]]["article"])
         for url, item in sorted(labels.items(), key=lambda kv: kv[1]["file"])[:limit]
     ]
 
@@ -117,7 +125,8 @@ def evaluate(limit: int | None = None) -> DatesResult:
     pages = load_pages(limit)
     ours = [_ours(page) for page in pages]
     alone = [_htmldate_alone(page.url, page.data) for page in pages]
-    labelled = [(found[1], page.language) for found, page in zip(ours, pages, strict=True) if page.language]
+    labelled = [(found[1], page.language) for found, page in zip(ours, pages, strict=True) if page.language and page.article]
+    articles = [(found[0], page.date) for found, page in zip(ours, pages, strict=True) if page.article]
     return DatesResult(
         pages=len(pages),
         storyline_accuracy=sum(found[0] == page.date for found, page in zip(ours, pages, strict=True)) / len(pages),
@@ -126,4 +135,43 @@ def evaluate(limit: int | None = None) -> DatesResult:
         language_pages=len(labelled),
         language_accuracy=sum(found == gold for found, gold in labelled) / max(1, len(labelled)),
         mixed_pages=sum(found[2] > 1 for found in ours),
+        article_pages=len(articles),
+        article_accuracy=sum(found == gold for found, gold in articles) / max(1, len(articles)),
+    )
+
+
+@dataclass(frozen=True)
+class ArticleCheck:
+    """Pages refused as no news article, against our labels, and on ScrapingHub's 181 articles."""
+
+    non_articles: int
+    non_articles_refused: int
+    articles: int
+    articles_refused: list[str]
+    scrapinghub: int
+    scrapinghub_refused: list[str]
+
+
+def _refusal(url: str, data: bytes) -> str | None:
+    try:
+        build_article(RawDocument(origin=url, data=data, kind_hint="html", given=GivenMetadata(url=url)), max_bytes=settings().ingest.max_bytes)
+    except IngestError as error:
+        return str(error) if str(error).startswith(("not an article", "no article text")) else None
+    return None
+
+
+def article_check(limit: int | None = None) -> ArticleCheck:
+    from bench.extraction import load_pages as scrapinghub_pages
+
+    pages = load_pages(limit)
+    refused = {page.url: _refusal(page.url, page.data) for page in pages}
+    scrapinghub = scrapinghub_pages(limit)
+    wrongly = [f"{url}: {reason}" for url, html, _body in scrapinghub if (reason := _refusal(url, html.encode("utf-8")))]
+    return ArticleCheck(
+        non_articles=sum(not page.article for page in pages),
+        non_articles_refused=sum(not page.article and refused[page.url] is not None for page in pages),
+        articles=sum(page.article for page in pages),
+        articles_refused=[f"{page.url}: {refused[page.url]}" for page in pages if page.article and refused[page.url]],
+        scrapinghub=len(scrapinghub),
+        scrapinghub_refused=wrongly,
     )

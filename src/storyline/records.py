@@ -119,7 +119,7 @@ class ExtractedText:
     title: str | None = None
     author: str | None = None
     site_name: str | None = None
-    url: str | None = None  # the page's own address (canonical link, og:url), http(s) and not the site's root
+    url: str | None = None  # the address the page gives itself (canonical link, og:url), when http(s)
     removed: tuple[RemovedLine, ...] = ()
     # Lines that carried metadata rather than body (datelines, outlet lines): cleaners hand them on.
     header_lines: tuple[str, ...] = ()

@@ -29,6 +29,7 @@ class Ingest:
     max_paragraph_characters: int = 100_000  # a longer "paragraph" is no prose, and more than the parser takes
     batch_file_factor: int = 100  # a JSONL batch may hold this many times max_bytes, decompressed or not
     min_article_words: int = 20  # below this, a page has no article in it
+    min_article_letters: int = 200  # fewer letters (any script) and a page holds no report: a forum post, a player, a wall
     furniture_line_max_words: int = 30  # longer lines are never a site's recurring furniture
     furniture_min_articles: int = 3  # a line in this many articles of one source is furniture
     max_garbage_share: float = 0.02  # share of replacement characters that marks a wrong decoding

@@ -9,7 +9,7 @@ from bench import dates, extraction, quotes, relatedness, stance, stories
 EXTRACTION_PAGES = 60
 EXTRACTION_F1_FLOOR = 0.95
 DATES_PAGES = 50
-DATES_ACCURACY_FLOOR = 0.88
+DATES_ACCURACY_FLOOR = 0.92
 QUOTES_DOCUMENTS = 25
 QUOTES_CONTENT_F1_FLOOR = 0.55
 QUOTES_SOURCE_F1_FLOOR = 0.49
@@ -28,6 +28,8 @@ STORIES_EVENT_F1_FLOOR = 0.82
 STORIES_STORY_F1_FLOOR = 0.90
 STORIES_MIXED_F1_FLOOR = 0.83
 LANGUAGE_ACCURACY_FLOOR = 0.95
+ARTICLE_CHECK_PAGES = 60
+NON_ARTICLES_REFUSED_FLOOR = 4
 IDENTITY_PAGES = 30
 IDENTITY_OWN_ADDRESS_FLOOR = 26
 IDENTITY_COUNTRY_AGREES_SHARE_FLOOR = 0.9
@@ -42,7 +44,7 @@ def test_extraction_f1_floor():
 
 def test_publication_date_and_language_accuracy_floor():
     result = dates.evaluate(limit=DATES_PAGES)
-    assert result.storyline_accuracy >= DATES_ACCURACY_FLOOR, result
+    assert result.article_accuracy >= DATES_ACCURACY_FLOOR, result
     assert result.language_accuracy >= LANGUAGE_ACCURACY_FLOOR, result
 
 
@@ -52,6 +54,14 @@ def test_page_identity_floor():
     result = dates.identity(limit=IDENTITY_PAGES)
     assert result.own_address >= IDENTITY_OWN_ADDRESS_FLOOR, result
     assert result.country_agrees >= IDENTITY_COUNTRY_AGREES_SHARE_FLOOR * result.country_given, result
+
+
+def test_non_articles_are_refused_and_articles_never():
+    """Our labels on the Media Cloud pages (bench/labels/dates-mediacloud-articles.json) and the
+    first ScrapingHub articles: every labelled article is kept, most non-articles refused."""
+    result = dates.article_check(limit=ARTICLE_CHECK_PAGES)
+    assert result.articles_refused == [] and result.scrapinghub_refused == [], result
+    assert result.non_articles_refused >= NON_ARTICLES_REFUSED_FLOOR, result
 
 
 def test_quotation_attribution_floor():

@@ -14,7 +14,7 @@ from storyline.ingest.fingerprint import (
     signature_bytes,
     text_hash,
 )
-from storyline.ingest.html import extract_html
+from storyline.ingest.html import extract_html, not_an_article, own_address
 from storyline.ingest.outlets import country_from_domain, host_of, resolve_outlet
 from storyline.ingest.textclean import clean_text, line_fingerprint, word_count
 from storyline.records import (
@@ -60,6 +60,8 @@ def extract(doc: RawDocument, max_bytes: int, known_boilerplate: BoilerplateLook
         raise IngestError(f"a paragraph of {longest:,} characters: no prose runs that long without a break (limit {limit:,})")
     if len(extracted.text.split()) < settings().ingest.min_article_words and not any(p.kind == "body" for p in extracted.paragraphs):
         raise IngestError("no article text: nothing in the input reads as prose (is it an index page, a table or a stub?)")
+    if kind == "html" and (reason := not_an_article(body, doc.given.url or extracted.url, extracted.text)):
+        raise IngestError(reason)
     return body, kind, extracted
 
 
@@ -79,7 +81,7 @@ def build_article(
     raw_text, kind, extracted = extract(doc, max_bytes, known_boilerplate)
     given = doc.given
     # The page's own address stands in for one the input did not give: outlet, country and date read it.
-    url = given.url or extracted.url
+    url = given.url or own_address(extracted.url)
     first_paragraph = extracted.text[: extracted.paragraphs[0].end] if extracted.paragraphs else ""
     outlet = resolve_outlet(
         url=url,

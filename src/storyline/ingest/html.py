@@ -8,6 +8,7 @@ slips through on news pages: repeated paragraphs, ad markers, captions.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import trafilatura
@@ -17,6 +18,33 @@ from storyline.ingest.errors import IngestError
 from storyline.ingest.metadata import safe_url
 from storyline.ingest.textclean import clean_body
 from storyline.records import ExtractedText
+from storyline.settings import settings
+
+# schema.org types a page gives itself that say "this is an article", and ones that say it is not.
+_ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle", "blogposting",
+                  "liveblogposting", "reviewnewsarticle", "backgroundnewsarticle", "scholarlyarticle", "report", "techarticle"}
+_NOT_ARTICLE_TYPES = {"qapage": "a question-and-answer page", "question": "a question-and-answer page",
+                      "collectionpage": "an index of articles", "searchresultspage": "a page of search results",
+                      "profilepage": "a profile page", "product": "a product page", "itemlist": "a list page",
+                      "discussionforumposting": "a forum thread", "socialmediaposting": "a social media timeline"}
+_LD_TYPE = re.compile(r'"@type"\s*:\s*(?:"([^"]{1,60})"|\[([^\]]{1,300})\])')
+_LD_BLOCK = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", re.I | re.S)
+
+
+def not_an_article(html: str, page_url: str | None, text: str) -> str | None:
+    """Why a page with text on it is still no news article, or None: it names itself as another kind
+    of page (schema.org JSON-LD, where no article type is named beside it), it is a site's front
+    page, or it holds too few letters to be a report."""
+    types = {t.strip().strip('"').lower() for block in _LD_BLOCK.findall(html[:2_000_000]) for match in _LD_TYPE.findall(block)
+             for t in (match[0] or match[1]).split(",")}
+    if not types & _ARTICLE_TYPES and (kinds := sorted(_NOT_ARTICLE_TYPES[t] for t in types & _NOT_ARTICLE_TYPES.keys())):
+        return f"not an article: the page says it is {kinds[0]} (schema.org type in its JSON-LD)"
+    if page_url and not urlsplit(page_url).path.strip("/") and not urlsplit(page_url).query:
+        return f"not an article: {page_url} is the site's front page"
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < (least := settings().ingest.min_article_letters):
+        return f"not an article: {letters} letters of text, fewer than a report holds ({least})"
+    return None
 
 
 def _baseline_text(html: str) -> str:
@@ -48,7 +76,7 @@ def extract_html(html: str, url: str | None = None, known_boilerplate: frozenset
         title=document.title if document else None,
         author=document.author if document else None,
         site_name=document.sitename if document else None,
-        url=own_address(document.url) if document else None,
+        url=safe_url(document.url) if document else None,
         removed=cleaned.removed,
     )
 
