@@ -74,9 +74,11 @@ train-stance: install
 train-relatedness: install
 	$(BIN)/python -m bench.relatedness train
 
-# Refits src/storyline/stories/calibration.json on NeuS and FNC-1 claims (a few minutes).
+# Refits src/storyline/stories/calibration.json on NeuS and FNC-1 claims, then semantic search's
+# cut-off (stories/search-calibration.json) on NeuS train roundup titles (a few minutes each).
 calibrate-stories: install
 	$(BIN)/python -m bench.stories calibrate
+	$(BIN)/python -m bench.search calibrate
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm

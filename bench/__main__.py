@@ -15,6 +15,7 @@ from bench import (
     quotes,
     relatedness,
     scale,
+    search,
     stance,
     startup,
     stories,
@@ -90,6 +91,11 @@ def _quality_table() -> Table:
                   "false stances per 1,000 statements (judged per 1,000)",
                   "not run: Apertium is not installed" if false_across is None
                   else f"{false_across.per_thousand:.1f} ({false_across.judged_per_thousand:.1f})", "—", "0 is right")
+    found = search.evaluate()
+    table.add_row(f"stories-neus val ({found.queries} roundup titles as queries, {found.articles} articles)",
+                  "semantic search: recall@10 (all three in 10); at the fitted cut-off P / R, hits per query",
+                  f"{found.recall_at_10:.3f} ({found.all_at_10:.3f}); {found.precision:.3f} / {found.recall:.3f}, {found.hits_per_query:.1f}",
+                  "—", "main before: no cut-off, 20 hits whatever the query")
     clusters = stories.evaluate()
     for level, dataset in (("events", stories.DATASET_EVENTS), ("stories", stories.DATASET_STORIES),
                            ("mixed", f"{stories.DATASET_EVENTS}, every other article in Spanish")):

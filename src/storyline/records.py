@@ -513,9 +513,12 @@ class SearchHit:
     kind: str  # "article" or "statement"
     id: int
     article_id: int
-    snippet: str
+    snippet: str  # the matching words in their sentence
     score: float
     speaker: str | None
+    title: str | None = None  # the hit's article: its title, outlet and date, to tell hits apart at a glance
+    outlet: str | None = None
+    published: str | None = None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Floors sit just under what the code scores today on these slices; raise one when
 you beat it, never lower one to pass. Full figures: `make bench`.
 """
 
-from bench import dates, extraction, quotes, relatedness, stance, stories
+from bench import dates, extraction, quotes, relatedness, search, stance, stories
 
 EXTRACTION_PAGES = 60
 EXTRACTION_F1_FLOOR = 0.95
@@ -30,6 +30,10 @@ STORIES_MIXED_F1_FLOOR = 0.83
 LANGUAGE_ACCURACY_FLOOR = 0.95
 ARTICLE_CHECK_PAGES = 60
 NON_ARTICLES_REFUSED_FLOOR = 4
+SEARCH_LINES = 60
+SEARCH_RECALL_AT_10_FLOOR = 0.97
+SEARCH_PRECISION_FLOOR = 0.45
+SEARCH_RECALL_FLOOR = 0.88
 IDENTITY_PAGES = 30
 IDENTITY_OWN_ADDRESS_FLOOR = 26
 IDENTITY_COUNTRY_AGREES_SHARE_FLOOR = 0.9
@@ -96,6 +100,13 @@ def test_stance_fnc_floor():
     """FNC-1 through the same reader, on held-out headlines (claims its thresholds were not fit on)."""
     result = stance.fnc(limit_headlines=STANCE_FNC_HEADLINES)
     assert result.fnc_score >= STANCE_FNC_FLOOR, result
+
+
+def test_semantic_search_floor():
+    """NeuS val roundup titles find their story's articles, and the fitted cut-off keeps nearly all of them."""
+    result = search.evaluate(limit=SEARCH_LINES)
+    assert result.recall_at_10 >= SEARCH_RECALL_AT_10_FLOOR, result
+    assert result.precision >= SEARCH_PRECISION_FLOOR and result.recall >= SEARCH_RECALL_FLOOR, result
 
 
 def test_story_clustering_floor():

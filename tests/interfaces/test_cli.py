@@ -162,7 +162,9 @@ def test_stories_story_search_and_summaries(tmp_path):
     assert run("story", "99", db=db).returncode == 2
     found = run("search", "Perebeinis", db=db).stdout
     assert "statement (Yevgeny Perebeinis)" in found and "[Perebeinis]" in found
-    assert "Ukraine" in run("search", "Kyiv refuses to cede land", "--semantic", db=db).stdout
+    by_meaning = run("search", "Kyiv refuses to cede land", "--semantic", db=db).stdout
+    assert "NATO" in by_meaning and "0 hit(s)" not in by_meaning
+    assert "0 hit(s)" in run("search", "recipe for apple pie", "--semantic", db=db).stdout
     quoted = run("statements", "--story", "1", db=db).stdout
     assert "Dmitry Peskov" in quoted
     assert "chars" in run("show", "3", "--summary", db=db).stdout

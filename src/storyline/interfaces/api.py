@@ -285,7 +285,8 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
         hits = search_view(store, q, semantic, limit)
         if not semantic:
             return {"query": q, "items": [asdict(h) for h in hits]}
-        return {"query": q, "items": [{"kind": h.kind, "article_id": h.article_id, "score": h.score, "title": h.snippet} for h in hits]}
+        return {"query": q, "items": [{"kind": h.kind, "article_id": h.article_id, "score": h.score, "title": h.title, "outlet": h.outlet,
+                                       "published": h.published, "sentence": h.snippet} for h in hits]}
 
     from storyline.interfaces.web import mount_web
 

@@ -484,13 +484,12 @@ def search(
     with _open(db) as store:
         found = search_view(store, query, semantic, limit)
         if semantic:
-            if not found:
+            if not found and not store.article_vectors()[0]:
                 err_console.print("[yellow]No article vectors yet: run `storyline analyze` first.[/yellow]")
                 raise typer.Exit(1)
-            hits = [(f"{h.score:.2f}", h.kind, str(h.article_id), escape(h.snippet)) for h in found]
-        else:
-            hits = [(f"{h.score:.1f}", h.kind + (f" ({h.speaker})" if h.speaker else ""), str(h.article_id), escape(h.snippet))
-                    for h in found]
+        hits = [(f"{h.score:.2f}" if semantic else f"{h.score:.1f}", h.kind + (f" ({escape(h.speaker)})" if h.speaker else ""),
+                 f"#{h.article_id} {escape(h.title or '(untitled)')} · {escape(h.outlet or 'unknown outlet')} · {(h.published or 'undated')[:10]}",
+                 escape(h.snippet)) for h in found]
     table = Table(title=f"{len(hits)} hit(s) for {escape(query)!r}")
     for column in ("score", "kind", "article", "text"):
         table.add_column(column, overflow="fold")

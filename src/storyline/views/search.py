@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from storyline.records import SearchHit
+from dataclasses import replace
+
+from storyline.records import ArticleFilters, SearchHit
 from storyline.store import Store
 
 
@@ -13,4 +15,6 @@ def search_view(store: Store, query: str, semantic: bool = False, limit: int = 2
         from storyline.stories.search import semantic_search
 
         return semantic_search(store, query, limit)
-    return store.search_text(query, limit)
+    hits = store.search_text(query, limit)
+    articles = {a.id: a for a in store.articles(ArticleFilters(ids=tuple({h.article_id for h in hits})), limit=len(hits))} if hits else {}
+    return [replace(h, title=a.title, outlet=a.outlet, published=a.published) if (a := articles.get(h.article_id)) else h for h in hits]
