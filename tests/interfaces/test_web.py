@@ -109,6 +109,15 @@ def test_missing_pages_are_404_as_a_page_for_browsers_and_json_for_the_api(web):
     assert client.get("/api/nothing").json() == {"error": "nothing at /api/nothing"}
 
 
+def test_a_bad_query_is_an_error_page_for_browsers_and_json_for_the_api(web):
+    client, _ids = web
+    browser = {"accept": "text/html"}
+    page = client.get("/search", params={"q": "NATO " * 200}, headers=browser)
+    assert page.status_code == 422 and "text/html" in page.headers["content-type"] and "at most 500 characters" in page.text
+    api = client.get("/api/search", params={"q": "NATO " * 200}, headers=browser)
+    assert api.status_code == 422 and "at most 500 characters" in api.json()["error"]
+
+
 def test_atom_feeds_for_a_story_an_actor_and_a_proposition(web):
     import feedparser
 

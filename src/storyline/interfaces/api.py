@@ -126,8 +126,12 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
         return await http_error(request, StarletteHTTPException(404, f"nothing at {request.url.path}: no id is that large"))
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        from storyline.interfaces.web import error_page
+
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+        if not request.url.path.startswith("/api") and "text/html" in request.headers.get("accept", ""):
+            return error_page(request, 422, f"invalid request: {problems}")
         return JSONResponse({"error": f"invalid request: {problems}"}, status_code=422)
 
     def _story(story_id: int):
