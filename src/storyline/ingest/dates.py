@@ -208,8 +208,7 @@ def _from_given(published: str, source: str, reference: date) -> DateEstimate | 
 
 # Where most of a country's newsrooms keep time, for countries whose first listed zone is not it.
 _NEWSROOM_ZONES = {"CA": "America/Toronto", "AU": "Australia/Sydney", "BR": "America/Sao_Paulo", "RU": "Europe/Moscow",
-                   "UA": "Europe/Kyiv", "CL": "America/Santiago", "EC": "America/Guayaquil", "NZ": "Pacific/Auckland",
-                   "ES": "Europe/Madrid", "PT": "Europe/Lisbon", "CD": "Africa/Kinshasa", "MN": "Asia/Ulaanbaatar"}
+                   "UA": "Europe/Kyiv"}
 
 
 def newsroom_zone(country: str | None) -> ZoneInfo | None:

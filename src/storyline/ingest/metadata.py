@@ -17,8 +17,12 @@ _CONTROLS = re.compile("[\x00-\x1f\x7f]")
 
 
 def as_text(value: str) -> str:
-    """A string that can be stored and shown: lone surrogates (JSON allows them) become U+FFFD."""
-    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    """A string that can be stored and shown: the bytes of a file name that are not UTF-8 (which
+    Python keeps as escapes) and lone surrogates (which JSON allows) become U+FFFD."""
+    try:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 @lru_cache(maxsize=1)

@@ -65,7 +65,7 @@ def _sidecar(path: Path) -> GivenMetadata:
     sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
     if not sidecar.exists():
         return GivenMetadata()
-    name = display_name(sidecar.name)
+    name = as_text(sidecar.name)
     try:
         if sidecar.stat().st_size > settings().ingest.max_bytes:
             raise IngestError(f"sidecar {name} is too large to be metadata")
@@ -75,14 +75,6 @@ def _sidecar(path: Path) -> GivenMetadata:
     if not isinstance(mapping, dict):
         raise IngestError(f"sidecar {name} must hold a JSON object")
     return _given_from_mapping(mapping, f"sidecar {name}")
-
-
-def display_name(name: str) -> str:
-    """A path as text that can be stored and shown: bytes that are not UTF-8 become U+FFFD."""
-    try:
-        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:
-        return as_text(name)
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -97,7 +89,7 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 
 def _document_reader(kind: RawKind) -> Reader:
     def read(path: Path, given: GivenMetadata, options: SourceOptions, _fetcher: Fetcher | None) -> Iterator[Item]:
-        yield RawDocument(origin=display_name(str(path)), data=_read_bytes(path, options.max_bytes), kind_hint=kind, given=given)
+        yield RawDocument(origin=as_text(str(path)), data=_read_bytes(path, options.max_bytes), kind_hint=kind, given=given)
 
     return read
 
@@ -158,7 +150,7 @@ def _jsonl_document(line: bytes, origin: str, where: str, given: GivenMetadata) 
 
 
 def _read_jsonl(path: Path, given: GivenMetadata, options: SourceOptions, _fetcher: Fetcher | None) -> Iterator[Item]:
-    name = display_name(str(path))
+    name = as_text(str(path))
     lines = _batch_lines(path, options.max_bytes, options.max_bytes * settings().ingest.batch_file_factor)
     read = 0
     for number, line in enumerate(lines, start=1):
@@ -171,7 +163,7 @@ def _read_jsonl(path: Path, given: GivenMetadata, options: SourceOptions, _fetch
             continue
         read += 1
         try:
-            yield _jsonl_document(line, origin, f"JSONL {display_name(path.name)} line {number}", given)
+            yield _jsonl_document(line, origin, f"JSONL {as_text(path.name)} line {number}", given)
         except IngestError as exc:
             yield IngestFailure(origin, str(exc))
     if not read:
@@ -223,7 +215,7 @@ def _feed_entries(data: bytes, origin: str, given: GivenMetadata, options: Sourc
 
 
 def _read_feed_file(path: Path, given: GivenMetadata, options: SourceOptions, fetcher: Fetcher | None) -> Iterator[Item]:
-    yield from _feed_entries(_read_bytes(path, options.max_bytes), display_name(str(path)), given, options, fetcher)
+    yield from _feed_entries(_read_bytes(path, options.max_bytes), as_text(str(path)), given, options, fetcher)
 
 
 READERS: dict[str, Reader] = {
@@ -285,13 +277,13 @@ def _entries_under(folder: Path, seen: set[tuple[int, int]] | None = None) -> It
         seen.add(identity)
         children = sorted(folder.iterdir())
     except OSError as exc:
-        yield IngestFailure(display_name(str(folder)), f"cannot read folder: {exc.strerror or exc}")
+        yield IngestFailure(as_text(str(folder)), f"cannot read folder: {exc.strerror or exc}")
         return
     for child in children:
         if child.name.startswith("."):
             continue
         if (problem := _not_a_file(child)) is not None:
-            yield IngestFailure(display_name(str(child)), problem)
+            yield IngestFailure(as_text(str(child)), problem)
         elif child.is_dir():
             yield from _entries_under(child, seen)
         else:
@@ -302,10 +294,10 @@ def _read_file(file: Path, options: SourceOptions, fetcher: Fetcher | None, expl
     reader = reader_for(file)
     if reader is None:
         if explicit:
-            yield IngestFailure(display_name(str(file)), f"unsupported file type '{display_name(''.join(file.suffixes)) or 'none'}': "
+            yield IngestFailure(as_text(str(file)), f"unsupported file type '{as_text(''.join(file.suffixes)) or 'none'}': "
                                                          f"expected one of {', '.join(sorted(READERS))} (optionally .gz)")
         else:
-            stats.skipped_unsupported.append(display_name(str(file)))
+            stats.skipped_unsupported.append(as_text(str(file)))
         return
     given = _sidecar(file).merged_over(options.given)
     yield from reader(file, given, options, fetcher)
@@ -324,20 +316,20 @@ def _guarded(origin: str, items: Iterator[Item]) -> Iterator[Item]:
 def _path_items(name: str, options: SourceOptions, fetcher: Fetcher | None, stats: SourceStats) -> Iterator[Item]:
     path = Path(name)
     if not path.exists() and not path.is_symlink():
-        yield IngestFailure(display_name(name), "no such file or directory")
+        yield IngestFailure(as_text(name), "no such file or directory")
         return
     if (problem := _not_a_file(path)) is not None:
-        yield IngestFailure(display_name(name), problem)
+        yield IngestFailure(as_text(name), problem)
         return
     if path.is_file():
         if not path.name.endswith(SIDECAR_SUFFIX):
-            yield from _guarded(display_name(name), _read_file(path, options, fetcher, True, stats))
+            yield from _guarded(as_text(name), _read_file(path, options, fetcher, True, stats))
         return
     for entry in _entries_under(path):
         if isinstance(entry, IngestFailure):
             yield entry
         elif not entry.name.endswith(SIDECAR_SUFFIX):
-            yield from _guarded(display_name(str(entry)), _read_file(entry, options, fetcher, False, stats))
+            yield from _guarded(as_text(str(entry)), _read_file(entry, options, fetcher, False, stats))
 
 
 def iter_documents(inputs: list[str], options: SourceOptions, fetcher: Fetcher | None, stats: SourceStats | None = None) -> Iterator[Item]:
@@ -345,7 +337,7 @@ def iter_documents(inputs: list[str], options: SourceOptions, fetcher: Fetcher |
     stats = stats or SourceStats()
     for name in inputs:
         if not _is_url(name):
-            yield from _guarded(display_name(name), _path_items(name, options, fetcher, stats))
+            yield from _guarded(as_text(name), _path_items(name, options, fetcher, stats))
         elif fetcher is None:
             yield IngestFailure(name, "URL given but network fetching is off")
         else:

@@ -14,13 +14,14 @@ from datetime import datetime
 from pathlib import Path
 from threading import Lock
 from typing import Annotated, TypeVar
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from storyline.ingest.metadata import safe_url
 from storyline.interfaces import feeds
 from storyline.interfaces.charts import chart_png, position_chart
 from storyline.memo import Memo
@@ -45,7 +46,7 @@ TEMPLATES = Jinja2Templates(directory=HERE / "templates")
 
 def _web_link(url: object) -> bool:
     """Only http(s) addresses become links: a stored "javascript:" or "data:" URL is shown as text."""
-    return isinstance(url, str) and urlsplit(url.strip()).scheme.lower() in ("http", "https")
+    return isinstance(url, str) and safe_url(url) is not None
 
 
 TEMPLATES.env.tests["web_link"] = _web_link
