@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from storyline.analysis import embeddings
-from storyline.records import SearchHit
+from storyline.records import ArticleFilters, SearchHit
 from storyline.store import Store
 
 CALIBRATION = Path(__file__).with_name("search-calibration.json")
@@ -36,11 +36,10 @@ def semantic_search(store: Store, query: str, limit: int = 20) -> list[SearchHit
     if not ids:
         return []
     scores = vectors @ embeddings.MULTILINGUAL.encode([query], query=True)[0]
-    ranked = [(i, score) for i, score in sorted(zip(ids, scores.tolist(), strict=True), key=lambda pair: -pair[1])
-              if score >= threshold()][:limit]
-    hits = []
-    for article_id, score in ranked:
-        article = store.article(article_id)
-        hits.append(SearchHit("article", article_id, article_id, _matching_sentence(article.text, query), round(score, 4), None,
-                              title=article.title, outlet=article.outlet, published=article.published))
-    return hits
+    cut = threshold()
+    ranked = sorted(((i, score) for i, score in zip(ids, scores.tolist(), strict=True) if score >= cut), key=lambda pair: -pair[1])[:limit]
+    if not ranked:
+        return []
+    articles = {a.id: a for a in store.articles(ArticleFilters(ids=tuple(i for i, _score in ranked)), with_text=True, limit=len(ranked))}
+    return [SearchHit("article", i, i, _matching_sentence(articles[i].text, query), round(score, 4), None,
+                      title=articles[i].title, outlet=articles[i].outlet, published=articles[i].published) for i, score in ranked]
