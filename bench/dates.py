@@ -52,6 +52,7 @@ class Page:
     date: str
     language: str | None
     article: bool = True
+    file: str = ""  # its name in the data set's html/ folder
 
 
 def load_pages(limit: int | None = None) -> list[Page]:
@@ -61,7 +62,7 @@ def load_pages(limit: int | None = None) -> list[Page]:
     articles = json.loads(ARTICLES.read_text(encoding="utf-8"))
     return [
         Page(url, (root / "html" / item["file"]).read_bytes(), item["date"], languages.get(item["file"], {}).get("language"),
-             articles[item["file"]]["article"])
+             articles[item["file"]]["article"], item["file"])
         for url, item in sorted(labels.items(), key=lambda kv: kv[1]["file"])[:limit]
     ]
 

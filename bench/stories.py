@@ -17,6 +17,7 @@ import random
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -290,10 +291,73 @@ def clustering_speed(articles: int = 500) -> float:
     return len(texts) / (time.perf_counter() - began)
 
 
+WORLD_GROUPS = Path(__file__).with_name("labels") / "stories-mediacloud-groups.json"
+
+
+@dataclass(frozen=True)
+class WorldLines:
+    """Story lines on real, mostly unrelated pages in many languages: how many pairs the
+    clusterer put together, and how many of those our labels allow."""
+
+    pages: int
+    lines: int  # story lines with more than one page
+    largest: int  # pages in the largest story line
+    pairs: int  # page pairs put in one story line
+    allowed: int  # of those, pairs our labels put in one group
+    seeds_together: bool  # the five seed articles in one story line
+
+    @property
+    def precision(self) -> float:
+        return self.allowed / self.pairs if self.pairs else 1.0
+
+
+def world_lines(limit: int | None = None) -> WorldLines:
+    """The Media Cloud world-news pages and the seeds, as ingest extracts them (title and lead,
+    language by paragraph), clustered into story lines in arrival order as the stories stage
+    does, without dates or quoted actors; scored against bench/labels/stories-mediacloud-groups.json.
+    `limit` takes the first pages only (the seeds are always there)."""
+    from bench.dates import load_pages
+    from storyline.analysis.language import identify_languages
+    from storyline.ingest.article import build_article
+    from storyline.ingest.errors import IngestError
+    from storyline.records import GivenMetadata, RawDocument
+    from storyline.settings import settings
+
+    groups: dict[str, set[str]] = defaultdict(set)
+    for group, files in json.loads(WORLD_GROUPS.read_text(encoding="utf-8"))["groups"].items():
+        for file in files:
+            groups[file].add(group)
+    documents = [(p.file, RawDocument(origin=p.url, data=p.data, kind_hint="html", given=GivenMetadata(url=p.url))) for p in load_pages(limit)]
+    documents += [(path.name, RawDocument(origin=str(path), data=path.read_bytes(), kind_hint="text"))
+                  for path in sorted((Path(__file__).parents[1] / "examples" / "seeds").glob("*.txt"))]
+    names, leads, languages = [], [], []
+    for name, document in documents:
+        try:
+            article = build_article(document, max_bytes=settings().ingest.max_bytes)
+        except IngestError:
+            continue  # a page ingest refuses is in no story
+        language, _paragraphs = identify_languages(article.text, article.paragraphs)
+        body = " ".join(article.text[p.start:p.end] for p in article.paragraphs if p.kind == "body")
+        names.append(name)
+        leads.append(f"{article.title or ''}. {body}"[:settings().stories.lead_characters])
+        languages.append(language.code or "und")
+    labels = cluster_offline(represent(leads, languages), Calibration.calibrated(), STORY)
+    members: dict[int, list[str]] = defaultdict(list)
+    for name, label in zip(names, labels, strict=True):
+        members[label].append(name)
+    together = [m for m in members.values() if len(m) > 1]
+    pairs = [(a, b) for m in together for i, a in enumerate(m) for b in m[i + 1:]]
+    seeds = {n for n in names if n.endswith(".txt")}
+    return WorldLines(len(names), len(together), max(map(len, members.values())), len(pairs),
+                      sum(bool(groups[a] & groups[b]) for a, b in pairs), any(seeds <= set(m) for m in members.values()))
+
+
 if __name__ == "__main__":
     command = sys.argv[1:]
     if command == ["calibrate"]:
         print(json.dumps(calibrate(), indent=2))
+    elif command == ["world"]:
+        print(world_lines())
     elif command == ["encoders"]:
         for name, english, mixed, story_lines in compare_encoders():
             print(f"{name:35} events: English {english:.3f}, half Spanish {'n/a' if mixed is None else f'{mixed:.3f}'}; "

@@ -275,6 +275,7 @@ class Translation:
     backend: str
     text: str
     segments: tuple[Segment, ...]
+    title: str | None = None  # the title in English; "" where it stays untranslated (its language has no backend)
 
     def original_of(self, start: int, end: int) -> tuple[int, int] | None:
         """The original text's span for the English span start:end (whole sentences)."""
@@ -480,6 +481,15 @@ class StoryCluster:
     def english_centroid(self) -> np.ndarray | None:
         return _unit(self.english_total) if self.english_size and self.english_total is not None else None
 
+    @property
+    def mean(self) -> np.ndarray:
+        """The members' mean vector: a unit item's dot product with it is its average cosine to them."""
+        return self.total / max(1, self.size)
+
+    @property
+    def english_mean(self) -> np.ndarray | None:
+        return self.english_total / self.english_size if self.english_size and self.english_total is not None else None
+
     def representation(self) -> Representation:
         return Representation(self.centroid, self.english_centroid, frozenset(self.languages))
 
@@ -499,7 +509,8 @@ class StoryCluster:
 @dataclass(frozen=True)
 class StoryOverview:
     id: int
-    label: str
+    label: str  # a headline
+    label_language: str | None  # the headline's language where it stays untranslated; None for English
     first_date: str | None
     last_date: str | None
     events: tuple[int, ...]

@@ -116,6 +116,7 @@ class Stories:
     story_days: int = 365
     story_time_weight: float = 0.05
     story_reach_days: int = 5 * 365
+    headline_min_words: int = 3  # a shorter title ("Loft") names a page, not what happened; others are preferred
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,6 @@ class Summaries:
     relevance_weight: float = 0.7  # MMR: closeness to the story against distance from those chosen
     section_distance: float = 0.75  # cosine distance under which sentences share a section
     same_meaning: float = 0.55  # cosine above which two keyphrases say one thing
-    label_lead_characters: int = 400  # a story label's phrases come from titles and this much of each lead
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,21 @@ def test_outlet_names_are_names_not_copyright_lines_or_urls(host, bad):
     assert bad not in name and not any(ch.isdigit() for ch in name), name
 
 
+@pytest.mark.parametrize("host,title", [
+    ("novinky.cz", "Janovická knihovna zve na výstavu o nebezpečném živobytí převaděčů na Šumavě"),
+    ("malaymail.com", "2022 world athletics championships set for July 15-24"),
+    ("nzz.ch", "Neue US-Sanktionen erschüttern die syrische Wirtschaft"),
+    ("timesofindia", "Farmers protests continue for eleventh day: Top developments | India News"),
+    ("dailymail.co.uk", "Henderson would be right to finish season at Sheff Utd - Wilder"),  # the man quoted, not the site
+])
+def test_titles_lose_the_site_name_pages_add_to_them(host, title):
+    """Real pages (the Media Cloud sample): a headline becomes a story's label, so "| Malay Mail"
+    and "- Novinky.cz" go, whether the part names the outlet, the page's site name or its host."""
+    _url, page = world_page(host)
+    article = build_article(RawDocument(origin="page.html", data=page, kind_hint="html"), max_bytes=10_000_000)
+    assert article.title == title
+
+
 def test_plain_name_keeps_names_and_refuses_what_is_not_one():
     assert plain_name("Guinéenews©") == "Guinéenews"
     assert plain_name("(c) alarmeringen.nl - All rights reserved") == "alarmeringen.nl"

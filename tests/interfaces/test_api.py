@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from storyline.interfaces.api import create_app
 from tests.conftest import SEEDS, demo_copy
@@ -105,7 +106,13 @@ def test_ingest_needs_the_write_token_and_then_analyses_in_the_background(tmp_pa
     articles = client.get("/api/articles").json()["items"]
     assert {a["outlet"] for a in articles} >= {"Ukrinform"} and {a["language"] for a in articles} == {"en", "uk"}
     assert client.get("/api/statements", params={"speaker": "Zelenskyy"}).json()["total"] >= 1
-    assert client.get("/api/stories").json()["total"] >= 1
+    # The Ukrainian page (weather) is a story of its own, headed by its title marked as untranslated, as is its summary.
+    ukrainian = next(s for s in client.get("/api/stories").json()["items"] if s["label_language"] == "uk")
+    detail = client.get(f"/api/stories/{ukrainian['id']}").json()
+    assert detail["events"][0]["headline"]["language"] == "uk" and detail["summary"]
+    assert all(s["language"] == "uk" and s["translated_by"] is None for s in detail["summary"])
+    page = client.get(f"/stories/{ukrainian['id']}").text
+    assert f'<h1><span lang="uk">{escape(ukrainian["label"])}</span>' in page and "(uk, untranslated)" in page
     again = client.post("/api/ingest", json=body, headers={"Authorization": "Bearer s3cret"}).json()
     assert [o["status"] for o in again["outcomes"]] == ["unchanged", "unchanged"] and again["analysis"] == "not requested"
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from sqlalchemy import text
 
 from bench.load import demo_store
@@ -56,6 +57,11 @@ def test_story_page_cites_every_summary_sentence(web):
     assert items >= 3
     assert len(re.findall(r'class="cite" href="/articles/\d+#s\d+" title="[^"]+"', summary)) == items
     assert "Alternative takes" in page and "Fars News Agency" in page and "◆" in page
+    # The story and each event of several articles are headed by a headline: a member's title.
+    titles = {str(escape(a["title"])) for a in client.get("/api/articles", params={"limit": 100}).json()["items"] if a["title"]}
+    assert re.search(r"<h1>(.*?)</h1>", page).group(1) in titles
+    events = re.findall(r'<strong class="event-headline">(.*?)</strong>', page)
+    assert events and set(events) <= titles
 
 
 def test_actor_page_charts_the_shift_with_points_linking_to_sentences(web):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from storyline.pipeline import Ingestor
 from storyline.store import Store
@@ -41,14 +41,24 @@ def test_the_newest_migration_file_names_alembic_s_head_and_a_fresh_store_is_at_
 
 
 def test_an_old_store_is_migrated_when_opened(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+
+    from storyline.store.upgrade import MIGRATIONS
+
     with Store(tmp_path / "old.db") as store, store.engine.begin() as connection:
-        connection.execute(text("DROP TABLE analysis_failures"))
-        connection.execute(text("DROP TABLE leases"))  # what migration 0013 made
-        connection.execute(text("UPDATE alembic_version SET version_num = '0012'"))
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0012")  # as a store written before migrations 0013 and 0014 is
+        assert not inspect(connection).has_table("leases")
+        assert "title" not in {c["name"] for c in inspect(connection).get_columns("translations")}
     with Store(tmp_path / "old.db") as reopened, reopened.engine.connect() as connection:
         assert current_revision(connection) == head_revision()
         assert connection.execute(text("SELECT count(*) FROM analysis_failures")).scalar() == 0
         assert connection.execute(text("SELECT name FROM leases")).scalars().all() == ["analysis"]
+        assert "title" in {c["name"] for c in inspect(connection).get_columns("translations")}
+        assert "label_language" in {c["name"] for c in inspect(connection).get_columns("stories")}
 
 
 def test_sqlite_store_runs_in_wal_mode(store):

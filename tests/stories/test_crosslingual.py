@@ -54,6 +54,14 @@ def test_the_same_events_in_three_languages_make_one_story_line(mixed):
     assert {a.id for a in by_name.values()} == set(story.articles)
 
 
+def test_the_story_is_headed_in_english(mixed):
+    store, _translated, by_name = mixed
+    [story] = store.stories()
+    english = {a.title for a in by_name.values() if a.language == "en"} | set(store.translated_titles(story.articles).values())
+    assert story.label in english and story.label_language is None
+    assert {by_name["es_004"].id, by_name["ca_003"].id} <= set(store.translated_titles(story.articles))
+
+
 def test_statements_come_from_the_original_or_through_the_translation(mixed):
     store, _translated, by_name = mixed
     statements = store.statements()

@@ -13,12 +13,13 @@ from bench.stories import b_cubed
 from storyline.jobs.contract import UpdateOptions
 from storyline.jobs.update import update
 from storyline.pipeline import Ingestor
-from storyline.records import Representation, StoryCluster
+from storyline.records import ArticleFilters, Representation, StoryCluster
 from storyline.store import Store
 from storyline.stories.clustering import EVENT, Calibration, best_match, cluster_offline
 from storyline.stories.summaries import body_sentences, summarize
 from storyline.stories.takes import takes
-from tests.conftest import SEEDS
+from storyline.views.stories import story_view
+from tests.conftest import SEEDS, world_page
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,39 @@ def test_seed_events_differ_and_one_story_line_links_them_all(storied):
     [story] = store.stories()
     assert set(story.articles) == set(ids.values())
     assert story.first_date == "2022-02-14" and story.last_date == "2025-12-14"
-    assert story.label
+
+
+def test_a_story_and_its_events_are_headed_by_their_most_central_titles(storied):
+    """A label a reader takes in at a glance is a headline, not keywords: the title of an
+    article near the middle of the story, in English here since every seed is."""
+    store, _ids = storied
+    [story] = store.stories()
+    articles = {a.id: a for a in store.articles(ArticleFilters(ids=story.articles))}
+    by_title = {a.title: a for a in articles.values()}
+    assert story.label in by_title and story.label_language is None
+    vectors = store.article_vectors_of(story.articles)
+    centre = np.mean(list(vectors.values()), axis=0)
+    closeness = sorted((float(v @ centre) for v in vectors.values()), reverse=True)
+    assert float(vectors[by_title[story.label].id] @ centre) >= closeness[len(closeness) // 2]
+    events = story_view(store, story.id).events()
+    assert len(events) == len(set(store.event_of_articles(story.articles).values())) >= 2
+    assert all(e.headline.text in {a.title for a in e.articles} and e.headline.language is None for e in events)
+    assert [e.date for e in events] == sorted(e.date for e in events)
+
+
+def test_a_story_in_a_language_nothing_translates_says_so(tmp_path):
+    """A Ukrainian page (the Media Cloud sample) with no Ukrainian backend installed: its title
+    heads the story marked as Ukrainian, and its summary sentences are marked too."""
+    _url, page = world_page("zaxid.net")
+    (tmp_path / "zaxid.html").write_bytes(page)
+    with Store(tmp_path / "uk.db") as store:
+        Ingestor(store).run([str(tmp_path / "zaxid.html")])
+        update(store, only=("translate", "statements", "stories"))
+        [story] = store.stories()
+        [article] = store.articles()
+        assert (story.label, story.label_language) == (article.title, "uk")
+        summary = story_view(store, story.id).summary
+        assert summary and all(s.language == "uk" and s.translated_by is None for s in summary)
 
 
 def test_summary_sentences_are_cited_body_sentences(storied, gold):

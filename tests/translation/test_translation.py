@@ -82,8 +82,22 @@ def test_apertium_translates_a_spanish_page_sentence_by_sentence(store, tmp_path
     segment = next(s for s in translation.segments if s.original_start <= quote < s.original_end)
     assert translation.original_of(segment.start, segment.end) == (segment.original_start, segment.original_end)
     assert len(translation.paragraphs()) == len({s.paragraph for s in translation.segments})
+    assert article.title.startswith("Faenón de Toledo") and "Peruvian State" in translation.title
     # Translated once: a second run has nothing to do.
     assert run_job(TranslateJob(store, [Apertium()])).counts["translated"] == 0
+
+
+@needs_apertium
+def test_a_translation_stored_before_titles_were_translated_gets_its_title_and_keeps_its_analysis(store, tmp_path):
+    [article_id] = _ingest(store, tmp_path, "larazon.pe")
+    run_job(TranslateJob(store, [Apertium()]))
+    with store.engine.begin() as connection:  # as migration 0014 leaves a translation made before it
+        connection.exec_driver_sql("UPDATE translations SET title = NULL")
+        connection.exec_driver_sql("UPDATE articles SET analyzed_version = 1")
+    assert store.article_ids_to_translate() == [article_id]
+    assert run_job(TranslateJob(store, [Apertium()])).counts["translated"] == 1
+    assert "Peruvian State" in store.translation(article_id).title and store.article_ids_to_translate() == []
+    assert store.article_ids_to_analyze(1) == []  # the same English text: nothing to read again
 
 
 def test_a_language_no_backend_covers_keeps_its_original_and_says_why(store, tmp_path):
@@ -101,7 +115,9 @@ def test_libretranslate_server_by_url(store, tmp_path, libretranslate_url):
     assert request["source"] == "uk" and request["target"] == "en" and len(request["q"]) > 3
     translation = store.translation(article_id)
     assert translation.text.startswith("[en] ")
-    assert len(translation.segments) == len(request["q"])
+    # The title travels first, with the sentences of its language, and comes back as the English title.
+    assert request["q"][0] == store.article(article_id).title and translation.title == "[en] 9 words"
+    assert len(translation.segments) == len(request["q"]) - 1
 
 
 def test_an_unreachable_server_is_reported_and_the_next_backend_is_tried(store, tmp_path):

@@ -50,21 +50,6 @@ class ParsedText:
                 return doc.char_span(at, at + len(words), alignment_mode="expand")
         return None
 
-    def leading(self, characters: int, starts: set[int] | None = None) -> list[Span]:
-        """The first `characters` of the text as parsed spans (of the paragraphs starting at
-        `starts` only, where given), as a lead joins them with one space."""
-        spans, left = [], characters
-        for start, doc in zip(self.offsets, self.paragraphs, strict=True):
-            if left <= 0:
-                break
-            if starts is not None and start not in starts:
-                continue
-            span = doc.char_span(0, min(left, len(doc.text)), alignment_mode="contract")
-            if span is not None:
-                spans.append(span)
-            left -= len(doc.text) + 1
-        return spans
-
     def stored(self) -> StoredParse:
         docs = ([self.title] if self.title is not None else []) + self.paragraphs
         return StoredParse(self.article_id, self.source, self.offsets, self.title is not None,

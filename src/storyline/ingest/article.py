@@ -15,7 +15,12 @@ from storyline.ingest.fingerprint import (
     text_hash,
 )
 from storyline.ingest.html import extract_html, not_an_article, own_address
-from storyline.ingest.outlets import country_from_domain, host_of, resolve_outlet
+from storyline.ingest.outlets import (
+    country_from_domain,
+    host_of,
+    resolve_outlet,
+    title_without_site,
+)
 from storyline.ingest.textclean import clean_text, line_fingerprint, word_count
 from storyline.records import (
     Article,
@@ -111,7 +116,8 @@ def build_article(
         raw_text=raw_text,
         text=extracted.text,
         paragraphs=extracted.paragraphs,
-        title=(given.title or extracted.title or "").strip() or None,
+        title=(given.title or title_without_site(extracted.title, (outlet.outlet.name if outlet else None, extracted.site_name, host_of(url)))
+               or "").strip() or None,
         url=url,
         author=extracted.author,
         outlet=outlet,

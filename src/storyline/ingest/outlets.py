@@ -34,6 +34,7 @@ _COPYRIGHT = re.compile(r"(?:copyright|\(c\)|©|all rights reserved|todos los de
                         re.I)
 _PHONE = re.compile(r"(?:\btel\b|\bphone\b|\+\d)|\d[\d .()-]{7,}\d", re.I)
 _SEPARATOR = re.compile(r"\s+[|｜•·–—-]\s+|[|｜]")
+_MIN_SITE_KEY = 4  # letters a site name needs before one starting or ending the other counts as the same
 
 
 @cache
@@ -112,6 +113,36 @@ def plain_name(name: str | None) -> str | None:
         parts = [part.strip() for part in _SEPARATOR.split(text) if part.strip()]
         text = parts[-1] if len(parts) > 1 and len(parts[-1]) <= _MAX_NAME_LENGTH // 2 else ""
     return text if _MIN_NAME_LENGTH <= len(text) <= _MAX_NAME_LENGTH else None
+
+
+def _squashed(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _names_site(part: str, keys: set[str]) -> bool:
+    """A title part that is the site's name: equal to one of its names, or one starting or
+    ending the other where the shorter is long enough not to be a word ("Times of India" and
+    "The Times of India", "Novinky.cz" and "Novinky")."""
+    part = _squashed(part)
+    return any(part == key or min(len(part), len(key)) >= _MIN_SITE_KEY and (
+        part.startswith(key) or part.endswith(key) or key.startswith(part) or key.endswith(part)) for key in keys)
+
+
+def title_without_site(title: str | None, names: tuple[str | None, ...]) -> str | None:
+    """A page title without the site's name that pages put before or after it ("… | Malay
+    Mail", "Outlet - …"); `names` are the outlet's name, the page's site name and its host. A
+    part that is not one of them ("… - Wilder", the person quoted) stays."""
+    if not title:
+        return title
+    keys = {key for name in names if name for key in (_squashed(name), _squashed(name.split(".")[0])) if len(key) >= _MIN_NAME_LENGTH + 1}
+    parts = _SEPARATOR.split(title)
+    if len(parts) < 2 or not keys:
+        return title
+    if _names_site(parts[-1], keys):
+        return title[:title.rindex(parts[-1])].rstrip(" |｜•·–—-") or title
+    if _names_site(parts[0], keys):
+        return title[len(parts[0]):].lstrip(" |｜•·–—-") or title
+    return title
 
 
 def _claim_in_lines(lines: tuple[str, ...], where: str) -> OutletMatch | None:

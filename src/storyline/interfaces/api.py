@@ -176,8 +176,9 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
             raise HTTPException(404, f"no story with id {story_id}")
         return {**asdict(view.story),
                 "summary": [asdict(s) for s in view.summary],
-                "events": [{"event": view.event_of.get(a.id), "article_id": a.id, "published": a.published, "outlet": a.outlet,
-                            "country": a.country, "title": a.title} for a in view.articles],
+                "events": [{"event": event.id, "date": event.date, "headline": asdict(event.headline) if event.headline else None,
+                            "articles": [{"article_id": a.id, "published": a.published, "outlet": a.outlet, "country": a.country,
+                                          "title": a.title} for a in event.articles]} for event in view.events()],
                 "takes": [asdict(t) for t in view.takes]}
 
     @app.get("/api/actors", summary="Everyone quoted, with aliases, roles and the outlets quoting them")

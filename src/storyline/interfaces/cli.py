@@ -419,6 +419,11 @@ def shifts(
     _print_shifts(found)
 
 
+def _headline(text: str, language: str | None) -> str:
+    """A headline, marked where it is a title no translation covered."""
+    return f"{text} ({language}, untranslated)" if text and language else text
+
+
 @app.command()
 def stories(db: DbOption = DEFAULT_DB) -> None:
     """Story lines, newest activity first: label, dates, events, articles, countries and outlets."""
@@ -428,7 +433,7 @@ def stories(db: DbOption = DEFAULT_DB) -> None:
     for column in ("id", "label", "from", "to", "events", "articles", "countries", "outlets"):
         table.add_column(column, overflow="fold")
     for s in rows:
-        table.add_row(str(s.id), escape(s.label), s.first_date or "?", s.last_date or "?", str(len(s.events)), str(len(s.articles)),
+        table.add_row(str(s.id), escape(_headline(s.label, s.label_language)), s.first_date or "?", s.last_date or "?", str(len(s.events)), str(len(s.articles)),
                       ", ".join(s.countries) or "—", escape(", ".join(s.outlets) or "—"))
     console.print(table)
 
@@ -444,11 +449,12 @@ def story(story_id: Annotated[int, typer.Argument(help="Story id from `storyline
             err_console.print(f"[red]No story {story_id}.[/red] See `storyline stories`.")
             raise typer.Exit(2)
     chosen, by_id = view.story, view.by_id
-    console.print(Panel(escape(chosen.label or "(unlabelled)"), title=f"Story {chosen.id}: {chosen.first_date or '?'} to {chosen.last_date or '?'}"))
+    console.print(Panel(escape(_headline(chosen.label, chosen.label_language) or "(unlabelled)"), title=f"Story {chosen.id}: {chosen.first_date or '?'} to {chosen.last_date or '?'}"))
     console.print("[bold]Summary[/bold]")
     for n, sentence in enumerate(view.summary, 1):
         source = by_id[sentence.article_id]
-        via = f", translated by {sentence.translated_by}" if sentence.translated_by else ""
+        via = (f", translated by {sentence.translated_by}" if sentence.translated_by
+               else f", untranslated ({sentence.language})" if sentence.language else "")
         cite = escape(f"[article {sentence.article_id}, {source.outlet or 'outlet unknown'}, chars {sentence.start}-{sentence.end}{via}]")
         console.print(f" {n}. {escape(sentence.text)} [dim]{cite}[/dim]")
     if found := view.sections():
@@ -459,9 +465,13 @@ def story(story_id: Annotated[int, typer.Argument(help="Story id from `storyline
     timeline = Table(title="Events")
     for column in ("event", "date", "article", "outlet", "country", "title"):
         timeline.add_column(column, overflow="fold")
-    for article in sorted(view.articles, key=lambda a: (a.published or "9999", a.id)):
-        timeline.add_row(str(view.event_of.get(article.id, "?")), article.published or "undated", str(article.id), escape(article.outlet or "—"),
-                         article.country or "—", escape(article.title or ""))
+    for event in view.events():
+        if event.headline and len(event.articles) > 1:
+            timeline.add_row(str(event.id), event.date or "undated", "", "", "",
+                             f"[bold]{escape(_headline(event.headline.text, event.headline.language))}[/bold]")
+        for article in sorted(event.articles, key=lambda a: (a.published or "9999", a.id)):
+            timeline.add_row(str(event.id), article.published or "undated", str(article.id), escape(article.outlet or "—"),
+                             article.country or "—", escape(article.title or ""))
     console.print(timeline)
     table = Table(title="Alternative takes: who covered it, whom they quote, what only they carry")
     for column in ("country", "outlet", "first", "articles", "quotes", "only here", "leaves out"):

@@ -1,5 +1,5 @@
 """Stories: each analysed article not yet in a story is embedded and placed, one at a time; the
-story lines that changed are labelled again."""
+story lines that changed get their headline again."""
 
 from __future__ import annotations
 
@@ -33,10 +33,12 @@ class StoriesJob(Job):
         from storyline.analysis import embeddings
         from storyline.stories.placement import represent
 
+        stored = self.store.article_vectors_of(batch)  # kept when stories are placed afresh
         for article_id in batch:
             article = self.store.article(article_id)
-            item = represent(article, self.store.translation(article_id))
-            self.store.save_article_vector(article_id, embeddings.MULTILINGUAL.name, item.multilingual)
+            item = represent(article, self.store.translation(article_id), stored.get(article_id))
+            if article_id not in stored:
+                self.store.save_article_vector(article_id, embeddings.MULTILINGUAL.name, item.multilingual)
             new_event, new_story = self.teller.place(article, item)
             report.counts["articles"] += 1
             report.counts["new_events"] += new_event
@@ -44,8 +46,13 @@ class StoriesJob(Job):
             self.placed.add(article_id)
 
     def finish(self, report: StageReport) -> None:
+        from storyline.records import ArticleFilters
+        from storyline.stories.headlines import headline
+
         for story in self.store.stories_to_label(self.placed):
-            self.store.set_story_label(story.id, self.teller.label(story.articles))
+            articles = self.store.articles(ArticleFilters(ids=story.articles))
+            chosen = headline(articles, self.store.translated_titles(story.articles), self.store.article_vectors_of(story.articles))
+            self.store.set_story_label(story.id, chosen.text if chosen else "", chosen.language if chosen else None)
 
     def describe(self, report: StageReport) -> None:
         if report.counts["articles"]:

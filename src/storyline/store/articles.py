@@ -240,21 +240,33 @@ class ArticleStore(StoreBase):
             return self._to_record(row, with_text=True) if row else None
 
     def article_ids_to_translate(self) -> list[int]:
-        """Articles in a known language other than English that have no translation yet."""
+        """Articles in a known language other than English that have no translation yet, or
+        whose translation (from before titles were translated) lacks the title."""
         with self._session() as session:
-            done = select(TranslationRow.article_id)
+            done = select(TranslationRow.article_id).join(ArticleRow, ArticleRow.id == TranslationRow.article_id).where(
+                TranslationRow.title.is_not(None) | ArticleRow.title.is_(None) | (ArticleRow.title == ""))
             return list(session.scalars(select(ArticleRow.id).where(ArticleRow.language.is_not(None), ArticleRow.language != "en",
                                                                     ArticleRow.id.not_in(done)).order_by(ArticleRow.id)))
 
     def save_translation(self, translation: Translation) -> None:
-        """Store a translation and mark the article for analysis again, which reads it."""
+        """Store a translation and, where its text is new, mark the article for analysis again,
+        which reads it (a title added to an earlier translation changes no statement)."""
+        segments = json.dumps([[s.paragraph, s.original_start, s.original_end, s.start, s.end] for s in translation.segments])
         with self._session() as session, session.begin():
+            before = session.get(TranslationRow, translation.article_id)
+            changed = before is None or (before.text, before.segments_json) != (translation.text, segments)
             session.merge(TranslationRow(
                 article_id=translation.article_id, source_language=translation.source_language, backend=translation.backend,
-                text=translation.text, created_at=utc_now(),
-                segments_json=json.dumps([[s.paragraph, s.original_start, s.original_end, s.start, s.end] for s in translation.segments]),
+                text=translation.text, created_at=utc_now(), segments_json=segments, title=translation.title or "",
             ))
-            session.execute(update(ArticleRow).where(ArticleRow.id == translation.article_id).values(analyzed_version=None))
+            if changed:
+                session.execute(update(ArticleRow).where(ArticleRow.id == translation.article_id).values(analyzed_version=None))
+
+    def translated_titles(self, article_ids: Iterable[int]) -> dict[int, str]:
+        """The English titles translations give these articles, by article id."""
+        with self._session() as session:
+            return dict(session.execute(select(TranslationRow.article_id, TranslationRow.title).where(
+                TranslationRow.article_id.in_(set(article_ids)), TranslationRow.title.is_not(None), TranslationRow.title != "")).all())
 
     def translations(self, article_ids: list[int]) -> dict[int, Translation]:
         """The translations there are for these articles, by article id."""
@@ -266,4 +278,4 @@ class ArticleStore(StoreBase):
             if row is None:
                 return None
             return Translation(row.article_id, row.source_language, row.backend, row.text,
-                               tuple(Segment(*values) for values in json.loads(row.segments_json)))
+                               tuple(Segment(*values) for values in json.loads(row.segments_json)), row.title)

@@ -288,6 +288,7 @@ class TranslationRow(Base):
     backend: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     segments_json: Mapped[str] = mapped_column(Text)  # [[original start, end, translated start, end], ...]
+    title: Mapped[str | None] = mapped_column(Text)  # the article's title in English
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
@@ -307,7 +308,8 @@ class StoryRow(Base):
     __tablename__ = "stories"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    label: Mapped[str] = mapped_column(Text, default="")
+    label: Mapped[str] = mapped_column(Text, default="")  # a headline: the most central article's title
+    label_language: Mapped[str | None] = mapped_column(String(8))  # set when the label is a title left untranslated
     centroid: Mapped[bytes] = mapped_column(LargeBinary)  # float32 sum of member vectors (multilingual model)
     size: Mapped[int] = mapped_column(Integer, default=0)
     first_date: Mapped[str | None] = mapped_column(String(16))

@@ -60,6 +60,14 @@ class StoryStore(StoreBase):
             for row_type in (EventArticleRow, EventRow, StoryRow, ArticleVectorRow):
                 session.execute(delete(row_type))
 
+    def article_vectors_of(self, article_ids: Iterable[int]) -> dict[int, np.ndarray]:
+        """These articles' stored vectors, by article id."""
+        import numpy as np
+        with self._session() as session:
+            rows = session.execute(select(ArticleVectorRow.article_id, ArticleVectorRow.vector)
+                                   .where(ArticleVectorRow.article_id.in_(set(article_ids)))).all()
+        return {article_id: np.frombuffer(vector, dtype=np.float32) for article_id, vector in rows}
+
     def article_vectors(self) -> tuple[list[int], np.ndarray]:
         """Every stored article vector, for semantic search."""
         import numpy as np
@@ -146,9 +154,10 @@ class StoryStore(StoreBase):
             session.add(EventArticleRow(article_id=article_id, event_id=event_row.id, similarity=similarity))
             return event_row.id, story_row.id
 
-    def set_story_label(self, story_id: int, label: str) -> None:
+    def set_story_label(self, story_id: int, label: str, language: str | None = None) -> None:
+        """The story's headline, and its language where it is a title left untranslated."""
         with self._session() as session, session.begin():
-            session.execute(update(StoryRow).where(StoryRow.id == story_id).values(label=label))
+            session.execute(update(StoryRow).where(StoryRow.id == story_id).values(label=label, label_language=language))
 
     @staticmethod
     def _story_filtered(query, filters: ArticleFilters):
@@ -222,7 +231,7 @@ class StoryStore(StoreBase):
         for story_id, event_id, article_id, outlet, country in members:
             grouped.setdefault(story_id, []).append((event_id, article_id, outlet, country))
         return [StoryOverview(
-            id=r.id, label=r.label, first_date=r.first_date, last_date=r.last_date,
+            id=r.id, label=r.label, label_language=r.label_language, first_date=r.first_date, last_date=r.last_date,
             events=tuple(dict.fromkeys(m[0] for m in grouped.get(r.id, []))),
             articles=tuple(m[1] for m in grouped.get(r.id, [])),
             outlets=tuple(sorted({m[2] for m in grouped.get(r.id, []) if m[2]})),

@@ -2,9 +2,13 @@
 events join story lines, one article at a time, across languages.
 
 An article is scored against a bounded set of candidate events (those active near its date),
-so adding one costs the same whatever the store holds. The score is a similarity to the
-event's centroid, plus a bonus for sharing quoted actors, minus a penalty that grows with the
-days between the article and the event.
+so adding one costs the same whatever the store holds. The score is the article's average
+cosine to the event's members (its dot product with their mean vector), plus a bonus for
+sharing quoted actors, minus a penalty that grows with the days between the article and the
+event. An average, not the cosine to a normalised centroid: embeddings share a common
+direction, and the centroid of a few unrelated articles tends to it and then matches any
+article, so one story line swallowed a corpus's unrelated foreign pages; an average over
+unrelated members stays as low as any one of them.
 
 The similarity comes from one of two spaces (`python -m bench.stories encoders`): English text
 against a cluster with English members is compared with the English model, as before there
@@ -87,11 +91,11 @@ def days_apart(when: str | None, cluster: StoryCluster) -> int | None:
 def margin(item: Representation, when: str | None, actors: set[int], cluster: StoryCluster, level: Level,
            calibration: Calibration) -> float:
     """How far the item's score for the cluster clears the threshold of the space it was compared in."""
-    english = cluster.english_centroid
+    english = cluster.english_mean
     if item.english is not None and english is not None:
         value, threshold = float(item.english @ english), calibration.english[level.name]
     else:
-        value, threshold = calibration.similarity(float(item.multilingual @ cluster.centroid)), calibration.multilingual[level.name]
+        value, threshold = calibration.similarity(float(item.multilingual @ cluster.mean)), calibration.multilingual[level.name]
         if cluster.languages and not item.languages & cluster.languages:
             value += calibration.crosslingual_offset
     if actors and cluster.actors:

@@ -1,5 +1,5 @@
-"""Story labels and topic sections, KeyBERT-style: noun phrases from the text, ranked by
-closeness to what they describe and by how many articles use them, kept apart from each other."""
+"""Topic sections of a story, labelled KeyBERT-style: noun phrases from the text, ranked by
+closeness to what they describe and by how many sentences use them, kept apart from each other."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from storyline.settings import settings
 from storyline.stories.summaries import SummarySentence
 
 _PARSED: Memo[frozenset[str]] = Memo(20_000)  # sentence -> its phrases
+MIN_SECTION_SENTENCES = 4  # fewer make no sections
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def sections(sentences: list[SummarySentence], limit: int = 4,
              phrases_of: Callable[[list[SummarySentence]], list[frozenset[str]]] | None = None) -> list[Section]:
     """Group a story's sentences into a few topic sections, each labelled by its keyphrases
     (`phrases_of` reads them from the stored parses; without it, the sentences are parsed)."""
-    if len(sentences) < 4:
+    if len(sentences) < MIN_SECTION_SENTENCES:
         return []
     vectors = embeddings.ENGLISH.encode([s.text for s in sentences])
     labels = AgglomerativeClustering(n_clusters=None, distance_threshold=settings().summaries.section_distance, metric="cosine",

@@ -1,22 +1,14 @@
-"""Placing one article: its vectors, the event and story line it joins, and story labels."""
+"""Placing one article: its vectors, and the event and story line it joins."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from storyline.analysis import ANALYSIS_VERSION, embeddings
-from storyline.analysis.document import ParsedText
-from storyline.records import (
-    Representation,
-    StoredArticle,
-    StoredParse,
-    StoryCluster,
-    Translation,
-)
+from storyline.analysis import embeddings
+from storyline.records import Representation, StoredArticle, StoryCluster, Translation
 from storyline.settings import settings
 from storyline.store import Store
 from storyline.stories.clustering import EVENT, STORY, Calibration, best_match
-from storyline.stories.labels import keyphrases, phrases, text_phrases
 
 
 def lead_text(article: StoredArticle, translation: Translation | None = None) -> str:
@@ -24,15 +16,18 @@ def lead_text(article: StoredArticle, translation: Translation | None = None) ->
     English translation where there is one: it matches English coverage better than the
     original does across the language gap."""
     if translation is not None:
-        return f"{article.title or ''}. {translation.text}"[:settings().stories.lead_characters]
+        return f"{translation.title or article.title or ''}. {translation.text}"[:settings().stories.lead_characters]
     body = " ".join(article.text[p.start:p.end] for p in article.paragraphs if p.kind == "body")
     return f"{article.title or ''}. {body}"[:settings().stories.lead_characters]
 
 
-def represent(article: StoredArticle, translation: Translation | None) -> Representation:
+def represent(article: StoredArticle, translation: Translation | None, multilingual: np.ndarray | None = None) -> Representation:
+    """The article's lead in both spaces; `multilingual` is its stored vector, where it has one
+    (the multilingual encoder is the slow one)."""
     lead = lead_text(article, translation)
     english = translation is not None or article.language in ("en", None)
-    return Representation(embeddings.MULTILINGUAL.encode([lead])[0], embeddings.ENGLISH.encode([lead])[0] if english else None,
+    return Representation(embeddings.MULTILINGUAL.encode([lead])[0] if multilingual is None else multilingual,
+                          embeddings.ENGLISH.encode([lead])[0] if english else None,
                           frozenset({"en" if english else article.language}))
 
 
@@ -61,27 +56,3 @@ class Storyteller:
         story.add(item, when, actors)
         self.store.place_article(article.id, event, story, similarity)
         return new_event, new_story
-
-    def label(self, article_ids: tuple[int, ...]) -> str:
-        articles = [self.store.article(i) for i in article_ids]
-        translations = self.store.translations(list(article_ids))
-        leads = [lead_text(a, translations.get(a.id)) for a in articles]
-        vectors = embeddings.ENGLISH.encode(leads)
-        centre = vectors.mean(axis=0)
-        documents = [f"{a.title or ''} {a.text}" for a in articles]
-        stored = self.store.parses(article_ids, ANALYSIS_VERSION)
-        found = [p for a, lead in zip(articles, leads, strict=True) for p in self._label_phrases(a, lead, stored.get(a.id))]
-        return " · ".join(keyphrases(found, centre / (np.linalg.norm(centre) + 1e-9), documents))
-
-    @staticmethod
-    def _label_phrases(article: StoredArticle, lead: str, stored: StoredParse | None) -> list[frozenset[str]]:
-        """Phrases of the title and of the lead's first characters, from the article's stored parse
-        (parsed here only when there is none: an article in a language without a translation)."""
-        shown = lead[:settings().summaries.label_lead_characters]
-        parsed = ParsedText.from_stored(stored) if stored is not None else None
-        if parsed is None or (parsed.title is None) == bool(article.title):
-            return text_phrases([article.title or "", shown])
-        starts = {p.start for p in article.paragraphs if p.kind == "body"} if parsed.source == "original" else None
-        spans = parsed.leading(len(shown) - len(article.title or "") - 2, starts)
-        title = phrases(parsed.title) if parsed.title is not None else frozenset()
-        return [title, frozenset().union(*(phrases(span) for span in spans))]

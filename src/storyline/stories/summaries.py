@@ -3,7 +3,8 @@ each citing its article and character offsets.
 
 An article with an English translation contributes its English sentences, each citing the
 original sentence it was translated from (offsets into the original text), so a summary
-reads in English and points at what the outlet actually printed."""
+reads in English and points at what the outlet actually printed. A sentence nothing
+translated is used only where English ones run short, and carries its language."""
 
 from __future__ import annotations
 
@@ -27,17 +28,34 @@ class SummarySentence:
     end: int
     text: str  # the sentence, or its English translation
     translated_by: str | None = None
+    language: str | None = None  # the language the text stays in where nothing translated it; None for English
+
+    @property
+    def in_english(self) -> bool:
+        return self.language is None
 
 
 def _usable(text: str) -> bool:
     return MIN_WORDS <= len(text.split()) <= MAX_WORDS and not text.endswith("?")
 
 
+def _foreign(language: str | None) -> str | None:
+    return None if language in ("en", None) else language
+
+
 def _translated_sentences(article: StoredArticle, translation: Translation) -> list[SummarySentence]:
-    body = {p.index for p in article.paragraphs if p.kind == "body"}
-    english = ((s, translation.text[s.start:s.end].strip()) for s in translation.segments if s.paragraph in body)
-    return [SummarySentence(article.id, s.original_start, s.original_end, text, translation.backend)
-            for s, text in english if _usable(text)]
+    """English sentences, each citing its original; a sentence of a paragraph whose language no
+    backend covered comes back as it was, and is marked with that language."""
+    languages = {p.index: p.language or article.language for p in article.paragraphs if p.kind == "body"}
+    found = []
+    for segment in translation.segments:
+        if segment.paragraph not in languages or not _usable(text := translation.text[segment.start:segment.end].strip()):
+            continue
+        language = _foreign(languages[segment.paragraph])
+        untranslated = language is not None and text == article.text[segment.original_start:segment.original_end].strip()
+        found.append(SummarySentence(article.id, segment.original_start, segment.original_end, text,
+                                     None if untranslated else translation.backend, language if untranslated else None))
+    return found
 
 
 def body_sentences(article: StoredArticle, translation: Translation | None = None) -> list[SummarySentence]:
@@ -51,16 +69,25 @@ def body_sentences(article: StoredArticle, translation: Translation | None = Non
         chunk = article.text[paragraph.start:paragraph.end]
         if re.search(r"(?:/|\b)(?:Getty Images|AFP|Reuters|AP Photo|EPA)\b", chunk) and len(chunk.split()) < 60:
             continue  # a photo caption with its credit
+        language = _foreign(paragraph.language or article.language)
         for start, end in sentence_spans(article.text, paragraph.start, paragraph.end):
             if _usable(text := article.text[start:end]):
-                found.append(SummarySentence(article.id, start, end, text))
+                found.append(SummarySentence(article.id, start, end, text, language=language))
     return found
+
+
+def readable_first(sentences: list[SummarySentence], enough: int) -> list[SummarySentence]:
+    """The sentences in English (their own or translated), and the untranslated ones only where
+    fewer than `enough` are: the English encoder that ranks them cannot read the others, and a
+    summary in English says more to its reader than one in four languages."""
+    english = [s for s in sentences if s.in_english]
+    return english if len(english) >= enough else english + [s for s in sentences if not s.in_english]
 
 
 def summarize(articles: list[StoredArticle], size: int = 5, translations: dict[int, Translation] | None = None) -> list[SummarySentence]:
     """Maximal marginal relevance over sentence embeddings: near the centre, far from what is chosen."""
     translations = translations or {}
-    sentences = [s for a in articles for s in body_sentences(a, translations.get(a.id))]
+    sentences = readable_first([s for a in articles for s in body_sentences(a, translations.get(a.id))], size)
     if not sentences:
         return []
     vectors = embeddings.ENGLISH.encode([s.text for s in sentences])

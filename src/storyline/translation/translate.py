@@ -2,7 +2,7 @@
 
 Translation goes sentence by sentence, so every English sentence knows the original sentence
 it came from: a statement found in the English text cites the original, and a reader can
-check one against the other. Paragraphs already in English, or in a language no backend
+check one against the other. The title is translated with the sentences of its language. Paragraphs already in English, or in a language no backend
 covers, are kept as they are; a page that quotes English inside Spanish is not re-translated.
 """
 
@@ -26,12 +26,16 @@ def translate_article(article: StoredArticle, pick: Callable[[str], Backend | No
         pieces.extend((paragraph, a, b) for a, b in sentence_spans(article.text, paragraph.start, paragraph.end))
     english: dict[int, str] = {}
     used: list[str] = []
+    title = None
     for language in sorted({p.language or article.language for p, _a, _b in pieces} - {"en", None}):
         backend = pick(language)
         if backend is None:
             continue
         indices = [i for i, (p, _a, _b) in enumerate(pieces) if (p.language or article.language) == language]
-        out = backend.translate(language, [article.text[pieces[i][1]:pieces[i][2]] for i in indices])
+        with_title = bool(article.title) and language == article.language  # the title goes in the same call
+        out = backend.translate(language, [article.title] * with_title + [article.text[pieces[i][1]:pieces[i][2]] for i in indices])
+        if with_title:
+            title, out = out[0].strip(), out[1:]
         english.update(zip(indices, out, strict=True))
         used.append(backend.name)
     if not used:
@@ -44,7 +48,7 @@ def translate_article(article: StoredArticle, pick: Callable[[str], Backend | No
         segments.append(Segment(paragraph.index, a, b, len(text), len(text) + len(sentence)))
         text += sentence
         paragraph_of_last = paragraph.index
-    return Translation(article.id, article.language or "", "+".join(dict.fromkeys(used)), text, tuple(segments))
+    return Translation(article.id, article.language or "", "+".join(dict.fromkeys(used)), text, tuple(segments), title)
 
 
 class BackendChoice:

@@ -17,7 +17,10 @@ from storyline.records import (
 from storyline.store import Store
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from storyline.analysis.document import ParsedText
+    from storyline.stories.headlines import Headline
     from storyline.stories.labels import Section
     from storyline.stories.summaries import SummarySentence
     from storyline.stories.takes import Take
@@ -47,6 +50,17 @@ def stories_view(store: Store, filters: ArticleFilters = ArticleFilters(), limit
 
 
 @dataclass(frozen=True)
+class Event:
+    id: int
+    headline: Headline | None
+    articles: list[StoredArticle]
+
+    @property
+    def date(self) -> str | None:
+        return min((a.published[:10] for a in self.articles if a.published), default=None)
+
+
+@dataclass(frozen=True)
 class StoryView:
     story: StoryOverview
     articles: list[StoredArticle]  # in story order, with their text
@@ -56,15 +70,20 @@ class StoryView:
     event_of: dict[int, int]  # article id -> event id
     takes: list[Take]  # by country and outlet
     parsed: dict[int, ParsedText]  # the articles' stored parses, by article id
+    vectors: dict[int, np.ndarray]  # the articles' stored vectors, by article id
 
     def sections(self) -> list[Section]:
         """Topic sections of the story's sentences, labelled from the stored parses; computed only
         for the views that show them (the API's story does not)."""
-        from storyline.stories.labels import sections, sentence_phrases
-        from storyline.stories.summaries import body_sentences
+        from storyline.stories.labels import (
+            MIN_SECTION_SENTENCES,
+            sections,
+            sentence_phrases,
+        )
+        from storyline.stories.summaries import body_sentences, readable_first
 
-        return sections([s for a in self.articles for s in body_sentences(a, self.translations.get(a.id))],
-                        phrases_of=partial(sentence_phrases, self.parsed))
+        found = [s for a in self.articles for s in body_sentences(a, self.translations.get(a.id))]
+        return sections(readable_first(found, MIN_SECTION_SENTENCES), phrases_of=partial(sentence_phrases, self.parsed))
 
     @property
     def by_id(self) -> dict[int, StoredArticle]:
@@ -75,12 +94,16 @@ class StoryView:
         source = self.by_id.get(article_id)
         return source.text[start:end] if source else ""
 
-    def events(self) -> list[list[StoredArticle]]:
-        """The story's articles grouped by event, earliest event first."""
+    def events(self) -> list[Event]:
+        """The story's articles grouped by event, each under its headline, earliest event first."""
+        from storyline.stories.headlines import headline
+
         grouped: dict[int, list[StoredArticle]] = {}
         for article in self.articles:
             grouped.setdefault(self.event_of.get(article.id, 0), []).append(article)
-        return sorted(grouped.values(), key=lambda group: min(a.published or "9999" for a in group))
+        titles = {i: t.title for i, t in self.translations.items() if t.title}
+        events = [Event(event_id, headline(group, titles, self.vectors), group) for event_id, group in grouped.items()]
+        return sorted(events, key=lambda event: min(a.published or "9999" for a in event.articles))
 
     def speakers(self) -> list[tuple[tuple[int, str], int]]:
         """(actor id, name) of everyone quoted, with how often, most quoted first."""
@@ -101,4 +124,4 @@ def story_view(store: Store, story_id: int) -> StoryView | None:
     said = store.statements(article_ids=story.articles)
     parsed = {i: ParsedText.from_stored(p) for i, p in store.parses(story.articles, ANALYSIS_VERSION).items()}
     return StoryView(story, articles, translations, said, summarize(articles, translations=translations),
-                     store.event_of_articles(story.articles), takes(articles, said), parsed)
+                     store.event_of_articles(story.articles), takes(articles, said), parsed, store.article_vectors_of(story.articles))
