@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -108,10 +109,21 @@ def test_killed_ingest_resumes_to_the_same_store(tmp_path):
     assert _snapshot(interrupted) == _snapshot(reference)
 
 
-def test_analyze_statements_and_actors(tmp_path):
-    db = tmp_path / "s.db"
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """The seeds ingested and analysed through the CLI once, with what `analyze` printed."""
+    db = tmp_path_factory.mktemp("analysed") / "seeds.db"
     run("ingest", str(SEEDS), db=db)
-    analysed = run("analyze", db=db)
+    return db, run("analyze", db=db)
+
+
+def _copy_of(analysed: tuple[Path, subprocess.CompletedProcess], folder: Path) -> Path:
+    shutil.copyfile(analysed[0], folder / "s.db")
+    return folder / "s.db"
+
+
+def test_analyze_statements_and_actors(analysed, tmp_path):
+    db, analysed = _copy_of(analysed, tmp_path), analysed[1]
     assert analysed.returncode == 0 and "Analysed 5 article(s)" in analysed.stdout
     said = run("statements", "--speaker", "Zelensky", db=db).stdout
     assert "Volodymyr Zelenskyy" in said and "2025-12-14" in said and "Prystaiko" not in said
@@ -122,10 +134,8 @@ def test_analyze_statements_and_actors(tmp_path):
     assert "Analysed 0 article(s)" in run("analyze", db=db).stdout
 
 
-def test_propose_positions_shifts_and_their_exports(tmp_path):
-    db = tmp_path / "p.db"
-    run("ingest", str(SEEDS), db=db)
-    run("analyze", db=db)
+def test_propose_positions_shifts_and_their_exports(analysed, tmp_path):
+    db = _copy_of(analysed, tmp_path)
     proposed = run("propose", "Ukraine should pursue / be granted NATO membership.", db=db)
     assert proposed.returncode == 0 and "stance(s) taken" in proposed.stdout
     timeline = run("positions", "NATO membership", "--actor", "Zelensky", db=db).stdout
@@ -151,10 +161,9 @@ def test_propose_positions_shifts_and_their_exports(tmp_path):
     assert "Judged" not in run("analyze", db=db).stdout
 
 
-def test_stories_story_search_and_summaries(tmp_path):
-    db = tmp_path / "s.db"
-    run("ingest", str(SEEDS), db=db)
-    assert "new story line(s)" in run("analyze", db=db).stdout
+def test_stories_story_search_and_summaries(analysed, tmp_path):
+    db = _copy_of(analysed, tmp_path)
+    assert "new story line(s)" in analysed[1].stdout
     listing = run("stories", db=db).stdout
     assert "1 story line(s)" in listing and "2022-02-14" in listing and "2025-12-14" in listing
     shown = run("story", "1", db=db).stdout
