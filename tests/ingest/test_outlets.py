@@ -66,6 +66,18 @@ def test_a_page_with_no_url_given_is_known_by_its_own_address(host, outlet, coun
     assert outlet is None or article.outlet.outlet.name == outlet
 
 
+@pytest.mark.parametrize("host,address", [
+    ("bizwest.com", "https://bizwest.com/2020/03/11/loft-clothing-store-at-twenty-ninth-street-in-boulder-to-close/loft/"),
+    ("aryanews.com", "http://aryanews.com/News/120200622120908039/"),
+])
+def test_an_address_the_head_does_not_hold_is_found_where_the_page_states_it(host, address):
+    """BizWest's canonical link lands in the body once a stray element closes the head; Arya News
+    gives og:url as a path, and its og:image names the host."""
+    _url, page = world_page(host)
+    article = build_article(RawDocument(origin="page.html", data=page, kind_hint="html"), max_bytes=10_000_000)
+    assert article.url.startswith(address)
+
+
 @pytest.mark.parametrize("host,bad", [("aryanews.com", "copy"), ("dln.com", "Copyright"), ("chosun.com", "://")])
 def test_outlet_names_are_names_not_copyright_lines_or_urls(host, bad):
     url, page = world_page(host)

@@ -9,6 +9,7 @@ slips through on news pages: repeated paragraphs, ad markers, captions.
 from __future__ import annotations
 
 import re
+from html import unescape
 from urllib.parse import urlsplit
 
 import trafilatura
@@ -47,6 +48,27 @@ def not_an_article(html: str, page_url: str | None, text: str) -> str | None:
     return None
 
 
+_ADDRESS_TAG = re.compile(r"<(?:link|meta)\b[^>]*>", re.I)
+_ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def stated_address(html: str) -> str | None:
+    """The canonical link or og:url wherever the markup put it: a stray element can end the head
+    early for the parser, and trafilatura looks in the head only. A relative one is resolved
+    against the host the page's other og: and twitter: addresses name."""
+    tags = [{name.lower(): unescape(double or single) for name, double, single in _ATTRIBUTE.findall(tag)}
+            for tag in _ADDRESS_TAG.findall(html[:1_000_000])]
+    stated = (next((t["href"] for t in tags if t.get("rel", "").lower() == "canonical" and t.get("href")), None)
+              or next((t["content"] for t in tags if t.get("property", "").lower() == "og:url" and t.get("content")), None))
+    if not stated or "://" in stated:
+        return stated
+    if stated.startswith("//"):
+        return f"https:{stated}"
+    named = (urlsplit(t.get("content", "")) for t in tags if (t.get("property") or t.get("name") or "").lower().startswith(("og:", "twitter:")))
+    base = next((f"{parts.scheme}://{parts.netloc}" for parts in named if parts.scheme in ("http", "https") and parts.netloc), None)
+    return f"{base}/{stated.lstrip('/')}" if base and stated.startswith("/") else None
+
+
 def _baseline_text(html: str) -> str:
     """Trafilatura's last-resort extractor: article and paragraph elements, or the whole body's text."""
     _tree, text, _length = trafilatura.baseline(html)
@@ -76,7 +98,7 @@ def extract_html(html: str, url: str | None = None, known_boilerplate: frozenset
         title=document.title if document else None,
         author=document.author if document else None,
         site_name=document.sitename if document else None,
-        url=safe_url(document.url) if document else None,
+        url=safe_url((document.url if document else None) or stated_address(html)),
         removed=cleaned.removed,
     )
 
