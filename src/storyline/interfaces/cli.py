@@ -426,11 +426,11 @@ def _headline(text: str, language: str | None) -> str:
 
 @app.command()
 def stories(db: DbOption = DEFAULT_DB) -> None:
-    """Story lines, newest activity first: label, dates, events, articles, countries and outlets."""
+    """Story lines, newest activity first: headline, dates, events, articles, countries and outlets."""
     with _open(db) as store:
         rows = store.stories()
     table = Table(title=f"{len(rows)} story line(s)")
-    for column in ("id", "label", "from", "to", "events", "articles", "countries", "outlets"):
+    for column in ("id", "headline", "from", "to", "events", "articles", "countries", "outlets"):
         table.add_column(column, overflow="fold")
     for s in rows:
         table.add_row(str(s.id), escape(_headline(s.label, s.label_language)), s.first_date or "?", s.last_date or "?", str(len(s.events)), str(len(s.articles)),
