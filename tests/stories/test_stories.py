@@ -59,6 +59,21 @@ def test_a_story_and_its_events_are_headed_by_their_most_central_titles(storied)
     assert [e.date for e in events] == sorted(e.date for e in events)
 
 
+def test_sections_group_cited_sentences_under_phrases_they_use(storied):
+    store, _ids = storied
+    [story] = store.stories()
+    view = story_view(store, story.id)
+    found = view.sections()
+    assert len(found) >= 2
+    for section in found:
+        assert len(section.sentences) >= 2
+        assert all(view.by_id[s.article_id].text[s.start:s.end] == s.text for s in section.sentences)
+        for phrase in filter(None, section.label.split(" · ")):
+            # A name or a phrase of several words, that the section's sentences use: never a lone common word.
+            assert " " in phrase or phrase[0].isupper(), section.label
+            assert any(phrase.casefold() in s.text.casefold() for s in section.sentences), section.label
+
+
 def test_a_story_in_a_language_nothing_translates_says_so(tmp_path):
     """A Ukrainian page (the Media Cloud sample) with no Ukrainian backend installed: its title
     heads the story marked as Ukrainian, and its summary sentences are marked too."""

@@ -460,7 +460,7 @@ def story(story_id: Annotated[int, typer.Argument(help="Story id from `storyline
     if found := view.sections():
         console.print("[bold]Sections[/bold]")
         for section in found:
-            console.print(f" • {escape(section.label)}: " + " ".join(f"“{escape(s.text)}” [dim]{escape(f'[article {s.article_id}]')}[/dim]"
+            console.print(f" • {escape(section.label or 'Also reported')}: " + " ".join(f"“{escape(s.text)}” [dim]{escape(f'[article {s.article_id}]')}[/dim]"
                                                                    for s in section.sentences[:2]))
     timeline = Table(title="Events")
     for column in ("event", "date", "article", "outlet", "country", "title"):

@@ -83,6 +83,12 @@ def keyphrases(found: list[frozenset[str]], centre: np.ndarray, documents: list[
     return [candidates[i] for i in chosen]
 
 
+def _names_something(phrase: str) -> bool:
+    """A phrase fit to head a section: several words ("draft documents") or a name ("Witkoff");
+    a lone common word ("step", "strong") says nothing of what the sentences are about."""
+    return " " in phrase or phrase[:1].isupper()
+
+
 def sections(sentences: list[SummarySentence], limit: int = 4,
              phrases_of: Callable[[list[SummarySentence]], list[frozenset[str]]] | None = None) -> list[Section]:
     """Group a story's sentences into a few topic sections, each labelled by its keyphrases
@@ -101,7 +107,7 @@ def sections(sentences: list[SummarySentence], limit: int = 4,
         centre = vectors[members].mean(axis=0)
         centre /= np.linalg.norm(centre) + 1e-9
         chosen = [sentences[i] for i in members]
-        found = phrases_of(chosen) if phrases_of else text_phrases([s.text for s in chosen])
+        found = [frozenset(filter(_names_something, f)) for f in (phrases_of(chosen) if phrases_of else text_phrases([s.text for s in chosen]))]
         label = " · ".join(keyphrases(found, centre, [s.text for s in chosen], count=2))
         best = sorted(members, key=lambda i: -float(vectors[i] @ centre))[:3]
         result.append(Section(label, tuple(sentences[i] for i in sorted(best))))
