@@ -213,3 +213,17 @@ def test_only_web_addresses_become_links_and_feeds_survive_control_characters(tm
     assert "javascript:alert(1)" in shown and 'href="javascript:' not in shown
     feed = client.get(f"/stories/{story_id}/feed.atom")
     assert feed.status_code == 200 and "\f" not in feed.text and "Formfeed title" in feed.text
+
+
+def test_the_api_docs_page_needs_nothing_from_outside_the_machine(web):
+    """FastAPI's own docs page loads Swagger UI from a CDN and is blank offline."""
+    client, _ids = web
+    page = client.get("/docs")
+    assert page.status_code == 200 and "SwaggerUIBundle" in page.text
+    assert not re.findall(r"https?://", page.text)
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert any(a.endswith(".js") for a in assets) and any(a.endswith(".css") for a in assets)
+    for asset in assets:
+        served = client.get(asset)
+        assert served.status_code == 200 and len(served.content) > 200, asset
+    assert client.get("/openapi.json").json()["info"]["title"] == "Storyline"

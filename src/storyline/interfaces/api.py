@@ -89,6 +89,23 @@ def _webhook_dict(hook) -> dict[str, Any]:
     return data
 
 
+def _offline_docs(app: FastAPI) -> None:
+    """The API docs page with Swagger UI served from this machine (package swagger-ui-bundle):
+    FastAPI's own loads it from a CDN, which leaves the page blank offline."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=app.openapi_url, title=f"{app.title}: API",
+                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js", swagger_css_url="/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="/static/favicon.svg")
+
+
 def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: bool = False,
                public_url: str = "http://127.0.0.1:8000") -> FastAPI:
     """The app over the store at `db`; with deliver_alerts, a worker thread delivers webhooks while it
@@ -109,8 +126,9 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
             worker.stop()
 
     app = FastAPI(title="Storyline", description="Who said what, when, in which outlet, and how positions moved.",
-                  version="0.1.0", lifespan=lifespan)
+                  version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.add_middleware(Guard, write_token=write_token)
+    _offline_docs(app)
 
     @app.exception_handler(StarletteHTTPException)  # FastAPI's HTTPException and the router's own 404/405
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
