@@ -44,7 +44,10 @@ def test_ingest_reports_what_happened(seeded_db):
 
 def test_articles_and_show(seeded_db):
     listing = run("articles", db=seeded_db).stdout
-    assert "Fars News Agency" in listing and "2025-12-14" in listing
+    assert "Fars News Agency" in listing and "2025-12-14" in listing and "Articles 1–5 of 5" in listing and "more:" not in listing
+    # A page of the list says where it is and how to go on.
+    page = run("articles", "--limit", "2", "--offset", "1", db=seeded_db).stdout
+    assert "Articles 2–3 of 5" in page and "2 more: --offset 3" in page
     shown = run("show", "3", db=seeded_db).stdout
     assert "Al Jazeera" in shown and "Sunday" in shown and "Removed as noise" in shown
     assert run("show", "999", db=seeded_db).returncode == 1

@@ -532,10 +532,16 @@ def serve(
 
 
 @app.command()
-def articles(db: DbOption = DEFAULT_DB, limit: Annotated[int, typer.Option(help="How many to list.")] = 50) -> None:
-    """List stored articles, newest first (◆ marks state-affiliated outlets)."""
+def articles(db: DbOption = DEFAULT_DB, limit: Annotated[int, typer.Option(min=1, help="How many to list.")] = 50,
+             offset: Annotated[int, typer.Option(min=0, help="How many of the newest to skip.")] = 0) -> None:
+    """List stored articles, newest first (◆ marks state-affiliated outlets); says how many there are."""
     with _open(db) as store:
-        console.print(_articles_table(store.articles(limit=limit)))
+        shown, total = store.articles(limit=limit, offset=offset), store.article_count()
+    title = f"Articles {offset + 1}–{offset + len(shown)} of {total:,}" if shown else f"No articles at offset {offset} of {total:,}"
+    table = _articles_table(shown, title)
+    if offset + len(shown) < total:
+        table.caption = f"{total - offset - len(shown):,} more: --offset {offset + len(shown)}"
+    console.print(table)
 
 
 @app.command()
