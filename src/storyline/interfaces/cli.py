@@ -4,6 +4,7 @@ report, over one store."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -728,7 +729,7 @@ def webhooks_deliver(db: DbOption = DEFAULT_DB) -> None:
 
 @app.command()
 def export(
-    format: Annotated[str, typer.Option("--format", "-f", help="json, csv or md.")] = "json",
+    format: Annotated[str, typer.Option("--format", "-f", help="json, md, or csv (a zip of one CSV per table).")] = "json",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; standard output if absent.")] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
@@ -737,12 +738,18 @@ def export(
         err_console.print(f"[red]Unknown format {format!r}:[/red] choose one of {', '.join(EXPORTERS)}.")
         raise typer.Exit(2)
     with _open(db) as store:
-        text = export_store(store, format)
+        exported = export_store(store, format)
+    data = exported.encode("utf-8") if isinstance(exported, str) else exported
     if output:
-        output.write_text(text, encoding="utf-8")
+        output.write_bytes(data)
         err_console.print(f"Wrote {output}")
+    elif isinstance(exported, str):
+        typer.echo(exported)
+    elif sys.stdout.isatty():
+        err_console.print(f"[red]A {format} export is a zip:[/red] give --output FILE, or send standard output to a file.")
+        raise typer.Exit(2)
     else:
-        typer.echo(text)
+        sys.stdout.buffer.write(data)
 
 
 @app.command()

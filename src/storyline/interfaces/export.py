@@ -1,10 +1,13 @@
-"""Exports of stored articles as JSON, CSV or Markdown: one shape per format, shared by CLI and web."""
+"""Exports of the store as JSON, CSV or Markdown: one shape per format, shared by CLI and web.
+CSV is one file per table (articles, statements, positions, shifts) in a zip, since a CSV
+holds one table and a spreadsheet opens each on its own."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
@@ -67,28 +70,42 @@ def _safe(row: dict) -> dict:
     return {key: _cell(value) for key, value in row.items()}
 
 
-def _csv_section(buffer: io.StringIO, rows: list[dict]) -> None:
-    if rows:
-        buffer.write("\n")
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(_safe(row) for row in rows)
-
-
-def to_csv(bundle: Bundle) -> str:
-    """Articles, then (when there are any) statements, positions and shifts, each a section with its own header."""
+def _csv_table(rows: list[dict], columns: tuple[str, ...]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[*_CSV_COLUMNS, "text"])
+    writer = csv.DictWriter(buffer, fieldnames=list(columns))
     writer.writeheader()
-    for article in bundle.articles:
-        writer.writerow(_safe({**{c: getattr(article, c) for c in _CSV_COLUMNS}, "text": article.text}))
-    columns = ("id", "article_id", "speaker", "role", "kind", "date", "date_kind", "outlet", "start", "end", "text")
-    _csv_section(buffer, [{c: getattr(s, c) for c in columns} for s in bundle.statements])
-    _csv_section(buffer, [{**position_dict(p), "decided_by": "; ".join(position_dict(p)["decided_by"])} for p in bundle.positions])
-    _csv_section(buffer, [{"kind": s.kind, "proposition_id": s.proposition_id, "actor": s.actor, "from": s.before.stance,
-                           "to": s.after.stance, "from_date": s.before.statement.date, "to_date": s.after.statement.date,
-                           "from_statement_id": s.before.statement.id, "to_statement_id": s.after.statement.id,
-                           "reason": s.reason, "reported": s.reported} for s in bundle.shifts])
+    writer.writerows(_safe(row) for row in rows)
+    return buffer.getvalue()
+
+
+_STATEMENT_COLUMNS = ("id", "article_id", "speaker", "role", "kind", "date", "date_kind", "outlet", "start", "end", "text")
+_POSITION_COLUMNS = ("proposition_id", "actor", "actor_id", "stance", "confidence", "decided_by", "date", "date_kind", "statement_id",
+                     "statement", "sentence", "article_id", "start", "end", "outlet", "country")  # position_dict's keys
+_SHIFT_COLUMNS = ("kind", "proposition_id", "actor", "from", "to", "from_date", "to_date", "from_statement_id", "to_statement_id",
+                  "reason", "reported")
+
+
+def csv_tables(bundle: Bundle) -> dict[str, str]:
+    """One CSV per table, by file name; every table is there, with its header, even when empty."""
+    positions = [{**position_dict(p), "decided_by": "; ".join(position_dict(p)["decided_by"])} for p in bundle.positions]
+    return {
+        "articles.csv": _csv_table([{**{c: getattr(a, c) for c in _CSV_COLUMNS}, "text": a.text} for a in bundle.articles],
+                                   (*_CSV_COLUMNS, "text")),
+        "statements.csv": _csv_table([{c: getattr(s, c) for c in _STATEMENT_COLUMNS} for s in bundle.statements], _STATEMENT_COLUMNS),
+        "positions.csv": _csv_table(positions, _POSITION_COLUMNS),
+        "shifts.csv": _csv_table([{"kind": s.kind, "proposition_id": s.proposition_id, "actor": s.actor, "from": s.before.stance,
+                                   "to": s.after.stance, "from_date": s.before.statement.date, "to_date": s.after.statement.date,
+                                   "from_statement_id": s.before.statement.id, "to_statement_id": s.after.statement.id,
+                                   "reason": s.reason, "reported": s.reported} for s in bundle.shifts], _SHIFT_COLUMNS),
+    }
+
+
+def to_csv(bundle: Bundle) -> bytes:
+    """The tables of `csv_tables` as one zip."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, table in csv_tables(bundle).items():
+            archive.writestr(name, table)
     return buffer.getvalue()
 
 
@@ -124,11 +141,12 @@ def to_markdown(bundle: Bundle) -> str:
     return "\n".join(parts)
 
 
-EXPORTERS: dict[str, Callable[[Bundle], str]] = {"json": to_json, "csv": to_csv, "md": to_markdown}
-MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "md": "text/markdown; charset=utf-8"}
+EXPORTERS: dict[str, Callable[[Bundle], str | bytes]] = {"json": to_json, "csv": to_csv, "md": to_markdown}
+MEDIA_TYPES = {"json": "application/json", "csv": "application/zip", "md": "text/markdown; charset=utf-8"}
+FILE_NAMES = {"json": "storyline.json", "csv": "storyline-csv.zip", "md": "storyline.md"}
 
 
-def export_store(store, format: str) -> str:
+def export_store(store, format: str) -> str | bytes:
     """The whole store in one of EXPORTERS' formats: what `storyline export` writes and the web offers."""
     from storyline.positions.queries import shifts as find_shifts
 

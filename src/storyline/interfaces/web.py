@@ -213,12 +213,17 @@ def mount_web(app: FastAPI, store: Store, public_url: str) -> None:
 
     @app.get("/export.{format}", include_in_schema=False)
     def export(format: str) -> Response:
-        from storyline.interfaces.export import EXPORTERS, MEDIA_TYPES, export_store
+        from storyline.interfaces.export import (
+            EXPORTERS,
+            FILE_NAMES,
+            MEDIA_TYPES,
+            export_store,
+        )
 
         if format not in EXPORTERS:
             raise HTTPException(404, f"no export as {format!r}: choose one of {', '.join(EXPORTERS)}")
         return Response(export_store(store, format), media_type=MEDIA_TYPES[format],
-                        headers={"Content-Disposition": f'attachment; filename="storyline.{format}"'})
+                        headers={"Content-Disposition": f'attachment; filename="{FILE_NAMES[format]}"'})
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     @cached
