@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections import Counter
 
 import pytest
 from fastapi.testclient import TestClient
@@ -44,6 +45,14 @@ def test_front_page_lists_stories_with_a_country_strip_and_filters(web):
     front = client.get("/").text
     assert f'href="/stories/{ids["story"]}"' in front
     assert 'href="/?country=QA"' in front and 'href="/?country=IR"' in front
+    # Each card says at a glance who covered the story: articles by country, the unknown ones last.
+    with Store(ids["db"]) as store:
+        members = [a for a in store.articles() if a.id in store.story(ids["story"]).articles]
+    by_country = Counter(a.country for a in members)
+    bar = re.search(r'<div class="coverage" role="img" aria-label="Articles by country: ([^"]*)">', front).group(1)
+    known = ", ".join(f"{c} {n}" for c, n in sorted(((c, n) for c, n in by_country.items() if c), key=lambda cn: (-cn[1], cn[0])))
+    assert bar == known + (f", unknown {by_country[None]}" if by_country[None] else "")
+    assert f"{len(members)} article(s) from" in front
     only_iran = client.get("/", params={"country": "IR"}).text
     assert f'href="/stories/{ids["story"]}"' in only_iran
     assert f'href="/stories/{ids["story"]}"' not in client.get("/", params={"since": "2026-01-01"}).text

@@ -119,7 +119,7 @@ def mount_web(app: FastAPI, store: Store, public_url: str) -> None:
                                                   actor=actor), size, offset)
         filters = {"country": country, "outlet": outlet, "language": language, "since": since, "until": until, "actor": actor}
         query = urlencode({k: v for k, v in filters.items() if v})
-        return page(request, "index.html", stories=[(card.story, card.articles) for card in view.cards], total=view.total,
+        return page(request, "index.html", cards=view.cards, total=view.total,
                     offset=offset, size=size, query=query, countries=view.countries, outlets=view.outlets,
                     languages=view.languages, filters=filters)
 

@@ -31,6 +31,11 @@ class StoryCard:
     story: StoryOverview
     articles: list[StoredArticle]  # without text: what a list shows
 
+    @property
+    def coverage(self) -> list[tuple[str | None, int]]:
+        """Articles by country, most first; None for outlets of no known country (last)."""
+        return sorted(Counter(a.country for a in self.articles).items(), key=lambda kv: (kv[0] is None, -kv[1], kv[0] or ""))
+
 
 @dataclass(frozen=True)
 class StoriesView:
