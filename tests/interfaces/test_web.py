@@ -106,8 +106,13 @@ def test_search_pages_and_local_assets_only(web):
     client, _ids = web
     hits = client.get("/search", params={"q": "Prystaiko"}).text
     assert "hit(s) for" in hits and "/articles/" in hits
+    # The matched word is marked in its sentence, without the index's brackets.
+    assert "<mark>Prystaiko</mark>" in hits and "[Prystaiko]" not in hits
     semantic = client.get("/search", params={"q": "land for NATO membership", "semantic": "true"}).text
-    assert semantic.count('<a href="/articles/') >= 3
+    assert semantic.count('<a href="/articles/') >= 3 and "<mark>NATO</mark>" in semantic
+    # The hostile page's markup stays text around the marks.
+    hostile = client.get("/search", params={"q": "Kovalenko script"}).text
+    assert "<mark>Kovalenko</mark>" in hostile and "<script>" not in hostile.split('<ol class="hits">')[1]
     front = client.get("/").text
     assert not re.search(r'<(?:script|link)[^>]+(?:src|href)="(?:https?:)?//', front), "no external CDN"
     assert client.get("/static/storyline.css").status_code == 200 and client.get("/static/storyline.js").status_code == 200

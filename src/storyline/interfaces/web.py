@@ -9,6 +9,7 @@ read without running JavaScript.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from storyline.ingest.metadata import safe_url
 from storyline.interfaces import feeds
@@ -50,6 +52,23 @@ def _web_link(url: object) -> bool:
 
 
 TEMPLATES.env.tests["web_link"] = _web_link
+
+
+def _highlighted(snippet: str, query: str) -> Markup:
+    """The hit's sentence with the query's words marked: the brackets full-text search puts
+    round a match become <mark>, and a sentence found by meaning gets the words it shares."""
+    words = sorted({w.casefold() for w in re.findall(r"\w+", query) if len(w) > 1}, key=len, reverse=True)
+    if not words:
+        return escape(snippet)
+    pattern = re.compile(r"\[?\b(" + "|".join(map(re.escape, words)) + r")\b\]?", re.I)
+    pieces, last = [], 0
+    for found in pattern.finditer(snippet):  # escaped piece by piece, so no mark lands inside an entity
+        pieces += [escape(snippet[last:found.start()]), Markup("<mark>"), escape(found.group(1)), Markup("</mark>")]
+        last = found.end()
+    return Markup("").join([*pieces, escape(snippet[last:])])
+
+
+TEMPLATES.env.filters["highlighted"] = _highlighted
 
 
 def _one(found: T | None, item_id: int, what: str) -> T:
