@@ -175,6 +175,22 @@ def test_proposition_page_lists_stances_and_shifts_with_sources(web):
     pages = [client.get(f"/propositions/{i}").text for i in ids]
     assert any("walk-back" in p and "Prystaiko" in p for p in pages)
     assert all(re.search(r'class="cite" href="/articles/\d+#s\d+"', p) for p in pages)
+    # A chart of every actor's stance over time: a row per actor, a point per stance linking to its sentence, shifts drawn.
+    for page in pages:
+        chart = page[page.index('<svg'):page.index('</svg>')]
+        assert 'class="proposition-chart"' in chart and "Volodymyr Zelenskyy" in chart
+        assert chart.count("<circle") - 3 == page.count('<tr class="stance-')  # three circles are the legend
+        assert len(re.findall(r'<a href="/articles/\d+#s\d+"><circle', chart)) == page.count('<tr class="stance-')
+        assert re.search(r">(?:\w{3} )?20\d\d<", chart), "a dated time axis"
+    assert any('class="shift shift-walk-back"' in p for p in pages)
+
+
+def test_a_proposition_nobody_has_taken_a_side_on_says_so(tmp_path):
+    with Store(tmp_path / "empty.db") as store:
+        proposition_id = store.add_proposition("Football should be played on grass.")
+    page = TestClient(create_app(tmp_path / "empty.db")).get(f"/propositions/{proposition_id}").text
+    assert "No actor has taken a side on this proposition yet" in page
+    assert "<svg" not in page and "<table" not in page
 
 
 def test_exports_from_the_pages(web):

@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from storyline.ingest.metadata import safe_url
 from storyline.interfaces import feeds
-from storyline.interfaces.charts import chart_png, position_chart
+from storyline.interfaces.charts import chart_png, position_chart, proposition_chart
 from storyline.memo import Memo
 from storyline.positions.queries import shifts as find_shifts
 from storyline.records import ArticleFilters, Shift
@@ -211,8 +211,9 @@ def mount_web(app: FastAPI, store: Store, public_url: str) -> None:
     @cached
     def proposition(request: Request, proposition_id: int) -> HTMLResponse:
         view = _one(proposition_view(store, proposition_id), proposition_id, "proposition")
+        chart = proposition_chart(view.proposition.text, view.points, view.shifts) if view.points else None
         return page(request, "proposition.html", proposition=view.proposition, actors=view.actors, points=view.points,
-                    shifts=view.shifts, reading=view.reading, reader=settings().stances.reader)
+                    shifts=view.shifts, reading=view.reading, reader=settings().stances.reader, chart=chart)
 
     @app.get("/propositions/{proposition_id}/feed.atom", include_in_schema=False)
     def proposition_feed(request: Request, proposition_id: int) -> Response:
