@@ -530,6 +530,8 @@ class SearchHit:
     title: str | None = None  # the hit's article: its title, outlet and date, to tell hits apart at a glance
     outlet: str | None = None
     published: str | None = None
+    country: str | None = None  # and its country and language, what search facets count
+    language: str | None = None
 
 
 @dataclass(frozen=True)

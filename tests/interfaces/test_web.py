@@ -118,6 +118,22 @@ def test_search_pages_and_local_assets_only(web):
     assert client.get("/static/storyline.css").status_code == 200 and client.get("/static/storyline.js").status_code == 200
 
 
+def test_search_facets_narrow_the_hits_by_country_outlet_and_language(web):
+    client, _ids = web
+    everything = client.get("/search", params={"q": "NATO"}).text
+    facets = everything[everything.index('<div class="facets">'):everything.index('<ol class="hits">')]
+    links = {country: href for href, country in re.findall(r'<a href="(/search\?q=NATO&amp;country=(\w+))">', facets)}
+    assert {"IR", "QA"} <= set(links)
+    narrowed = client.get(links["IR"].replace("&amp;", "&")).text
+    outlets = re.findall(r'<span class="meta">([^·<]+) · (\w\w|country unknown) ·', narrowed)
+    assert outlets and {country for _outlet, country in outlets} == {"IR"}
+    assert 'href="/search?q=NATO"' in narrowed and 'title="Remove this filter"' in narrowed
+    assert client.get("/api/search", params={"q": "NATO", "country": "QA"}).json()["items"]
+    assert {h["country"] for h in client.get("/api/search", params={"q": "NATO", "country": "QA"}).json()["items"]} == {"QA"}
+    semantic = client.get("/api/search", params={"q": "land for NATO membership", "semantic": "true", "country": "IR"}).json()
+    assert semantic["items"] and {h["country"] for h in semantic["items"]} == {"IR"}
+
+
 def test_missing_pages_are_404_as_a_page_for_browsers_and_json_for_the_api(web):
     client, _ids = web
     browser = {"Accept": "text/html,application/xhtml+xml"}

@@ -304,12 +304,15 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
 
     @app.get("/api/search", summary="Full-text search over articles and statements, or semantic search over articles")
     def search(q: Annotated[str, Query(min_length=1, max_length=settings().api.max_query_characters)], semantic: bool = False,
-               limit: Limit = 20) -> dict:
-        hits = search_view(store, q, semantic, limit)
+               limit: Limit = 20, country: str | None = None, outlet: str | None = None, language: str | None = None,
+               since: str | None = None, until: str | None = None) -> dict:
+        hits = search_view(store, q, semantic, limit,
+                           ArticleFilters(country=country, outlet=outlet, language=language, since=since, until=until))
         if not semantic:
             return {"query": q, "items": [asdict(h) for h in hits]}
         return {"query": q, "items": [{"kind": h.kind, "article_id": h.article_id, "score": h.score, "title": h.title, "outlet": h.outlet,
-                                       "published": h.published, "sentence": h.snippet} for h in hits]}
+                                       "published": h.published, "country": h.country, "language": h.language,
+                                       "sentence": h.snippet} for h in hits]}
 
     from storyline.interfaces.web import mount_web
 

@@ -38,7 +38,7 @@ from storyline.views.positions import (
     actor_view,
     proposition_view,
 )
-from storyline.views.search import search_view
+from storyline.views.search import search_page
 from storyline.views.stories import stories_view, story_view
 
 HERE = Path(__file__).parent
@@ -248,6 +248,16 @@ def mount_web(app: FastAPI, store: Store, public_url: str) -> None:
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     @cached
     def search(request: Request, q: Annotated[str, Query(max_length=settings().api.max_query_characters)] = "",
-               semantic: bool = False) -> HTMLResponse:
-        return page(request, "search.html", q=q, semantic=semantic, hits=search_view(store, q, semantic))
+               semantic: bool = False, country: str | None = None, outlet: str | None = None, language: str | None = None,
+               since: str | None = None, until: str | None = None) -> HTMLResponse:
+        narrowed = {"country": country, "outlet": outlet, "language": language, "since": since, "until": until}
+        found = search_page(store, q, semantic, filters=ArticleFilters(**narrowed))
+        base = {"q": q, **({"semantic": "true"} if semantic else {})}
+
+        def link(**change: str | None) -> str:
+            """This search with one narrowing added or (given None) taken away."""
+            return "/search?" + urlencode({**base, **{k: v for k, v in {**narrowed, **change}.items() if v}})
+
+        return page(request, "search.html", q=q, semantic=semantic, hits=found.hits, facets=found.facets, counted=found.counted,
+                    narrowed={k: v for k, v in narrowed.items() if v}, link=link)
 

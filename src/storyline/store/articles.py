@@ -39,6 +39,25 @@ class _StoredMeanwhile(Exception):
     """Rolls back a copy whose bytes another run stored first."""
 
 
+def article_filtered(query, filters: ArticleFilters):
+    """The filters as SQL on a query over articles: country exactly (any case), outlet by part of
+    its name, language exactly, publication on or after `since` and on or before `until`
+    (undated never match)."""
+    if filters.country:
+        query = query.where(func.lower(ArticleRow.country) == filters.country.casefold())
+    if filters.outlet:
+        query = query.where(func.lower(ArticleRow.outlet_name).contains(filters.outlet.casefold(), autoescape=True))
+    if filters.language:
+        query = query.where(ArticleRow.language == filters.language)
+    if filters.since:
+        query = query.where(ArticleRow.published >= filters.since)
+    if filters.until:
+        query = query.where(ArticleRow.published <= filters.until)
+    if filters.ids is not None:
+        query = query.where(ArticleRow.id.in_(filters.ids))
+    return query
+
+
 class ArticleStore(StoreBase):
     def start_run(self, inputs: list[str]) -> int:
         with self._session() as session, session.begin():
@@ -185,29 +204,11 @@ class ArticleStore(StoreBase):
             copies=tuple(StoredCopy(c.origin, c.url, c.title, c.outlet_name, c.similarity) for c in row.copies) if with_text else (),
         )
 
-    @staticmethod
-    def _article_filtered(query, filters: ArticleFilters):
-        """The filters as SQL: country exactly (any case), outlet by part of its name, language
-        exactly, publication on or after `since` and on or before `until` (undated never match)."""
-        if filters.country:
-            query = query.where(func.lower(ArticleRow.country) == filters.country.casefold())
-        if filters.outlet:
-            query = query.where(func.lower(ArticleRow.outlet_name).contains(filters.outlet.casefold(), autoescape=True))
-        if filters.language:
-            query = query.where(ArticleRow.language == filters.language)
-        if filters.since:
-            query = query.where(ArticleRow.published >= filters.since)
-        if filters.until:
-            query = query.where(ArticleRow.published <= filters.until)
-        if filters.ids is not None:
-            query = query.where(ArticleRow.id.in_(filters.ids))
-        return query
-
     def articles(self, filters: ArticleFilters = ArticleFilters(), *, with_text: bool = False, limit: int | None = None,
                  offset: int = 0) -> list[StoredArticle]:
         """Newest first; only the page asked for is read."""
         with self._session() as session:
-            query = self._article_filtered(select(ArticleRow), filters).order_by(ArticleRow.published.desc().nulls_last(), ArticleRow.id)
+            query = article_filtered(select(ArticleRow), filters).order_by(ArticleRow.published.desc().nulls_last(), ArticleRow.id)
             if with_text:
                 query = query.options(selectinload(ArticleRow.paragraphs), selectinload(ArticleRow.copies))
             if limit:
@@ -218,7 +219,7 @@ class ArticleStore(StoreBase):
 
     def article_count(self, filters: ArticleFilters = ArticleFilters()) -> int:
         with self._session() as session:
-            return session.scalar(self._article_filtered(select(func.count(ArticleRow.id)), filters)) or 0
+            return session.scalar(article_filtered(select(func.count(ArticleRow.id)), filters)) or 0
 
     def ingested_at(self, article_ids: Iterable[int]) -> dict[int, datetime]:
         """When each article reached the store: the moment what it says became news here."""

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import column, delete, func, literal_column, select, table, text, update
 from sqlalchemy.orm import Session
 
 from storyline.records import (
@@ -19,6 +19,7 @@ from storyline.records import (
     StoryOverview,
 )
 from storyline.settings import settings
+from storyline.store.articles import article_filtered
 from storyline.store.base import StoreBase
 from storyline.store.models import (
     ActorRow,
@@ -29,6 +30,10 @@ from storyline.store.models import (
     StatementRow,
     StoryRow,
 )
+
+# The full-text indexes (FTS5 virtual tables, made by migration 0004 and kept by triggers), by their rowid.
+_ARTICLES_FTS = table("articles_fts", column("rowid"))
+_STATEMENTS_FTS = table("statements_fts", column("rowid"))
 
 if TYPE_CHECKING:  # numpy is imported where a vector is used: commands that touch none start without it
     import numpy as np
@@ -68,11 +73,14 @@ class StoryStore(StoreBase):
                                    .where(ArticleVectorRow.article_id.in_(set(article_ids)))).all()
         return {article_id: np.frombuffer(vector, dtype=np.float32) for article_id, vector in rows}
 
-    def article_vectors(self) -> tuple[list[int], np.ndarray]:
-        """Every stored article vector, for semantic search."""
+    def article_vectors(self, filters: ArticleFilters = ArticleFilters()) -> tuple[list[int], np.ndarray]:
+        """The stored vectors of the articles that match `filters` (every one by default), for semantic search."""
         import numpy as np
+        query = select(ArticleVectorRow.article_id, ArticleVectorRow.vector)
+        if filters != ArticleFilters():
+            query = article_filtered(query.join(ArticleRow, ArticleRow.id == ArticleVectorRow.article_id), filters)
         with self._session() as session:
-            rows = session.execute(select(ArticleVectorRow.article_id, ArticleVectorRow.vector)).all()
+            rows = session.execute(query).all()
         if not rows:
             return [], np.zeros((0, 0), dtype=np.float32)
         return [r[0] for r in rows], np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
@@ -245,8 +253,9 @@ class StoryStore(StoreBase):
                 query = query.where(EventArticleRow.article_id.in_(list(article_ids)))
             return dict(session.execute(query).all())
 
-    def search_text(self, query: str, limit: int = 20) -> list[SearchHit]:
-        """Full-text search (SQLite FTS5) over article titles and text, and over statements."""
+    def search_text(self, query: str, limit: int = 20, filters: ArticleFilters = ArticleFilters()) -> list[SearchHit]:
+        """Full-text search (SQLite FTS5) over article titles and text, and over statements, in
+        the articles that match `filters` (the filters are SQL beside the match)."""
         if self.engine.dialect.name != "sqlite":
             raise NotImplementedError("full-text search needs the SQLite store")
         # Each distinct word once, at most max_query_words of them: FTS5's work grows with the terms
@@ -255,14 +264,17 @@ class StoryStore(StoreBase):
         match = " ".join(f'"{word}"' for word in list(words)[:settings().api.max_query_words])
         if not match:
             return []
+        articles = article_filtered(
+            select(_ARTICLES_FTS.c.rowid, literal_column("snippet(articles_fts, 1, '[', ']', '…', 12)"), literal_column("bm25(articles_fts)"))
+            .join(ArticleRow, ArticleRow.id == _ARTICLES_FTS.c.rowid).where(text("articles_fts MATCH :q")), filters)
+        statements = article_filtered(
+            select(StatementRow.id, StatementRow.article_id, literal_column("snippet(statements_fts, 1, '[', ']', '…', 12)"),
+                   literal_column("bm25(statements_fts)"), StatementRow.speaker)
+            .select_from(_STATEMENTS_FTS).join(StatementRow, StatementRow.id == _STATEMENTS_FTS.c.rowid)
+            .join(ArticleRow, ArticleRow.id == StatementRow.article_id).where(text("statements_fts MATCH :q")), filters)
         with self.engine.connect() as connection:
-            articles = connection.execute(text(
-                "SELECT rowid, snippet(articles_fts, 1, '[', ']', '…', 12), bm25(articles_fts) FROM articles_fts "
-                "WHERE articles_fts MATCH :q ORDER BY bm25(articles_fts) LIMIT :n"), {"q": match, "n": limit}).all()
-            statements = connection.execute(text(
-                "SELECT s.id, s.article_id, snippet(statements_fts, 1, '[', ']', '…', 12), bm25(statements_fts), s.speaker "
-                "FROM statements_fts JOIN statements s ON s.id = statements_fts.rowid "
-                "WHERE statements_fts MATCH :q ORDER BY bm25(statements_fts) LIMIT :n"), {"q": match, "n": limit}).all()
-        hits = [SearchHit("article", r[0], r[0], r[1], -r[2], None) for r in articles]
-        hits += [SearchHit("statement", r[0], r[1], r[2], -r[3], r[4]) for r in statements]
+            found_articles = connection.execute(articles.order_by(text("bm25(articles_fts)")).limit(limit), {"q": match}).all()
+            found_statements = connection.execute(statements.order_by(text("bm25(statements_fts)")).limit(limit), {"q": match}).all()
+        hits = [SearchHit("article", r[0], r[0], r[1], -r[2], None) for r in found_articles]
+        hits += [SearchHit("statement", r[0], r[1], r[2], -r[3], r[4]) for r in found_statements]
         return sorted(hits, key=lambda h: -h.score)[:limit]

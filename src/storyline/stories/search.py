@@ -31,8 +31,8 @@ def _matching_sentence(text: str, query: str) -> str:
     return max(sentences, key=lambda s: len(words & set(re.findall(r"\w{3,}", s.casefold()))))[:300]
 
 
-def semantic_search(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
-    ids, vectors = store.article_vectors()
+def semantic_search(store: Store, query: str, limit: int = 20, filters: ArticleFilters = ArticleFilters()) -> list[SearchHit]:
+    ids, vectors = store.article_vectors(filters)
     if not ids:
         return []
     scores = vectors @ embeddings.MULTILINGUAL.encode([query], query=True)[0]
@@ -42,4 +42,5 @@ def semantic_search(store: Store, query: str, limit: int = 20) -> list[SearchHit
         return []
     articles = {a.id: a for a in store.articles(ArticleFilters(ids=tuple(i for i, _score in ranked)), with_text=True, limit=len(ranked))}
     return [SearchHit("article", i, i, _matching_sentence(articles[i].text, query), round(score, 4), None,
-                      title=articles[i].title, outlet=articles[i].outlet, published=articles[i].published) for i, score in ranked]
+                      title=articles[i].title, outlet=articles[i].outlet, published=articles[i].published,
+                      country=articles[i].country, language=articles[i].language) for i, score in ranked]

@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from storyline.records import ArticleFilters, SearchHit
 from storyline.store import Store
 
 
-def search_view(store: Store, query: str, semantic: bool = False, limit: int = 20) -> list[SearchHit]:
+def search_view(store: Store, query: str, semantic: bool = False, limit: int = 20,
+                filters: ArticleFilters = ArticleFilters()) -> list[SearchHit]:
+    """Hits in the articles that match `filters`, each with its article's title, outlet, date,
+    country and language."""
     if not query.strip():
         return []
     if semantic:
         from storyline.stories.search import semantic_search
 
-        return semantic_search(store, query, limit)
-    hits = store.search_text(query, limit)
+        return semantic_search(store, query, limit, filters)
+    hits = store.search_text(query, limit, filters)
     articles = {a.id: a for a in store.articles(ArticleFilters(ids=tuple({h.article_id for h in hits})), limit=len(hits))} if hits else {}
-    return [replace(h, title=a.title, outlet=a.outlet, published=a.published) if (a := articles.get(h.article_id)) else h for h in hits]
+    return [replace(h, title=a.title, outlet=a.outlet, published=a.published, country=a.country, language=a.language)
+            if (a := articles.get(h.article_id)) else h for h in hits]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    hits: list[SearchHit]  # the page shown
+    facets: dict[str, list[tuple[str, int]]]  # country, outlet, language -> values among the first FACET_HITS hits, most first
+    counted: int  # hits the facets count
+
+
+FACET_HITS = 200
+
+
+def search_page(store: Store, query: str, semantic: bool = False, limit: int = 20,
+                filters: ArticleFilters = ArticleFilters()) -> SearchPage:
+    """The first `limit` hits, and facets over the first FACET_HITS (over the hits shown, for a
+    search by meaning, which reads each hit's text to find its sentence): what narrowing by
+    country, outlet or language would keep."""
+    found = search_view(store, query, semantic, limit if semantic else max(limit, FACET_HITS), filters)
+    facets = {name: Counter(value for h in found if (value := getattr(h, name))).most_common(12) for name in ("country", "outlet", "language")}
+    return SearchPage(found[:limit], facets, len(found))
