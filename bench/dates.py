@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,7 +22,7 @@ from storyline.analysis.language import identify_languages
 from storyline.ingest.article import build_article
 from storyline.ingest.decoding import decode_bytes
 from storyline.ingest.errors import IngestError
-from storyline.records import GivenMetadata, RawDocument
+from storyline.records import Article, GivenMetadata, RawDocument
 from storyline.settings import settings
 
 DATASET = "dates-mediacloud"
@@ -67,12 +68,21 @@ def load_pages(limit: int | None = None) -> list[Page]:
     ]
 
 
+@lru_cache(maxsize=512)
+def ingested(url: str, data: bytes) -> Article | IngestError:
+    """A page through the whole ingest path with its URL given, or why ingest refused it: the
+    dates, identity, article and story evaluations read the same pages, and build each once."""
+    try:
+        return build_article(RawDocument(origin=url, data=data, kind_hint="html", given=GivenMetadata(url=url)),
+                             max_bytes=settings().ingest.max_bytes)
+    except IngestError as error:
+        return error
+
+
 def _ours(page: Page) -> tuple[str | None, str | None, int]:
     """(day, language, languages on the page) as ingest finds them."""
-    doc = RawDocument(origin=page.url, data=page.data, kind_hint="html", given=GivenMetadata(url=page.url))
-    try:
-        article = build_article(doc, max_bytes=settings().ingest.max_bytes)
-    except IngestError:
+    article = ingested(page.url, page.data)
+    if isinstance(article, IngestError):
         return None, None, 0
     language, paragraphs = identify_languages(article.text, article.paragraphs)
     iso = article.published.iso
@@ -102,9 +112,10 @@ def identity(limit: int | None = None) -> IdentityResult:
     counts = dict.fromkeys(("own_address", "same_url", "same_site", "country_given", "country_agrees", "country_without"), 0)
     pages = load_pages(limit)
     for page in pages:
+        given = ingested(page.url, page.data)
+        if isinstance(given, IngestError):
+            continue
         try:
-            given = build_article(RawDocument(origin=page.url, data=page.data, kind_hint="html", given=GivenMetadata(url=page.url)),
-                                  max_bytes=settings().ingest.max_bytes)
             alone = build_article(RawDocument(origin=page.url, data=page.data, kind_hint="html"), max_bytes=settings().ingest.max_bytes)
         except IngestError:
             continue
@@ -154,10 +165,9 @@ class ArticleCheck:
 
 
 def _refusal(url: str, data: bytes) -> str | None:
-    try:
-        build_article(RawDocument(origin=url, data=data, kind_hint="html", given=GivenMetadata(url=url)), max_bytes=settings().ingest.max_bytes)
-    except IngestError as error:
-        return str(error) if str(error).startswith(("not an article", "no article text")) else None
+    found = ingested(url, data)
+    if isinstance(found, IngestError) and str(found).startswith(("not an article", "no article text")):
+        return str(found)
     return None
 
 

@@ -316,25 +316,24 @@ def world_lines(limit: int | None = None) -> WorldLines:
     language by paragraph), clustered into story lines in arrival order as the stories stage
     does, without dates or quoted actors; scored against bench/labels/stories-mediacloud-groups.json.
     `limit` takes the first pages only (the seeds are always there)."""
-    from bench.dates import load_pages
+    from bench.dates import ingested, load_pages
     from storyline.analysis.language import identify_languages
     from storyline.ingest.article import build_article
     from storyline.ingest.errors import IngestError
-    from storyline.records import GivenMetadata, RawDocument
+    from storyline.records import RawDocument
     from storyline.settings import settings
 
     groups: dict[str, set[str]] = defaultdict(set)
     for group, files in json.loads(WORLD_GROUPS.read_text(encoding="utf-8"))["groups"].items():
         for file in files:
             groups[file].add(group)
-    documents = [(p.file, RawDocument(origin=p.url, data=p.data, kind_hint="html", given=GivenMetadata(url=p.url))) for p in load_pages(limit)]
-    documents += [(path.name, RawDocument(origin=str(path), data=path.read_bytes(), kind_hint="text"))
-                  for path in sorted((Path(__file__).parents[1] / "examples" / "seeds").glob("*.txt"))]
+    built = [(p.file, ingested(p.url, p.data)) for p in load_pages(limit)]
+    for path in sorted((Path(__file__).parents[1] / "examples" / "seeds").glob("*.txt")):
+        built.append((path.name, build_article(RawDocument(origin=str(path), data=path.read_bytes(), kind_hint="text"),
+                                               max_bytes=settings().ingest.max_bytes)))
     names, leads, languages = [], [], []
-    for name, document in documents:
-        try:
-            article = build_article(document, max_bytes=settings().ingest.max_bytes)
-        except IngestError:
+    for name, article in built:
+        if isinstance(article, IngestError):
             continue  # a page ingest refuses is in no story
         language, _paragraphs = identify_languages(article.text, article.paragraphs)
         body = " ".join(article.text[p.start:p.end] for p in article.paragraphs if p.kind == "body")
