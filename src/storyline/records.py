@@ -7,7 +7,7 @@ contract in one module makes the one-way data flow visible.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
@@ -532,6 +532,11 @@ class SearchHit:
     published: str | None = None
     country: str | None = None  # and its country and language, what search facets count
     language: str | None = None
+
+    def described(self, article: StoredArticle) -> SearchHit:
+        """The hit with its article's title, outlet, date, country and language."""
+        return replace(self, title=article.title, outlet=article.outlet, published=article.published, country=article.country,
+                       language=article.language)
 
 
 @dataclass(frozen=True)

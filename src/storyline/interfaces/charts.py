@@ -70,18 +70,20 @@ class _Axis:
         self.first, self.last = (min(days), max(days)) if days else (date.today(), date.today())
         self.left, self.right, self.several = left, right, len(set(days)) > 1
 
-    def x(self, point: PositionPoint) -> float:
-        day, width = _day(point), self.right - self.left
+    def at(self, day: date | None) -> float:
+        width = self.right - self.left
         if day is None:
             return self.left
         return self.left + (width * (day - self.first).days / max(1, (self.last - self.first).days) if self.several else width / 2)
+
+    def x(self, point: PositionPoint) -> float:
+        return self.at(_day(point))
 
     def svg(self, top: float, bottom: float) -> str:
         ticks = _ticks(self.first, self.last) if self.several else [self.first]
         parts = []
         for tick in ticks:
-            at = self.left + ((self.right - self.left) * (tick - self.first).days / max(1, (self.last - self.first).days)
-                              if self.several else (self.right - self.left) / 2)
+            at = self.at(tick)
             parts.append(f'<line class="tick" x1="{at:.1f}" y1="{top}" x2="{at:.1f}" y2="{bottom}"/>'
                          f'<text x="{at:.1f}" y="{bottom + 16}" text-anchor="middle">{_label(tick, ticks)}</text>')
         return "".join(parts)

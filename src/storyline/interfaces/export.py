@@ -87,7 +87,7 @@ _SHIFT_COLUMNS = ("kind", "proposition_id", "actor", "from", "to", "from_date", 
 
 def csv_tables(bundle: Bundle) -> dict[str, str]:
     """One CSV per table, by file name; every table is there, with its header, even when empty."""
-    positions = [{**position_dict(p), "decided_by": "; ".join(position_dict(p)["decided_by"])} for p in bundle.positions]
+    positions = [{**row, "decided_by": "; ".join(row["decided_by"])} for row in map(position_dict, bundle.positions)]
     return {
         "articles.csv": _csv_table([{**{c: getattr(a, c) for c in _CSV_COLUMNS}, "text": a.text} for a in bundle.articles],
                                    (*_CSV_COLUMNS, "text")),

@@ -67,11 +67,8 @@ class StoryStore(StoreBase):
 
     def article_vectors_of(self, article_ids: Iterable[int]) -> dict[int, np.ndarray]:
         """These articles' stored vectors, by article id."""
-        import numpy as np
-        with self._session() as session:
-            rows = session.execute(select(ArticleVectorRow.article_id, ArticleVectorRow.vector)
-                                   .where(ArticleVectorRow.article_id.in_(set(article_ids)))).all()
-        return {article_id: np.frombuffer(vector, dtype=np.float32) for article_id, vector in rows}
+        ids, vectors = self.article_vectors(ArticleFilters(ids=tuple(set(article_ids))))
+        return dict(zip(ids, vectors, strict=True))
 
     def article_vectors(self, filters: ArticleFilters = ArticleFilters()) -> tuple[list[int], np.ndarray]:
         """The stored vectors of the articles that match `filters` (every one by default), for semantic search."""

@@ -41,6 +41,5 @@ def semantic_search(store: Store, query: str, limit: int = 20, filters: ArticleF
     if not ranked:
         return []
     articles = {a.id: a for a in store.articles(ArticleFilters(ids=tuple(i for i, _score in ranked)), with_text=True, limit=len(ranked))}
-    return [SearchHit("article", i, i, _matching_sentence(articles[i].text, query), round(score, 4), None,
-                      title=articles[i].title, outlet=articles[i].outlet, published=articles[i].published,
-                      country=articles[i].country, language=articles[i].language) for i, score in ranked]
+    return [SearchHit("article", i, i, _matching_sentence(articles[i].text, query), round(score, 4), None).described(articles[i])
+            for i, score in ranked]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from storyline.records import ArticleFilters, SearchHit
 from storyline.store import Store
@@ -21,8 +21,7 @@ def search_view(store: Store, query: str, semantic: bool = False, limit: int = 2
         return semantic_search(store, query, limit, filters)
     hits = store.search_text(query, limit, filters)
     articles = {a.id: a for a in store.articles(ArticleFilters(ids=tuple({h.article_id for h in hits})), limit=len(hits))} if hits else {}
-    return [replace(h, title=a.title, outlet=a.outlet, published=a.published, country=a.country, language=a.language)
-            if (a := articles.get(h.article_id)) else h for h in hits]
+    return [h.described(a) if (a := articles.get(h.article_id)) else h for h in hits]
 
 
 @dataclass(frozen=True)
@@ -33,6 +32,7 @@ class SearchPage:
 
 
 FACET_HITS = 200
+FACET_VALUES = 12  # values shown per facet, the commonest
 
 
 def search_page(store: Store, query: str, semantic: bool = False, limit: int = 20,
@@ -41,5 +41,5 @@ def search_page(store: Store, query: str, semantic: bool = False, limit: int = 2
     search by meaning, which reads each hit's text to find its sentence): what narrowing by
     country, outlet or language would keep."""
     found = search_view(store, query, semantic, limit if semantic else max(limit, FACET_HITS), filters)
-    facets = {name: Counter(value for h in found if (value := getattr(h, name))).most_common(12) for name in ("country", "outlet", "language")}
+    facets = {name: Counter(value for h in found if (value := getattr(h, name))).most_common(FACET_VALUES) for name in ("country", "outlet", "language")}
     return SearchPage(found[:limit], facets, len(found))
