@@ -547,6 +547,7 @@ class Webhook:
     secret: str | None
     allow_private: bool
     created_at: datetime
+    about: str | None = None  # "story:ID", "actor:ID" or "proposition:ID": only alerts about it; None: all
     pending: int = 0
     delivered: int = 0
     failed: int = 0
@@ -559,6 +560,7 @@ class Alert:
     key: str
     kind: str  # "statement" or "shift"
     payload: dict
+    about: frozenset[str] = frozenset()  # the subjects ("story:ID", "actor:ID", "proposition:ID") a webhook may follow
 
 
 @dataclass(frozen=True)

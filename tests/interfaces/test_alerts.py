@@ -141,6 +141,42 @@ def test_backoff_doubles_and_a_delivery_is_given_up_after_the_last_attempt(early
     assert [h.failed for h in early_store.webhooks()] == [owed]
 
 
+def test_a_webhook_about_one_story_actor_or_proposition_hears_only_about_it(early_store, gold):
+    update(early_store, only=("stories",))
+    (story,) = early_store.stories()
+    zelenskyy = next(a.id for a in early_store.actors() if a.name == "Volodymyr Zelenskyy")
+    membership = next(p.id for p in early_store.propositions() if p.text == gold["propositions"]["ukraine_in_nato"])
+    subjects = [None, f"story:{story.id}", f"actor:{zelenskyy}", f"proposition:{membership}"]
+    for n, about in enumerate(subjects):
+        register_webhook(early_store, f"http://127.0.0.1:9/{n}", about=about, allow_private=True)
+    Ingestor(early_store).run([str(SEEDS / LATE_SEED)])
+    update(early_store, only=("statements", "stories", "stances", "shifts"))
+    record_alerts(early_store)
+
+    heard: dict[str | None, list[dict]] = {about: [] for about in subjects}
+    for due in early_store.claim_due_deliveries(utc_now(), timedelta(minutes=1), limit=10_000):
+        heard[due.webhook.about].append(json.loads(due.body))
+    everything = heard[None]
+    late = {p["statement"]["article_id"] for p in everything if p["event"] == "statement"}
+    assert len(late) == 1 and early_store.story_of_articles(late) == {next(iter(late)): story.id}
+    assert len(heard[f"story:{story.id}"]) == len(everything), "the late article joined the story: all of it is about the story"
+    by_zelenskyy = heard[f"actor:{zelenskyy}"]
+    assert by_zelenskyy and len(by_zelenskyy) < len(everything)
+    assert all(p["statement"]["actor_id"] == zelenskyy for p in by_zelenskyy if p["event"] == "statement")
+    assert any(p["event"] == "shift" for p in by_zelenskyy), "his shift is about him"
+    on_membership = heard[f"proposition:{membership}"]
+    assert on_membership and all(p["event"] == "shift" and p["shift"]["proposition_id"] == membership for p in on_membership)
+    assert [h.about for h in early_store.webhooks()] == subjects
+
+
+@pytest.mark.parametrize(("about", "refusal"), [("story:999", "there is no story 999"), ("planet:1", "follow one of"),
+                                                 ("actor:x", "follow one of"), ("proposition:12345678901234567890", "follow one of")])
+def test_a_webhook_about_nothing_the_store_holds_is_refused(store, about, refusal):
+    with pytest.raises(ValueError, match=refusal):
+        register_webhook(store, "https://93.184.216.34/hook", about=about)
+    assert store.webhooks() == []
+
+
 @pytest.mark.parametrize("url", [
     "http://127.0.0.1:8000/hook", "http://localhost/hook", "http://10.0.0.5/hook", "http://192.168.1.1/",
     "http://169.254.169.254/latest/meta-data/", "http://[::1]/hook", "http://[::ffff:127.0.0.1]/hook", "http://100.64.0.1/",

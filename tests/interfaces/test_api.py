@@ -77,6 +77,9 @@ def test_webhooks_through_the_api_need_the_token_and_refuse_private_targets(tmp_
     made = client.post("/api/webhooks", json={"url": "http://127.0.0.1:9/hook", "allow_private": True, "secret": "x", "kinds": ["shift"]},
                        headers=token)
     assert made.status_code == 201 and made.json()["secret"] is True and made.json()["kinds"] == ["shift"]
+    assert made.json()["about"] is None, "a webhook without a subject hears about everything"
+    unknown = client.post("/api/webhooks", json={"url": "https://93.184.216.34/hook", "about": "story:7"}, headers=token)
+    assert unknown.status_code == 422 and "there is no story 7" in unknown.json()["error"]
     hook = made.json()["id"]
     assert [h["url"] for h in client.get("/api/webhooks", headers=token).json()["items"]] == ["http://127.0.0.1:9/hook"]
     assert client.get(f"/api/webhooks/{hook}/deliveries", headers=token).json()["items"] == []

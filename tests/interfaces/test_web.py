@@ -94,6 +94,19 @@ def test_actor_page_charts_the_shift_with_points_linking_to_sentences(web):
     assert client.get(f"/actors/{ids['zelenskyy']}/positions/2.gif").status_code == 404
 
 
+def test_story_actor_and_proposition_pages_offer_their_feed_and_a_webhook_to_token_holders(web):
+    client, ids = web
+    proposition = client.get("/api/propositions").json()["items"][0]["id"]
+    pages = {f"story:{ids['story']}": f"/stories/{ids['story']}", f"actor:{ids['zelenskyy']}": f"/actors/{ids['zelenskyy']}",
+             f"proposition:{proposition}": f"/propositions/{proposition}"}
+    writable = TestClient(create_app(ids["db"], write_token="t"))
+    for about, path in pages.items():
+        read_only = client.get(path).text
+        assert f'href="{path}/feed.atom"' in read_only and "this server is read-only" in read_only
+        assert 'class="webhook"' not in read_only and f"--about {about}" in read_only
+        assert f'<form class="webhook" data-about="{about}">' in writable.get(path).text
+
+
 def test_article_page_highlights_statements_and_escapes_hostile_text(web):
     client, ids = web
     page = client.get(f"/articles/{ids['hostile']}").text

@@ -80,6 +80,7 @@ class WebhookIn(BaseModel):
     kinds: list[Literal["statement", "shift"]] = Field(["statement", "shift"], min_length=1, max_length=2)
     secret: str | None = Field(None, description="Sign each body: X-Storyline-Signature: sha256=HMAC(secret, body).", max_length=1_000)
     allow_private: bool = Field(False, description="Allow a loopback or private-network target (refused by default: SSRF).")
+    about: str | None = Field(None, description="Follow only one subject: story:ID, actor:ID or proposition:ID.", max_length=40)
 
 
 def _webhook_dict(hook) -> dict[str, Any]:
@@ -282,7 +283,7 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
 
         _check_token(authorization)
         try:
-            webhook_id = register_webhook(store, hook.url, tuple(hook.kinds), hook.secret, hook.allow_private)
+            webhook_id = register_webhook(store, hook.url, tuple(hook.kinds), hook.secret, hook.allow_private, hook.about)
         except ValueError as error:
             raise HTTPException(422, f"webhook refused: {error}") from error
         return _webhook_dict(next(h for h in store.webhooks() if h.id == webhook_id))
@@ -316,5 +317,5 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
 
     from storyline.interfaces.web import mount_web
 
-    mount_web(app, store, public_url)
+    mount_web(app, store, public_url, writable=bool(write_token))
     return app

@@ -660,13 +660,14 @@ def webhooks_add(
     kind: Annotated[list[str] | None, typer.Option(help="statement and/or shift (both if absent).")] = None,
     secret: Annotated[str | None, typer.Option(help="Sign each body: X-Storyline-Signature: sha256=HMAC(secret, body).")] = None,
     allow_private: Annotated[bool, typer.Option(help="Allow a loopback or private-network address (refused by default).")] = False,
+    about: Annotated[str | None, typer.Option(help="Follow only story:ID, actor:ID or proposition:ID (everything if absent).")] = None,
 ) -> None:
     """Register a webhook; it hears about what lands from now on, not the store's past."""
     from storyline.alerts.outbox import KINDS, register_webhook
 
     with _open(db) as store:
         try:
-            webhook_id = register_webhook(store, url, tuple(kind or KINDS), secret, allow_private)
+            webhook_id = register_webhook(store, url, tuple(kind or KINDS), secret, allow_private, about)
         except ValueError as error:
             err_console.print(f"[red]Webhook refused:[/red] {escape(str(error))}")
             raise typer.Exit(2) from error
@@ -679,10 +680,10 @@ def webhooks_list(db: DbOption = DEFAULT_DB) -> None:
     with _open(db) as store:
         hooks = store.webhooks()
     table = Table(title=f"{len(hooks)} webhook(s)")
-    for column in ("id", "url", "kinds", "signed", "pending", "delivered", "failed"):
+    for column in ("id", "url", "kinds", "about", "signed", "pending", "delivered", "failed"):
         table.add_column(column, overflow="fold")
     for hook in hooks:
-        table.add_row(str(hook.id), escape(hook.url), ", ".join(hook.kinds), "yes" if hook.secret else "no",
+        table.add_row(str(hook.id), escape(hook.url), ", ".join(hook.kinds), hook.about or "everything", "yes" if hook.secret else "no",
                       str(hook.pending), str(hook.delivered), str(hook.failed))
     console.print(table)
 

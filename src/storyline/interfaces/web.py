@@ -115,12 +115,12 @@ class PageCache:
             return response
 
 
-def mount_web(app: FastAPI, store: Store, public_url: str) -> None:
+def mount_web(app: FastAPI, store: Store, public_url: str, writable: bool = False) -> None:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     cache = PageCache(store)
 
     def page(request: Request, template: str, **context) -> HTMLResponse:
-        return TEMPLATES.TemplateResponse(request, template, context)
+        return TEMPLATES.TemplateResponse(request, template, {"writable": writable, **context})
 
     def cached(handler: Callable[..., HTMLResponse]) -> Callable[..., HTMLResponse]:
         @functools.wraps(handler)

@@ -25,9 +25,10 @@ from storyline.store.models import (
 
 
 class AlertStore(StoreBase):
-    def add_webhook(self, url: str, kinds: tuple[str, ...], secret: str | None, allow_private: bool) -> int:
+    def add_webhook(self, url: str, kinds: tuple[str, ...], secret: str | None, allow_private: bool, about: str | None = None) -> int:
         with self._session() as session, session.begin():
-            row = WebhookRow(url=url, kinds=json.dumps(list(kinds)), secret=secret, allow_private=allow_private, created_at=utc_now())
+            row = WebhookRow(url=url, kinds=json.dumps(list(kinds)), secret=secret, allow_private=allow_private, created_at=utc_now(),
+                             about=about)
             session.add(row)
             session.flush()
             return row.id
@@ -39,7 +40,7 @@ class AlertStore(StoreBase):
     @staticmethod
     def _to_webhook(row: WebhookRow, counts: Counter | None = None) -> Webhook:
         counts = counts or Counter()
-        return Webhook(row.id, row.url, tuple(json.loads(row.kinds)), row.secret, row.allow_private, row.created_at,
+        return Webhook(row.id, row.url, tuple(json.loads(row.kinds)), row.secret, row.allow_private, row.created_at, row.about,
                        counts[(row.id, "pending")], counts[(row.id, "delivered")], counts[(row.id, "failed")])
 
     def webhooks(self) -> list[Webhook]:
@@ -57,8 +58,9 @@ class AlertStore(StoreBase):
             return session.scalar(select(AlertWatermarkRow.statements_through).where(AlertWatermarkRow.id == 1)) or 0
 
     def record_alerts(self, alerts: list[Alert], statements_through: int | None = None) -> int:
-        """Keep the alerts not seen before, each owed to every webhook that wants its kind, and move
-        the statement watermark in the same transaction; how many were new."""
+        """Keep the alerts not seen before, each owed to every webhook that wants its kind (and is
+        about everything, or about one of the alert's subjects), and move the statement watermark
+        in the same transaction; how many were new."""
         now = utc_now()
         with self._session() as session, session.begin():
             if statements_through is not None:
@@ -73,7 +75,7 @@ class AlertStore(StoreBase):
                 session.add(row)
                 session.flush()
                 session.add_all(DeliveryRow(webhook_id=hook.id, alert_id=row.id, status="pending", attempts=0, next_attempt_at=now)
-                                for hook in hooks if alert.kind in json.loads(hook.kinds))
+                                for hook in hooks if alert.kind in json.loads(hook.kinds) and (hook.about is None or hook.about in alert.about))
             return len(fresh)
 
     def claim_due_deliveries(self, now: datetime, lease: timedelta, limit: int = 100) -> list[DueDelivery]:

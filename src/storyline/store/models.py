@@ -355,6 +355,7 @@ class WebhookRow(Base):
     secret: Mapped[str | None] = mapped_column(Text)  # signs each body with HMAC-SHA256
     allow_private: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    about: Mapped[str | None] = mapped_column(String(40))  # "story:ID", "actor:ID", "proposition:ID"; NULL: everything
 
 
 class AlertRow(Base):

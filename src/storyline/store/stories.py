@@ -250,6 +250,14 @@ class StoryStore(StoreBase):
                 query = query.where(EventArticleRow.article_id.in_(list(article_ids)))
             return dict(session.execute(query).all())
 
+    def story_of_articles(self, article_ids: Iterable[int]) -> dict[int, int]:
+        """The story line each of these articles is in (an article not yet placed is absent)."""
+        wanted = list(dict.fromkeys(article_ids))
+        with self._session() as session:
+            return {article: story for chunk in range(0, len(wanted), 10_000) for article, story in session.execute(
+                select(EventArticleRow.article_id, EventRow.story_id).join(EventRow, EventRow.id == EventArticleRow.event_id)
+                .where(EventArticleRow.article_id.in_(wanted[chunk:chunk + 10_000])))}
+
     def search_text(self, query: str, limit: int = 20, filters: ArticleFilters = ArticleFilters()) -> list[SearchHit]:
         """Full-text search (SQLite FTS5) over article titles and text, and over statements, in
         the articles that match `filters` (the filters are SQL beside the match)."""

@@ -23,3 +23,34 @@
     });
   });
 })();
+
+// A follow form registers its webhook through the API, the write token as the bearer token.
+(function () {
+  async function register(event) {
+    event.preventDefault();
+    const form = event.currentTarget, status = form.querySelector("output");
+    const body = {
+      url: form.url.value, about: form.getAttribute("data-about"), secret: form.secret.value || null,
+      allow_private: form.allow_private.checked,
+      kinds: Array.from(form.querySelectorAll("input[name=kinds]:checked")).map(function (box) { return box.value; }),
+    };
+    status.textContent = "Adding …";
+    try {
+      const answer = await fetch("/api/webhooks", {
+        method: "POST", body: JSON.stringify(body),
+        headers: {"Content-Type": "application/json", "Authorization": "Bearer " + form.token.value},
+      });
+      const reply = await answer.json();
+      status.textContent = answer.ok
+        ? "Webhook " + reply.id + " added: it hears about " + reply.kinds.join(" and ") + " from now on."
+        : "Not added: " + (reply.error || answer.statusText);
+      status.className = answer.ok ? "done" : "failed";
+    } catch (failure) {
+      status.textContent = "Not added: " + failure;
+      status.className = "failed";
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form.webhook").forEach(function (form) { form.addEventListener("submit", register); });
+  });
+})();
