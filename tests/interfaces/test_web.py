@@ -74,6 +74,24 @@ def test_story_page_cites_every_summary_sentence(web):
     assert events and set(events) <= titles
 
 
+def test_story_page_shows_its_coverage_by_country_over_its_events(web):
+    client, ids = web
+    page = client.get(f"/stories/{ids['story']}").text
+    panel = page[page.index('<section class="coverage-panel">'):page.index("</section>", page.index('<section class="coverage-panel">'))]
+    story = client.get(f"/api/stories/{ids['story']}").json()
+    members = {a["id"]: a for a in client.get("/api/articles", params={"limit": 100}).json()["items"] if a["id"] in story["articles"]}
+    chart = panel[panel.index("<svg"):panel.index("</svg>")]
+    marks = re.findall(r'<a href="/articles/(\d+)"><(circle|polygon) [^>]*class="article-mark"', chart)
+    assert sorted(int(i) for i, _ in marks) == sorted(members), "one mark per article, linking to it"
+    assert {int(i) for i, shape in marks if shape == "polygon"} == {i for i, a in members.items() if a["outlet_state_affiliated"]} != set()
+    for country in {a["country"] for a in members.values() if a["country"]}:
+        assert f">{country} (" in chart, "a row per country"
+    anchors = re.findall(r'<li id="(event-\d+)">', page)
+    assert anchors and re.findall(r'<a href="#(event-\d+)"><g class="event-band">', chart) == anchors, "a band per event, linking to it"
+    state = sorted({a["outlet"] for a in members.values() if a["outlet_state_affiliated"]})
+    assert f"◆ state-affiliated: {', '.join(state)}" in panel
+
+
 def test_actor_page_charts_the_shift_with_points_linking_to_sentences(web):
     client, ids = web
     page = client.get(f"/actors/{ids['zelenskyy']}").text
@@ -212,6 +230,10 @@ def test_proposition_page_lists_stances_and_shifts_with_sources(web):
         assert len(re.findall(r'<a href="/articles/\d+#s\d+"><circle', chart)) == page.count('<tr class="stance-')
         assert re.search(r">(?:\w{3} )?20\d\d<", chart), "a dated time axis"
     assert any('class="shift shift-walk-back"' in p for p in pages)
+    download = client.get(f"/propositions/{ids[0]}/chart.svg")
+    assert download.headers["content-disposition"] == f'attachment; filename="proposition-{ids[0]}.svg"'
+    assert download.text.startswith("<svg") and "Volodymyr Zelenskyy" in download.text and "<a href" not in download.text
+    assert client.get(f"/propositions/{ids[0]}/chart.png").content.startswith(b"\x89PNG")
 
 
 def test_a_proposition_nobody_has_taken_a_side_on_says_so(tmp_path):

@@ -1,6 +1,7 @@
-"""Position timelines as SVG, every point a link to its source sentence and shifts drawn
-between their two ends: one actor's (a row per stance) and a proposition's (a row per actor,
-colour for the stance). Both share one time axis, ticked in years, quarters, months or days.
+"""Timelines as SVG. Positions: every point a link to its source sentence and shifts drawn
+between their two ends, one actor's (a row per stance) or a proposition's (a row per actor,
+colour for the stance). Coverage: a story's articles by country over its events. All share
+one time axis, ticked in years, quarters, months or days.
 
 Drawn by hand rather than with a plotting library: a chart this simple is a few dozen SVG
 elements, renders the same in a page, a download and a browser test, and needs no JavaScript.
@@ -8,11 +9,16 @@ elements, renders the same in a page, a download and a browser test, and needs n
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from storyline.provenance import sentence_link
-from storyline.records import PositionPoint, Shift
+from storyline.records import PositionPoint, Shift, StoredArticle
+
+if TYPE_CHECKING:
+    from storyline.views.stories import Event
 
 ROWS = {"support": 0, "mixed": 1, "oppose": 2}
 COLOURS = {"support": "#1b7f3b", "mixed": "#b8860b", "oppose": "#b22222"}
@@ -21,12 +27,15 @@ WIDTH, HEIGHT = 720, 220
 LEFT, RIGHT, TOP, BOTTOM = 80, 24, 24, 40
 
 
-def _day(point: PositionPoint) -> date | None:
-    text = point.statement.date or ""
+def _iso_day(text: str | None) -> date | None:
     try:
-        return date.fromisoformat(text[:10])
+        return date.fromisoformat((text or "")[:10])
     except ValueError:
         return None
+
+
+def _day(point: PositionPoint) -> date | None:
+    return _iso_day(point.statement.date)
 
 
 MAX_TICKS = 8
@@ -63,29 +72,36 @@ def _label(day: date, ticks: list[date]) -> str:
 
 
 class _Axis:
-    """Where a date sits across the plot; undated points sit at the left edge."""
+    """Where a date sits across the plot. Undated marks, when there are any, get a column of their
+    own at the left, so that none of them reads as the earliest."""
 
-    def __init__(self, points: list[PositionPoint], left: float, right: float):
-        days = [d for p in points if (d := _day(p))]
+    UNDATED_WIDTH = 48
+
+    def __init__(self, dates: list[date | None], left: float, right: float):
+        days = [d for d in dates if d]
         self.first, self.last = (min(days), max(days)) if days else (date.today(), date.today())
-        self.left, self.right, self.several = left, right, len(set(days)) > 1
+        self.undated = left + self.UNDATED_WIDTH / 2 if len(days) < len(dates) else None
+        self.left = left + self.UNDATED_WIDTH if self.undated is not None and days else left
+        self.right, self.several, self.dated = right, len(set(days)) > 1, bool(days)
 
     def at(self, day: date | None) -> float:
         width = self.right - self.left
         if day is None:
-            return self.left
+            return self.undated if self.undated is not None else self.left
         return self.left + (width * (day - self.first).days / max(1, (self.last - self.first).days) if self.several else width / 2)
 
     def x(self, point: PositionPoint) -> float:
         return self.at(_day(point))
 
     def svg(self, top: float, bottom: float) -> str:
-        ticks = _ticks(self.first, self.last) if self.several else [self.first]
+        ticks = (_ticks(self.first, self.last) if self.several else [self.first]) if self.dated else []
         parts = []
         for tick in ticks:
             at = self.at(tick)
             parts.append(f'<line class="tick" x1="{at:.1f}" y1="{top}" x2="{at:.1f}" y2="{bottom}"/>'
                          f'<text x="{at:.1f}" y="{bottom + 16}" text-anchor="middle">{_label(tick, ticks)}</text>')
+        if self.undated is not None:
+            parts.append(f'<text x="{self.undated:.1f}" y="{bottom + 16}" text-anchor="middle" font-style="italic">undated</text>')
         return "".join(parts)
 
 
@@ -124,7 +140,7 @@ def proposition_chart(title: str, points: list[PositionPoint], shifts: list[Shif
     names = {p.statement.actor_id: p.statement.speaker for p in points}
     left, top = 170, (34 if links else 48)  # a download draws its title above the legend
     height = top + ROW_HEIGHT * max(1, len(rows)) + BOTTOM
-    axis = _Axis(points, left, WIDTH - RIGHT)
+    axis = _Axis([_day(p) for p in points], left, WIDTH - RIGHT)
     shown = [p for p in points if p.statement.actor_id in rows]
 
     def y(point: PositionPoint) -> float:
@@ -152,9 +168,9 @@ def proposition_chart(title: str, points: list[PositionPoint], shifts: list[Shif
 
 def position_chart(title: str, points: list[PositionPoint], shifts: list[Shift], links: bool = True) -> str:
     """One actor's stances over time, a row per stance: an SVG document, with links for the page,
-    or with its title drawn in for a download. Undated points sit at the left edge."""
+    or with its title drawn in for a download."""
     inner_h = HEIGHT - TOP - BOTTOM
-    axis = _Axis(points, LEFT, WIDTH - RIGHT)
+    axis = _Axis([_day(p) for p in points], LEFT, WIDTH - RIGHT)
 
     def y(point: PositionPoint) -> float:
         return TOP + inner_h * ROWS.get(point.stance, 1) / 2
@@ -167,6 +183,72 @@ def position_chart(title: str, points: list[PositionPoint], shifts: list[Shift],
         parts.append(f'<text x="{LEFT - 8}" y="{level + 4}" text-anchor="end">{stance}</text>')
     parts += [_shift_svg(shift, axis.x(shift.before), y(shift.before), axis.x(shift.after), y(shift.after)) for shift in shifts]
     parts += [_point_svg(point, axis.x(point), y(point), links) for point in points]
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+MAX_COUNTRY_ROWS = 10
+OUTLET_COLOURS = {False: "#1f4e9c", True: "#b22222"}  # independent, state-affiliated
+BAND_COLOURS = ("#e8eef8", "#f3f3f3")
+
+
+def _outlet_shape(state_affiliated: bool, cx: float, cy: float) -> tuple[str, str]:
+    """A circle for an independent outlet, a diamond for a state-affiliated one: (tag, attributes)."""
+    colour = OUTLET_COLOURS[state_affiliated]
+    if state_affiliated:
+        corners = f"{cx:.1f},{cy - 6:.1f} {cx + 6:.1f},{cy:.1f} {cx:.1f},{cy + 6:.1f} {cx - 6:.1f},{cy:.1f}"
+        return "polygon", f'points="{corners}" fill="{colour}"'
+    return "circle", f'cx="{cx:.1f}" cy="{cy:.1f}" r="5" fill="{colour}"'
+
+
+def _article_mark(article: StoredArticle, cx: float, cy: float) -> str:
+    tag, attributes = _outlet_shape(article.outlet_state_affiliated, cx, cy)
+    source = article.outlet or article.outlet_domain or "unknown outlet"
+    tip = (f"{source}{' (state-affiliated)' if article.outlet_state_affiliated else ''}, {article.country or 'country unknown'}, "
+           f"{(article.published or 'undated')[:10]}: {article.title or '(untitled)'}")
+    return f'<a href="/articles/{article.id}"><{tag} {attributes} class="article-mark"><title>{escape(tip)}</title></{tag}></a>'
+
+
+def coverage_chart(articles: list[StoredArticle], events: list[Event]) -> str:
+    """Who covered a story, and when: a row per country (most articles first, unknown last, the
+    rest folded into "other"), each article a mark at its date linking to it (a diamond for a
+    state-affiliated outlet), over a band per event, numbered as the page's list of events."""
+    counts = Counter(a.country for a in articles)
+    order = sorted(counts, key=lambda c: (c is None, -counts[c], c or ""))
+    rows = {country: row for row, country in enumerate(order[:MAX_COUNTRY_ROWS])}
+    folded = order[MAX_COUNTRY_ROWS:]
+    labels = [f"{c or 'unknown'} ({counts[c]})" for c in rows] + ([f"other ({sum(counts[c] for c in folded)})"] if folded else [])
+    left, top = 110, 34
+    bottom = top + ROW_HEIGHT * len(labels)
+    height = bottom + BOTTOM
+    spans = [(_iso_day(e.date), _iso_day(e.last_date)) for e in events]
+    axis = _Axis([_iso_day(a.published) for a in articles] + [d for span in spans for d in span], left, WIDTH - RIGHT)
+    parts = _opening("Coverage by country over the story's events", WIDTH, height, "coverage-chart", links=True)
+    for at, state_affiliated, label in ((WIDTH - RIGHT - 250, False, "independent outlet"), (WIDTH - RIGHT - 120, True, "state-affiliated")):
+        tag, attributes = _outlet_shape(state_affiliated, at, 12)
+        parts.append(f'<{tag} {attributes}/><text x="{at + 10}" y="16">{label}</text>')
+    labelled_until = -1e9
+    for number, (event, (first, last)) in enumerate(zip(events, spans, strict=True), 1):
+        x1, x2 = axis.at(first), axis.at(last or first)
+        name = event.headline.text if event.headline else (event.articles[0].title or "(untitled)")
+        label = ""
+        if x1 - labelled_until >= 16:  # numbers closer than that would overprint each other
+            label, labelled_until = f'<text x="{x1:.1f}" y="{top - 6}" text-anchor="middle">{number}</text>', x1
+        parts.append(f'<a href="#event-{event.id}"><g class="event-band"><title>{escape(f"{number}. {name}")}</title>'
+                     f'<rect x="{x1 - 2:.1f}" y="{top - 2}" width="{max(4.0, x2 - x1 + 4):.1f}" height="{bottom - top + 4}" '
+                     f'fill="{BAND_COLOURS[number % 2]}"/>{label}</g></a>')
+    parts.append(axis.svg(top, bottom))
+    for row, label in enumerate(labels):
+        level = top + ROW_HEIGHT * (row + 0.5)
+        parts.append(f'<line class="axis" x1="{left}" y1="{level}" x2="{WIDTH - RIGHT}" y2="{level}"/>'
+                     f'<text x="{left - 8}" y="{level + 4}" text-anchor="end">{escape(label)}</text>')
+    placed: Counter[tuple[int, int]] = Counter()
+    for article in sorted(articles, key=lambda a: a.published or ""):
+        row = rows.get(article.country, len(rows))
+        x = axis.at(_iso_day(article.published))
+        spot = (row, round(x / 6))
+        parts.append(_article_mark(article, x + 7 * placed[spot], top + ROW_HEIGHT * (row + 0.5)))
+        placed[spot] += 1
     parts.append("</svg>")
     return "".join(parts)
 

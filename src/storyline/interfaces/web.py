@@ -25,7 +25,12 @@ from markupsafe import Markup, escape
 
 from storyline.ingest.metadata import safe_url
 from storyline.interfaces import feeds
-from storyline.interfaces.charts import chart_png, position_chart, proposition_chart
+from storyline.interfaces.charts import (
+    chart_png,
+    coverage_chart,
+    position_chart,
+    proposition_chart,
+)
 from storyline.memo import Memo
 from storyline.positions.queries import shifts as find_shifts
 from storyline.records import ArticleFilters, Shift
@@ -44,6 +49,7 @@ from storyline.views.stories import stories_view, story_view
 HERE = Path(__file__).parent
 T = TypeVar("T")
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
+CHART_FORMATS = ("svg", "png")
 
 
 def _web_link(url: object) -> bool:
@@ -146,9 +152,11 @@ def mount_web(app: FastAPI, store: Store, public_url: str, writable: bool = Fals
     @cached
     def story(request: Request, story_id: int) -> HTMLResponse:
         view = _one(story_view(store, story_id), story_id, "story")
+        events = view.events()
         return page(request, "story.html", story=view.story, articles=view.by_id,
                     summary=[(s, view.source_sentence(s.article_id, s.start, s.end)) for s in view.summary],
-                    sections=view.sections(), events=view.events(), takes=view.takes, speakers=view.speakers())
+                    sections=view.sections(), events=events, takes=view.takes, speakers=view.speakers(),
+                    coverage=view.coverage(), coverage_chart=coverage_chart(view.articles, events))
 
     @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
     @cached
@@ -158,21 +166,32 @@ def mount_web(app: FastAPI, store: Store, public_url: str, writable: bool = Fals
                   for found in view.positions]
         return page(request, "actor.html", actor=view.actor, charts=charts, statements=view.statements)
 
-    @app.get("/actors/{actor_id}/positions/{proposition_id}.{format}", include_in_schema=False)
-    def actor_chart(actor_id: int, proposition_id: int, format: str) -> Response:
-        chosen, proposition = store.actor(actor_id), store.proposition(proposition_id)
-        if chosen is None or proposition is None or format not in ("svg", "png"):
-            raise HTTPException(404, "no such actor, proposition or chart format (svg, png)")
-        found = actor_positions(store, chosen, proposition)
-        svg = position_chart(found.title, found.points, found.moves, links=False)
-        download = {"Content-Disposition": f'attachment; filename="positions-{actor_id}-{proposition_id}.{format}"'}
+    def chart_download(svg: str, name: str, format: str) -> Response:
+        """A chart as an SVG or PNG file to save, `name` being its file name without the extension."""
+        download = {"Content-Disposition": f'attachment; filename="{name}.{format}"'}
         if format == "svg":
             return Response(svg, media_type="image/svg+xml", headers=download)
         try:
             return Response(chart_png(svg), media_type="image/png", headers=download)
         except OSError as missing:  # cairocffi could not load the cairo C library
-            raise HTTPException(501, f"PNG charts need the cairo library (Debian: libcairo2); the SVG is at "
-                                     f"/actors/{actor_id}/positions/{proposition_id}.svg ({missing})") from missing
+            raise HTTPException(501, f"PNG charts need the cairo library (Debian: libcairo2); ask for {name}.svg ({missing})") from missing
+
+    @app.get("/actors/{actor_id}/positions/{proposition_id}.{format}", include_in_schema=False)
+    def actor_chart(actor_id: int, proposition_id: int, format: str) -> Response:
+        chosen, proposition = store.actor(actor_id), store.proposition(proposition_id)
+        if chosen is None or proposition is None or format not in CHART_FORMATS:
+            raise HTTPException(404, "no such actor, proposition or chart format (svg, png)")
+        found = actor_positions(store, chosen, proposition)
+        return chart_download(position_chart(found.title, found.points, found.moves, links=False),
+                              f"positions-{actor_id}-{proposition_id}", format)
+
+    @app.get("/propositions/{proposition_id}/chart.{format}", include_in_schema=False)
+    def proposition_chart_file(proposition_id: int, format: str) -> Response:
+        view = _one(proposition_view(store, proposition_id), proposition_id, "proposition")
+        if format not in CHART_FORMATS:
+            raise HTTPException(404, "no such chart format (svg, png)")
+        return chart_download(proposition_chart(view.proposition.text, view.points, view.shifts, links=False),
+                              f"proposition-{proposition_id}", format)
 
     def landed(article_ids: Iterable[int], moves: list[Shift]) -> dict[int, datetime]:
         """When each of these articles, and each article a shift ends in, reached the store."""

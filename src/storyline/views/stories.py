@@ -33,8 +33,7 @@ class StoryCard:
 
     @property
     def coverage(self) -> list[tuple[str | None, int]]:
-        """Articles by country, most first; None for outlets of no known country (last)."""
-        return sorted(Counter(a.country for a in self.articles).items(), key=lambda kv: (kv[0] is None, -kv[1], kv[0] or ""))
+        return _by_country(self.articles)
 
 
 @dataclass(frozen=True)
@@ -63,6 +62,25 @@ class Event:
     @property
     def date(self) -> str | None:
         return min((a.published[:10] for a in self.articles if a.published), default=None)
+
+    @property
+    def last_date(self) -> str | None:
+        return max((a.published[:10] for a in self.articles if a.published), default=None)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """A story's coverage at a glance: who covered it, and what only one country's outlets report."""
+
+    countries: list[tuple[str | None, int]]  # articles by country, most first, unknown (None) last
+    outlets: list[str]
+    state_affiliated: list[str]  # the outlets among them marked state-affiliated
+    only_in: list[tuple[str, tuple[str, ...]]]  # (country, speakers no other country's outlets quote), with 2+ countries
+
+
+def _by_country(articles: list[StoredArticle]) -> list[tuple[str | None, int]]:
+    """Articles by country, most first; None for outlets of no known country (last)."""
+    return sorted(Counter(a.country for a in articles).items(), key=lambda kv: (kv[0] is None, -kv[1], kv[0] or ""))
 
 
 @dataclass(frozen=True)
@@ -109,6 +127,18 @@ class StoryView:
         titles = {i: t.title for i, t in self.translations.items() if t.title}
         events = [Event(event_id, headline(group, titles, self.vectors), group) for event_id, group in grouped.items()]
         return sorted(events, key=lambda event: min(a.published or "9999" for a in event.articles))
+
+    def coverage(self) -> Coverage:
+        country_of = {a.id: a.country for a in self.articles}
+        quoted: dict[str, set[str]] = {}
+        for statement in self.statements:
+            if country := country_of.get(statement.article_id):
+                quoted.setdefault(country, set()).add(statement.speaker)
+        only_in = [(country, tuple(sorted(mine - set().union(*(v for c, v in quoted.items() if c != country)))))
+                   for country, mine in sorted(quoted.items())] if len(quoted) > 1 else []
+        outlets = sorted({a.outlet or a.outlet_domain for a in self.articles if a.outlet or a.outlet_domain})
+        state = sorted({a.outlet or a.outlet_domain for a in self.articles if a.outlet_state_affiliated and (a.outlet or a.outlet_domain)})
+        return Coverage(_by_country(self.articles), outlets, state, [(c, only) for c, only in only_in if only])
 
     def speakers(self) -> list[tuple[tuple[int, str], int]]:
         """(actor id, name) of everyone quoted, with how often, most quoted first."""
