@@ -149,7 +149,7 @@ def test_search_pages_and_local_assets_only(web):
     assert client.get("/static/storyline.css").status_code == 200 and client.get("/static/storyline.js").status_code == 200
 
 
-def test_search_facets_narrow_the_hits_by_country_outlet_and_language(web):
+def test_search_facets_narrow_the_hits_by_country_outlet_language_and_year(web):
     client, _ids = web
     everything = client.get("/search", params={"q": "NATO"}).text
     facets = everything[everything.index('<div class="facets">'):everything.index('<ol class="hits">')]
@@ -159,6 +159,12 @@ def test_search_facets_narrow_the_hits_by_country_outlet_and_language(web):
     outlets = re.findall(r'<span class="meta">([^·<]+) · (\w\w|country unknown) ·', narrowed)
     assert outlets and {country for _outlet, country in outlets} == {"IR"}
     assert 'href="/search?q=NATO"' in narrowed and 'title="Remove this filter"' in narrowed
+    years = {year: href for href, year in re.findall(r'<a href="(/search\?q=NATO&amp;since=\d{4}-01-01&amp;until=\d{4}-12-31)">(\d{4}) ', facets)}
+    dated = re.findall(r' · (\d{4})-\d\d-\d\d ·', everything)
+    assert set(years) == set(dated) and len(years) >= 3, "a year facet for every year a hit was published in"
+    for year, href in years.items():
+        in_year = client.get(href.replace("&amp;", "&")).text
+        assert set(re.findall(r' · (\d{4}|undated)(?:-\d\d-\d\d)? ·', in_year)) == {year}
     assert client.get("/api/search", params={"q": "NATO", "country": "QA"}).json()["items"]
     assert {h["country"] for h in client.get("/api/search", params={"q": "NATO", "country": "QA"}).json()["items"]} == {"QA"}
     semantic = client.get("/api/search", params={"q": "land for NATO membership", "semantic": "true", "country": "IR"}).json()

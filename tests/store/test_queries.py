@@ -27,6 +27,9 @@ def test_article_pages_and_counts_match_the_whole_list(placed):
             expected = [a.id for a in everything if a.country == article.country]
             assert [a.id for a in placed.articles(chosen)] == expected and placed.article_count(chosen) == len(expected)
     assert placed.articles(ArticleFilters(since="2025-01-01")) == [a for a in everything if (a.published or "") >= "2025-01-01"]
+    for article in (a for a in everything if a.published):
+        day = article.published[:10]
+        assert article in placed.articles(ArticleFilters(since=day, until=day)), "a day's range holds that day, at any hour"
 
 
 def test_story_filters_keep_exactly_the_stories_that_match(placed):
@@ -41,6 +44,8 @@ def test_story_filters_keep_exactly_the_stories_that_match(placed):
     quoted = placed.stories(ArticleFilters(actor=speaker.split()[-1]))
     assert quoted and all(set(s.articles) & {st.article_id for st in placed.statements() if st.speaker == speaker} for s in quoted)
     assert placed.stories(ArticleFilters(since="2999-01-01")) == []
+    for story in (s for s in everything if s.first_date):
+        assert story in placed.stories(ArticleFilters(until=story.first_date[:10])), "the day a story starts is in a range to that day"
     assert placed.story(everything[0].id) == everything[0] and placed.story(10**6) is None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +39,16 @@ class _StoredMeanwhile(Exception):
     """Rolls back a copy whose bytes another run stored first."""
 
 
+def on_or_before(column, until: str):
+    """`column` (an ISO date, maybe with a time) on or before `until`: a day includes the whole
+    day, whatever time the page gave."""
+    try:
+        day = date.fromisoformat(until) if len(until) == 10 else None
+    except ValueError:
+        day = None
+    return column < (day + timedelta(days=1)).isoformat() if day else column <= until
+
+
 def article_filtered(query, filters: ArticleFilters):
     """The filters as SQL on a query over articles: country exactly (any case), outlet by part of
     its name, language exactly, publication on or after `since` and on or before `until`
@@ -52,7 +62,7 @@ def article_filtered(query, filters: ArticleFilters):
     if filters.since:
         query = query.where(ArticleRow.published >= filters.since)
     if filters.until:
-        query = query.where(ArticleRow.published <= filters.until)
+        query = query.where(on_or_before(ArticleRow.published, filters.until))
     if filters.ids is not None:
         query = query.where(ArticleRow.id.in_(filters.ids))
     return query

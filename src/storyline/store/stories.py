@@ -19,7 +19,7 @@ from storyline.records import (
     StoryOverview,
 )
 from storyline.settings import settings
-from storyline.store.articles import article_filtered
+from storyline.store.articles import article_filtered, on_or_before
 from storyline.store.base import StoreBase
 from storyline.store.models import (
     ActorRow,
@@ -185,7 +185,7 @@ class StoryStore(StoreBase):
         if filters.since:
             query = query.where(StoryRow.last_date >= filters.since)
         if filters.until:
-            query = query.where(func.coalesce(StoryRow.first_date, "9999") <= filters.until)
+            query = query.where(on_or_before(func.coalesce(StoryRow.first_date, "9999"), filters.until))
         return query
 
     def stories(self, filters: ArticleFilters = ArticleFilters(), limit: int | None = None, offset: int = 0) -> list[StoryOverview]:

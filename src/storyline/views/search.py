@@ -27,7 +27,7 @@ def search_view(store: Store, query: str, semantic: bool = False, limit: int = 2
 @dataclass(frozen=True)
 class SearchPage:
     hits: list[SearchHit]  # the page shown
-    facets: dict[str, list[tuple[str, int]]]  # country, outlet, language -> values among the first FACET_HITS hits, most first
+    facets: dict[str, list[tuple[str, int]]]  # country, outlet, language (commonest first), year (latest first) -> values among the first FACET_HITS hits
     counted: int  # hits the facets count
 
 
@@ -39,7 +39,9 @@ def search_page(store: Store, query: str, semantic: bool = False, limit: int = 2
                 filters: ArticleFilters = ArticleFilters()) -> SearchPage:
     """The first `limit` hits, and facets over the first FACET_HITS (over the hits shown, for a
     search by meaning, which reads each hit's text to find its sentence): what narrowing by
-    country, outlet or language would keep."""
+    country, outlet, language or year would keep."""
     found = search_view(store, query, semantic, limit if semantic else max(limit, FACET_HITS), filters)
     facets = {name: Counter(value for h in found if (value := getattr(h, name))).most_common(FACET_VALUES) for name in ("country", "outlet", "language")}
+    years = Counter(h.published[:4] for h in found if h.published and h.published[:4].isdigit())
+    facets["year"] = sorted(years.items(), reverse=True)[:FACET_VALUES]  # the latest first
     return SearchPage(found[:limit], facets, len(found))
