@@ -91,14 +91,16 @@ def _webhook_dict(hook) -> dict[str, Any]:
 
 
 def _offline_docs(app: FastAPI) -> None:
-    """The API docs page with Swagger UI served from this machine (package swagger-ui-bundle):
-    FastAPI's own loads it from a CDN, which leaves the page blank offline."""
+    """The API docs page with Swagger UI 5 served from this machine (the assets package
+    fastapi-offline ships): FastAPI's own loads it from a CDN, which leaves the page blank
+    offline, and Swagger UI before 5 cannot read the OpenAPI 3.1 that FastAPI writes."""
+    from importlib.resources import files
+
     from fastapi.openapi.docs import get_swagger_ui_html
     from fastapi.responses import HTMLResponse
     from fastapi.staticfiles import StaticFiles
-    from swagger_ui_bundle import swagger_ui_path
 
-    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+    app.mount("/docs-assets", StaticFiles(directory=str(files("fastapi_offline") / "static")), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
