@@ -236,6 +236,7 @@ def test_proposition_page_lists_stances_and_shifts_with_sources(web):
         assert len(re.findall(r'<a href="/articles/\d+#s\d+"><circle', chart)) == page.count('<tr class="stance-')
         assert re.search(r">(?:\w{3} )?20\d\d<", chart), "a dated time axis"
     assert any('class="shift shift-walk-back"' in p for p in pages)
+    assert not any(re.search(r">--\d\d-\d\d<", p) for p in pages), "a day named without its year reads as one"
     download = client.get(f"/propositions/{ids[0]}/chart.svg")
     assert download.headers["content-disposition"] == f'attachment; filename="proposition-{ids[0]}.svg"'
     assert download.text.startswith("<svg") and "Volodymyr Zelenskyy" in download.text and "<a href" not in download.text

@@ -8,6 +8,7 @@ read without running JavaScript.
 
 from __future__ import annotations
 
+import calendar
 import functools
 import re
 from collections.abc import Callable, Iterable
@@ -75,6 +76,21 @@ def _highlighted(snippet: str, query: str) -> Markup:
 
 
 TEMPLATES.env.filters["highlighted"] = _highlighted
+
+
+def _day(value: str | None) -> str:
+    """A statement's date as a reader takes it: "--10-01" (a day the text named without its
+    year) becomes "1 Oct, year unknown"."""
+    if not value:
+        return "undated"
+    if partial := re.fullmatch(r"--(\d\d)-(\d\d)", value):
+        month, day = int(partial[1]), int(partial[2])
+        if 1 <= month <= 12:
+            return f"{day} {calendar.month_abbr[month]}, year unknown"
+    return value
+
+
+TEMPLATES.env.filters["day"] = _day
 
 
 def _one(found: T | None, item_id: int, what: str) -> T:
