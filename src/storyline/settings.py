@@ -150,6 +150,7 @@ class Api:
     max_query_characters: int = 500  # a search query
     max_query_words: int = 16  # distinct words a full-text search matches on; a longer query is no search
     page_size: int = 50  # stories a page of the web front page lists
+    search_page_size: int = 20  # hits a page of web search lists
 
 
 @dataclass(frozen=True)

@@ -136,23 +136,42 @@ def test_article_page_highlights_statements_and_escapes_hostile_text(web):
 def test_search_pages_and_local_assets_only(web):
     client, _ids = web
     hits = client.get("/search", params={"q": "Prystaiko"}).text
-    assert "hit(s) for" in hits and "/articles/" in hits
+    assert re.search(r"hits 1–\d+ for “Prystaiko”", hits) and "/articles/" in hits
     # The matched word is marked in its sentence, without the index's brackets.
     assert "<mark>Prystaiko</mark>" in hits and "[Prystaiko]" not in hits
     semantic = client.get("/search", params={"q": "land for NATO membership", "semantic": "true"}).text
     assert semantic.count('<a href="/articles/') >= 3 and "<mark>NATO</mark>" in semantic
     # The hostile page's markup stays text around the marks.
     hostile = client.get("/search", params={"q": "Kovalenko script"}).text
-    assert "<mark>Kovalenko</mark>" in hostile and "<script>" not in hostile.split('<ol class="hits">')[1]
+    assert "<mark>Kovalenko</mark>" in hostile and "<script>" not in hostile.split('<ol class="hits"')[1]
     front = client.get("/").text
     assert not re.search(r'<(?:script|link)[^>]+(?:src|href)="(?:https?:)?//', front), "no external CDN"
     assert client.get("/static/storyline.css").status_code == 200 and client.get("/static/storyline.js").status_code == 200
 
 
+def test_search_says_which_hits_a_page_shows_and_pages_through_the_rest(web, monkeypatch):
+    from dataclasses import replace
+
+    from storyline.settings import settings
+
+    five = replace(settings(), api=replace(settings().api, search_page_size=5))
+    monkeypatch.setattr("storyline.interfaces.web.settings", lambda: five)
+    client, _ids = web
+    first = client.get("/search", params={"q": "Ukraine"}).text
+    total = int(re.search(r"hits 1–5 for “Ukraine” \(of (\d+)\)", first).group(1))
+    assert total > 10
+    assert len(re.findall(r'<li><a href="/articles/\d+">', first)) == 5 and 'rel="prev"' not in first
+    following = re.search(r'<a rel="next" href="([^"]+)">', first).group(1).replace("&amp;", "&")
+    second = client.get(following).text
+    assert f"hits 6–10 for “Ukraine” (of {total})" in second and '<ol class="hits" start="6">' in second
+    assert '<a rel="prev" href="/search?q=Ukraine">' in second and 'rel="next"' in second
+    assert set(re.findall(r'<li><a href="/articles/\d+">.*', first)) != set(re.findall(r'<li><a href="/articles/\d+">.*', second))
+
+
 def test_search_facets_narrow_the_hits_by_country_outlet_language_and_year(web):
     client, _ids = web
     everything = client.get("/search", params={"q": "NATO"}).text
-    facets = everything[everything.index('<div class="facets">'):everything.index('<ol class="hits">')]
+    facets = everything[everything.index('<div class="facets">'):everything.index('<ol class="hits"')]
     links = {country: href for href, country in re.findall(r'<a href="(/search\?q=NATO&amp;country=(\w+))">', facets)}
     assert {"IR", "QA"} <= set(links)
     narrowed = client.get(links["IR"].replace("&amp;", "&")).text

@@ -93,6 +93,17 @@ def _day(value: str | None) -> str:
 TEMPLATES.env.filters["day"] = _day
 
 
+@functools.cache
+def _country_name(code: str) -> str:
+    """A country's English name from its ISO code (CLDR, through Babel); the code when unknown."""
+    from babel import Locale
+
+    return Locale("en").territories.get(code.upper(), code)
+
+
+TEMPLATES.env.filters["country_name"] = _country_name
+
+
 def _one(found: T | None, item_id: int, what: str) -> T:
     """The view or record found, or the 404 a page or feed about it answers."""
     if found is None:
@@ -284,15 +295,16 @@ def mount_web(app: FastAPI, store: Store, public_url: str, writable: bool = Fals
     @cached
     def search(request: Request, q: Annotated[str, Query(max_length=settings().api.max_query_characters)] = "",
                semantic: bool = False, country: str | None = None, outlet: str | None = None, language: str | None = None,
-               since: str | None = None, until: str | None = None) -> HTMLResponse:
+               since: str | None = None, until: str | None = None, offset: Annotated[int, Query(ge=0, le=10_000)] = 0) -> HTMLResponse:
         narrowed = {"country": country, "outlet": outlet, "language": language, "since": since, "until": until}
-        found = search_page(store, q, semantic, filters=ArticleFilters(**narrowed))
+        found = search_page(store, q, semantic, settings().api.search_page_size, ArticleFilters(**narrowed), offset)
         base = {"q": q, **({"semantic": "true"} if semantic else {})}
 
-        def link(**change: str | None) -> str:
-            """This search with one narrowing added or (given None) taken away."""
-            return "/search?" + urlencode({**base, **{k: v for k, v in {**narrowed, **change}.items() if v}})
+        def link(offset: int = 0, **change: str | None) -> str:
+            """This search with a narrowing added or (given None) taken away, from its first hit or `offset`."""
+            return "/search?" + urlencode({**base, **{k: v for k, v in {**narrowed, **change}.items() if v},
+                                           **({"offset": offset} if offset else {})})
 
-        return page(request, "search.html", q=q, semantic=semantic, hits=found.hits, facets=found.facets, counted=found.counted,
-                    narrowed={k: v for k, v in narrowed.items() if v}, link=link)
+        return page(request, "search.html", q=q, semantic=semantic, found=found, narrowed={k: v for k, v in narrowed.items() if v},
+                    link=link, size=settings().api.search_page_size)
 

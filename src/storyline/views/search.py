@@ -29,6 +29,13 @@ class SearchPage:
     hits: list[SearchHit]  # the page shown
     facets: dict[str, list[tuple[str, int]]]  # country, outlet, language (commonest first), year (latest first) -> values among the first FACET_HITS hits
     counted: int  # hits the facets count
+    offset: int  # hits before this page
+    capped: bool  # whether the search stopped at the hits it read, so that there may be more than `counted`
+
+    @property
+    def more(self) -> bool:
+        """Whether a next page has hits."""
+        return self.counted > self.offset + len(self.hits)
 
 
 FACET_HITS = 200
@@ -36,12 +43,14 @@ FACET_VALUES = 12  # values shown per facet, the commonest
 
 
 def search_page(store: Store, query: str, semantic: bool = False, limit: int = 20,
-                filters: ArticleFilters = ArticleFilters()) -> SearchPage:
-    """The first `limit` hits, and facets over the first FACET_HITS (over the hits shown, for a
-    search by meaning, which reads each hit's text to find its sentence): what narrowing by
-    country, outlet, language or year would keep."""
-    found = search_view(store, query, semantic, limit if semantic else max(limit, FACET_HITS), filters)
+                filters: ArticleFilters = ArticleFilters(), offset: int = 0) -> SearchPage:
+    """The `limit` hits after the first `offset`, and facets over the first FACET_HITS (over the
+    hits read, for a search by meaning, which reads each hit's text to find its sentence): what
+    narrowing by country, outlet, language or year would keep."""
+    wanted = offset + limit + 1  # one past the page, to know whether another follows
+    read = wanted if semantic else max(wanted, FACET_HITS)
+    found = search_view(store, query, semantic, read, filters)
     facets = {name: Counter(value for h in found if (value := getattr(h, name))).most_common(FACET_VALUES) for name in ("country", "outlet", "language")}
     years = Counter(h.published[:4] for h in found if h.published and h.published[:4].isdigit())
     facets["year"] = sorted(years.items(), reverse=True)[:FACET_VALUES]  # the latest first
-    return SearchPage(found[:limit], facets, len(found))
+    return SearchPage(found[offset:offset + limit], facets, len(found), offset, len(found) >= read)
