@@ -15,7 +15,9 @@ BROWSER := chromium chromium-driver
 CAIRO := libcairo2
 # The HTTP load generator of the load check in `make bench` (bench/load.py).
 LOAD := wrk
-APT_PACKAGES := $(APERTIUM) $(BROWSER) $(CAIRO) $(LOAD)
+# The PostgreSQL server the store's PostgreSQL tests start in a temporary folder (bench/postgres.py).
+POSTGRES := postgresql
+APT_PACKAGES := $(APERTIUM) $(BROWSER) $(CAIRO) $(LOAD) $(POSTGRES)
 
 .PHONY: demo test bench fuzz eval install clean train-stance train-relatedness calibrate-stories system-packages
 
@@ -32,12 +34,13 @@ install: $(STAMP) system-packages
 system-packages:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Apertium, chromium, chromium-driver, libcairo2 and wrk from Debian's packages ..."; \
+	    echo "Installing Apertium, chromium, chromium-driver, libcairo2, wrk and postgresql from Debian's packages ..."; \
 	    apt-get install -y -q $(APT_PACKAGES) >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q $(APT_PACKAGES) >/dev/null; }; \
 	  else \
 	    echo "Note: Debian packages are missing; run: sudo apt-get install $(APT_PACKAGES)"; \
 	    echo "      (without Apertium, Spanish and the other pairs stay untranslated; without chromium, the browser tests skip;"; \
-	    echo "       without cairo, charts have no PNG; without wrk, the load check in make bench does not run)"; \
+	    echo "       without cairo, charts have no PNG; without wrk, the load check in make bench does not run;"; \
+	    echo "       without postgresql, the PostgreSQL tests skip)"; \
 	  fi; \
 	fi
 

@@ -66,7 +66,7 @@ class LoadResult:
         return self.requests / self.seconds
 
 
-def demo_store(db: Path, *extra_inputs: Path) -> None:
+def demo_store(db: str | Path, *extra_inputs: Path) -> None:
     """The demo's store: the seeds (and any extra inputs), the answer key's propositions, analysed
     as `storyline analyze` does. The web tests and the browser test build theirs with it too."""
     from storyline.jobs.update import update

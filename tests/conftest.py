@@ -69,3 +69,15 @@ def seeded_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 def seed_articles(seeded_store: Store) -> dict:
     """Stored seed articles keyed by their file name, as in gold.json."""
     return {Path(a.origin).name: a for a in seeded_store.articles(with_text=True)}
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> str:
+    """A real PostgreSQL server for the session, in a temporary folder (Debian's binaries; `make
+    install` installs them as root). Tests make their own databases on it (bench.postgres.new_database)."""
+    from bench.postgres import binaries, postgres_server
+
+    if binaries() is None:
+        pytest.skip("PostgreSQL is not installed (Debian: postgresql; make install does it as root)")
+    with postgres_server() as url:
+        yield url

@@ -44,8 +44,10 @@ app = typer.Typer(help="Follow a contested news story across the world's press."
 console = Console()
 err_console = Console(stderr=True)
 
-DbOption = Annotated[Path, typer.Option("--db", envvar="STORYLINE_DB", help="SQLite file (or database URL) of the store.")]
-DEFAULT_DB = Path("storyline.db")
+# A string, not a Path: a Path would fold the "//" of postgresql://host/db.
+DbOption = Annotated[str, typer.Option("--db", envvar="STORYLINE_DB",
+                                       help="SQLite file, or PostgreSQL URL (postgresql://user:password@host/db), of the store.")]
+DEFAULT_DB = "storyline.db"
 
 
 @app.callback()
@@ -58,11 +60,20 @@ def _check_settings() -> None:
         raise typer.Exit(2) from error
 
 
-def _open(db: Path) -> Store:
+def _shown(db: str) -> str:
+    """The store as a message may name it: a URL's password masked."""
+    from sqlalchemy.engine import make_url
+
+    from storyline.store.base import database_url
+
+    return db if "://" not in db else make_url(database_url(db)).render_as_string(hide_password=True)
+
+
+def _open(db: str) -> Store:
     try:
         return Store(db)
-    except Exception as exc:  # a corrupt file or a foreign database: say so instead of a traceback
-        err_console.print(f"[red]Cannot open the store at {db}:[/red] {escape(str(exc))}")
+    except Exception as exc:  # a corrupt file, a foreign database, a server that does not answer: say so
+        err_console.print(f"[red]Cannot open the store at {escape(_shown(db))}:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
 
 
@@ -795,7 +806,7 @@ def report(db: DbOption = DEFAULT_DB) -> None:
         last = store.run_summary()
         speakers = store.actors(limit=10)
     console.print(f"[bold]{counts['articles']} articles[/bold], {counts['copies']} linked copies, {counts['paragraphs']} paragraphs, "
-                  f"{counts['statements']} statements by {counts['actors']} actors in {db}.")
+                  f"{counts['statements']} statements by {counts['actors']} actors in {escape(_shown(db))}.")
     console.print(_articles_table(stored))
     dated = [a for a in stored if a.published]
     for a in stored:

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Self
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,8 +31,13 @@ def utc_now() -> datetime:
 
 
 def database_url(target: str | Path) -> str:
+    """A path is a SQLite file; a PostgreSQL URL without a driver gets psycopg 3 (SQLAlchemy's
+    default for a bare postgresql:// is psycopg2, which is not installed)."""
     text = str(target)
-    return text if "://" in text else f"sqlite:///{Path(text).expanduser()}"
+    if "://" not in text:
+        return f"sqlite:///{Path(text).expanduser()}"
+    scheme, rest = text.split("://", 1)
+    return f"postgresql+psycopg://{rest}" if scheme in ("postgresql", "postgres") else text
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -44,12 +49,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+MIGRATION_LOCK = 0x5354_4F52  # PostgreSQL advisory lock key, "STOR": one process migrates at a time
+
+
 @contextmanager
 def _one_migrator(engine: Engine) -> Iterator[None]:
     """Two processes opening a new SQLite file at once must not both create its tables (SQLite runs
     DDL outside the transaction): an advisory lock on the file's folder lets one migrate while the
     other waits. Not on the database file itself: closing any descriptor of it would drop the
-    POSIX locks SQLite holds on it in this process."""
+    POSIX locks SQLite holds on it in this process. On PostgreSQL the migration's own transaction
+    takes an advisory lock (see StoreBase)."""
     path = engine.url.database if engine.dialect.name == "sqlite" else None
     if not path or path == ":memory:":
         yield
@@ -71,6 +80,8 @@ class StoreBase:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         with _one_migrator(self.engine), self.engine.begin() as connection:
+            if self.engine.dialect.name == "postgresql":  # workers starting together: one migrates, the others wait
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             upgrade_to_head(connection)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -87,8 +98,9 @@ class StoreBase:
         return self._sessions()
 
     def revision(self) -> int | None:
-        """Changes whenever any content changes, from this process or another; None where no triggers keep it."""
-        if self.engine.dialect.name != "sqlite":
+        """Changes whenever any content changes, from this process or another; None where no
+        triggers keep it (a database other than SQLite and PostgreSQL)."""
+        if self.engine.dialect.name not in ("sqlite", "postgresql"):
             return None
         with self._session() as session:
             return session.scalar(select(ContentRevisionRow.revision).where(ContentRevisionRow.id == 1))

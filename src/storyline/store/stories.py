@@ -34,6 +34,40 @@ from storyline.store.models import (
 # The full-text indexes (FTS5 virtual tables, made by migration 0004 and kept by triggers), by their rowid.
 _ARTICLES_FTS = table("articles_fts", column("rowid"))
 _STATEMENTS_FTS = table("statements_fts", column("rowid"))
+# The expressions PostgreSQL's GIN indexes are built on (migration 0016); a query must use them as written.
+_ARTICLE_DOCUMENT = literal_column("to_tsvector('simple', coalesce(articles.title, '') || ' ' || articles.text)")
+_STATEMENT_DOCUMENT = literal_column("to_tsvector('simple', statements.speaker || ' ' || statements.text)")
+_HEADLINE_OPTIONS = "StartSel=[, StopSel=], MaxWords=14, MinWords=6, MaxFragments=1, FragmentDelimiter=…"
+
+
+def _sqlite_search(words: list[str], filters: ArticleFilters):
+    """FTS5 queries for articles (id, snippet, score) and statements (id, article id, snippet,
+    score, speaker), best first: the score is bm25 negated, so that higher is better."""
+    articles = article_filtered(
+        select(_ARTICLES_FTS.c.rowid, literal_column("snippet(articles_fts, 1, '[', ']', '…', 12)"), literal_column("-bm25(articles_fts)"))
+        .join(ArticleRow, ArticleRow.id == _ARTICLES_FTS.c.rowid).where(text("articles_fts MATCH :q")), filters)
+    statements = article_filtered(
+        select(StatementRow.id, StatementRow.article_id, literal_column("snippet(statements_fts, 1, '[', ']', '…', 12)"),
+               literal_column("-bm25(statements_fts)"), StatementRow.speaker)
+        .select_from(_STATEMENTS_FTS).join(StatementRow, StatementRow.id == _STATEMENTS_FTS.c.rowid)
+        .join(ArticleRow, ArticleRow.id == StatementRow.article_id).where(text("statements_fts MATCH :q")), filters)
+    return (articles.order_by(text("bm25(articles_fts)")), statements.order_by(text("bm25(statements_fts)")),
+            {"q": " ".join(f'"{word}"' for word in words)})
+
+
+def _postgres_search(words: list[str], filters: ArticleFilters):
+    """The same two queries on PostgreSQL: every word (plainto_tsquery), ts_rank, ts_headline."""
+    wanted = func.plainto_tsquery("simple", " ".join(words))
+    article_rank = func.ts_rank(_ARTICLE_DOCUMENT, wanted)
+    statement_rank = func.ts_rank(_STATEMENT_DOCUMENT, wanted)
+    articles = article_filtered(
+        select(ArticleRow.id, func.ts_headline("simple", ArticleRow.text, wanted, _HEADLINE_OPTIONS), article_rank)
+        .where(_ARTICLE_DOCUMENT.op("@@")(wanted)), filters)
+    statements = article_filtered(
+        select(StatementRow.id, StatementRow.article_id, func.ts_headline("simple", StatementRow.text, wanted, _HEADLINE_OPTIONS),
+               statement_rank, StatementRow.speaker)
+        .join(ArticleRow, ArticleRow.id == StatementRow.article_id).where(_STATEMENT_DOCUMENT.op("@@")(wanted)), filters)
+    return articles.order_by(article_rank.desc(), ArticleRow.id), statements.order_by(statement_rank.desc(), StatementRow.id), {}
 
 if TYPE_CHECKING:  # numpy is imported where a vector is used: commands that touch none start without it
     import numpy as np
@@ -259,27 +293,19 @@ class StoryStore(StoreBase):
                 .where(EventArticleRow.article_id.in_(wanted[chunk:chunk + 10_000])))}
 
     def search_text(self, query: str, limit: int = 20, filters: ArticleFilters = ArticleFilters()) -> list[SearchHit]:
-        """Full-text search (SQLite FTS5) over article titles and text, and over statements, in
-        the articles that match `filters` (the filters are SQL beside the match)."""
-        if self.engine.dialect.name != "sqlite":
-            raise NotImplementedError("full-text search needs the SQLite store")
-        # Each distinct word once, at most max_query_words of them: FTS5's work grows with the terms
+        """Full-text search over article titles and text, and over statements, in the articles that
+        match `filters` (the filters are SQL beside the match): SQLite's FTS5, or PostgreSQL's own
+        (the GIN indexes of migration 0016). Every word must occur; the best ranked come first."""
+        # Each distinct word once, at most max_query_words of them: the index's work grows with the terms
         # of a query, repeating one adds no meaning, and a 2,000-word query is no search.
-        words = dict.fromkeys(word.casefold() for word in re.findall(r"\w+", query))
-        match = " ".join(f'"{word}"' for word in list(words)[:settings().api.max_query_words])
-        if not match:
+        words = list(dict.fromkeys(word.casefold() for word in re.findall(r"\w+", query)))[:settings().api.max_query_words]
+        if not words:
             return []
-        articles = article_filtered(
-            select(_ARTICLES_FTS.c.rowid, literal_column("snippet(articles_fts, 1, '[', ']', '…', 12)"), literal_column("bm25(articles_fts)"))
-            .join(ArticleRow, ArticleRow.id == _ARTICLES_FTS.c.rowid).where(text("articles_fts MATCH :q")), filters)
-        statements = article_filtered(
-            select(StatementRow.id, StatementRow.article_id, literal_column("snippet(statements_fts, 1, '[', ']', '…', 12)"),
-                   literal_column("bm25(statements_fts)"), StatementRow.speaker)
-            .select_from(_STATEMENTS_FTS).join(StatementRow, StatementRow.id == _STATEMENTS_FTS.c.rowid)
-            .join(ArticleRow, ArticleRow.id == StatementRow.article_id).where(text("statements_fts MATCH :q")), filters)
+        search = _postgres_search if self.engine.dialect.name == "postgresql" else _sqlite_search
+        articles, statements, parameters = search(words, filters)
         with self.engine.connect() as connection:
-            found_articles = connection.execute(articles.order_by(text("bm25(articles_fts)")).limit(limit), {"q": match}).all()
-            found_statements = connection.execute(statements.order_by(text("bm25(statements_fts)")).limit(limit), {"q": match}).all()
-        hits = [SearchHit("article", r[0], r[0], r[1], -r[2], None) for r in found_articles]
-        hits += [SearchHit("statement", r[0], r[1], r[2], -r[3], r[4]) for r in found_statements]
+            found_articles = connection.execute(articles.limit(limit), parameters).all()
+            found_statements = connection.execute(statements.limit(limit), parameters).all()
+        hits = [SearchHit("article", r[0], r[0], r[1], r[2], None) for r in found_articles]
+        hits += [SearchHit("statement", r[0], r[1], r[2], r[3], r[4]) for r in found_statements]
         return sorted(hits, key=lambda h: -h.score)[:limit]
