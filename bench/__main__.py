@@ -12,6 +12,7 @@ from bench import (
     extraction,
     load,
     multilingual,
+    queue,
     quotes,
     relatedness,
     scale,
@@ -181,6 +182,7 @@ if __name__ == "__main__":
     console.print(_positions_speed())
     console.print(_stories_speed())
     console.print(_multilingual_speed())
+    console.print(queue.report(queue.run()))
     console.print(scale.report(*scale.run()))
     console.print(startup.report(startup.measure()))
     console.print(load.report(load.run()))

@@ -75,6 +75,14 @@ class Analysis:
 
 
 @dataclass(frozen=True)
+class Queue:
+    attempts: int = 5  # tries of one task (ingest of an input, an analysis) before it is left failed
+    heartbeat_seconds: float = 10.0  # how often a worker says it is alive
+    stalled_seconds: float = 30.0  # a worker silent this long is dead: its running jobs go back in the queue
+    recover_every_seconds: float = 10.0  # how often a worker looks for them
+
+
+@dataclass(frozen=True)
 class Stances:
     reader: str = "rules"  # "rules" (parse-based, positions/rules.py) or "trained" (the cross-encoder, positions/scoring.py)
     batch: int = 256  # statements judged (and saved) at a time
@@ -160,6 +168,7 @@ class Settings:
     language: Language = field(default_factory=Language)
     statements: Statements = field(default_factory=Statements)
     analysis: Analysis = field(default_factory=Analysis)
+    queue: Queue = field(default_factory=Queue)
     stances: Stances = field(default_factory=Stances)
     proposals: Proposals = field(default_factory=Proposals)
     timeline: Timeline = field(default_factory=Timeline)

@@ -290,6 +290,16 @@ def _entries_under(folder: Path, seen: set[tuple[int, int]] | None = None) -> It
             yield child
 
 
+def files_under(folder: Path) -> Iterator[str]:
+    """What ingest of a folder reads, one input at a time (for the task queue): each file it has a
+    reader for, and each entry it cannot read (whose own ingest then says why)."""
+    for entry in _entries_under(folder):
+        if isinstance(entry, IngestFailure):
+            yield entry.origin
+        elif reader_for(entry) is not None:
+            yield str(entry)
+
+
 def _read_file(file: Path, options: SourceOptions, fetcher: Fetcher | None, explicit: bool, stats: SourceStats) -> Iterator[Item]:
     reader = reader_for(file)
     if reader is None:

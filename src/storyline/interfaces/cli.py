@@ -5,8 +5,9 @@ report, over one store."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -40,6 +41,7 @@ from storyline.views.search import search_view
 if TYPE_CHECKING:
     from storyline.pipeline import IngestReport
 
+T = TypeVar("T")
 app = typer.Typer(help="Follow a contested news story across the world's press.", no_args_is_help=True, add_completion=False)
 console = Console()
 err_console = Console(stderr=True)
@@ -100,11 +102,19 @@ def ingest(
     published: Annotated[str | None, typer.Option(help="Publication date, for inputs that do not say.")] = None,
     max_bytes: Annotated[int | None, typer.Option(help="Largest input accepted, in bytes (default: [ingest] max_bytes, 10 MiB).")] = None,
     timeout: Annotated[float | None, typer.Option(help="Seconds to wait for a URL (default: [ingest] fetch_timeout_seconds, 20).")] = None,
+    queue: Annotated[bool, typer.Option(help="Queue a task per input for `storyline worker` processes (PostgreSQL store).")] = False,
 ) -> None:
     """Ingest articles; one bad input never stops the batch, and re-running resumes."""
     given = GivenMetadata(url=url, outlet=outlet, country=country, language=language, published=published,
                           published_source="--published" if published else None)
     store = _open(db)
+    if queue:
+        from storyline.jobs.queue import enqueue_ingest
+
+        with store:
+            queued = _queued(lambda: enqueue_ingest(store, inputs, given))
+        console.print(f"Queued {queued} input(s) for ingest; each worker that ingests one then queues the analysis.")
+        return
     from storyline.pipeline import (  # extraction libraries load only to ingest
         Ingestor,
         IngestSettings,
@@ -214,11 +224,45 @@ def analyze(
     libretranslate: Annotated[str | None, typer.Option(
         help="URL of a LibreTranslate server for languages Apertium and local Argos models do not cover "
              "(or set STORYLINE_LIBRETRANSLATE_URL).")] = None,
+    queue: Annotated[bool, typer.Option(help="Queue the update for a `storyline worker` process (PostgreSQL store).")] = False,
 ) -> None:
     """Bring the store up to date: translate, find statements and their speakers, judge stances on
     accepted propositions, place articles in stories, send alerts; resumable, a no-op when nothing is new."""
     with _open(db) as store:
+        if queue:
+            from storyline.jobs.queue import enqueue_analysis
+
+            fresh = _queued(lambda: enqueue_analysis(store))
+            console.print("Queued the analysis." if fresh else "An analysis is already waiting in the queue; it will read this work too.")
+            return
         _update(store, UpdateOptions(since=since, redo=redo, libretranslate=libretranslate))
+
+
+def _queued(enqueue: Callable[[], T]) -> T:
+    """What enqueueing returned, or the reason it could not (a SQLite store, a server that refuses)."""
+    try:
+        return enqueue()
+    except ValueError as error:
+        err_console.print(f"[red]Cannot queue:[/red] {escape(str(error))}")
+        raise typer.Exit(2) from error
+
+
+@app.command()
+def worker(
+    db: DbOption = DEFAULT_DB,
+    queue: Annotated[list[str] | None, typer.Option(help="Only these queues: ingest, analysis (both if absent).")] = None,
+    until_idle: Annotated[bool, typer.Option(help="Stop once the queues are empty, rather than wait for more.")] = False,
+) -> None:
+    """Run queued tasks (from `ingest --queue`, `analyze --queue`) on a PostgreSQL store; start as
+    many as you like, on any machines. A killed worker's task goes back in the queue."""
+    from storyline.jobs.queue import ANALYSIS_QUEUE, INGEST_QUEUE, run_worker
+
+    chosen = queue or [INGEST_QUEUE, ANALYSIS_QUEUE]
+    if unknown := set(chosen) - {INGEST_QUEUE, ANALYSIS_QUEUE}:
+        err_console.print(f"[red]No queue named {', '.join(sorted(unknown))}[/red]: the queues are {INGEST_QUEUE}, {ANALYSIS_QUEUE}.")
+        raise typer.Exit(2)
+    with _open(db) as store:
+        _queued(lambda: run_worker(store, chosen, until_idle))
 
 
 @app.command()

@@ -1,0 +1,158 @@
+"""Distributed stages on procrastinate, the task queue that lives in PostgreSQL itself.
+
+Procrastinate needs nothing beside the PostgreSQL server the shared store already is: jobs are
+rows, workers lock them with SELECT ... FOR UPDATE SKIP LOCKED and hear of new ones by
+LISTEN/NOTIFY. (Celery, RQ or Dramatiq would each add a broker, Redis or RabbitMQ, to run
+and watch.)
+
+Two tasks:
+- `ingest_input`: one input (a file, a URL, a feed), on any worker, as many at once as there
+  are workers. Ingest is idempotent: an input already stored is recognised by its content hash.
+- `analyze`: the update (jobs.update) over whatever is new. Online story clustering and actor
+  merging need one writer, so it runs one at a time across all workers (procrastinate's lock
+  "analysis"), and at most one waits behind it (its queueing lock). The update is a no-op on
+  work the analysis version has done, and each ingest asks for it.
+
+A worker that is killed mid-task stops sending heartbeats; every worker looks for the running
+jobs of workers silent longer than `[queue] stalled_seconds` and puts them back in the queue,
+so the task runs again elsewhere (ingest and analysis both resume where the store stands).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+from storyline.records import GivenMetadata
+from storyline.settings import settings
+from storyline.store import Store
+
+INGEST_QUEUE, ANALYSIS_QUEUE = "ingest", "analysis"
+ANALYSIS = "analysis"  # the lock and queueing lock of the analyze task
+
+
+def _conninfo(store: Store) -> str:
+    """The libpq address of the store's server, from its SQLAlchemy URL."""
+    if store.engine.dialect.name != "postgresql":
+        raise ValueError("the task queue lives in PostgreSQL: give --db postgresql://user:password@host/db")
+    return store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def queue_app(store: Store):
+    """The procrastinate app over the store's server, its tables created on first use."""
+    from procrastinate import App, PsycopgConnector, RetryStrategy
+    from procrastinate.exceptions import AlreadyEnqueued
+
+    app = App(connector=PsycopgConnector(conninfo=_conninfo(store)))
+
+    @app.task(name="ingest_input", queue=INGEST_QUEUE, pass_context=True,
+              retry=RetryStrategy(max_attempts=settings().queue.attempts, wait=1))
+    def ingest_input(context, source: str, given: dict) -> None:
+        from storyline.pipeline import Ingestor, IngestSettings
+
+        worker_store: Store = context.additional_context["store"]
+        Ingestor(worker_store, IngestSettings(given=GivenMetadata(**given))).run([source])
+        try:
+            analyze.configure(queueing_lock=ANALYSIS).defer()
+        except AlreadyEnqueued:
+            pass  # the analysis already waiting will read this input's articles too
+
+    @app.task(name="analyze", queue=ANALYSIS_QUEUE, pass_context=True, lock=ANALYSIS,
+              retry=RetryStrategy(max_attempts=settings().queue.attempts, wait=1))
+    def analyze(context) -> None:
+        from storyline.jobs.update import update
+
+        update(context.additional_context["store"])
+
+    return app
+
+
+def _ensure_schema(app, store: Store) -> None:
+    from sqlalchemy import inspect
+
+    with store.engine.begin() as connection:
+        if inspect(connection).has_table("procrastinate_jobs"):
+            return
+        from sqlalchemy import text
+
+        from storyline.store.base import MIGRATION_LOCK
+
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        if not inspect(connection).has_table("procrastinate_jobs"):  # psycopg itself: the schema's "%" are no placeholders
+            connection.connection.driver_connection.execute(app.schema_manager.get_schema())
+
+
+def _inputs(inputs: Iterable[str]) -> Iterator[str]:
+    """One task per file: a folder is its files (as ingest reads them), anything else itself."""
+    from storyline.ingest.sources import files_under
+
+    for given in inputs:
+        path = Path(given)
+        yield from files_under(path) if path.is_dir() else [given]
+
+
+def enqueue_ingest(store: Store, inputs: Iterable[str], given: GivenMetadata) -> int:
+    """A task per input, for any worker: how many were queued."""
+    app = queue_app(store)
+    _ensure_schema(app, store)
+    task = app.tasks["ingest_input"]
+    with app.open():
+        sources = list(_inputs(inputs))
+        for source in sources:
+            task.defer(source=source, given=asdict(given))
+    return len(sources)
+
+
+def enqueue_analysis(store: Store) -> bool:
+    """The update, for one worker: False when one is already waiting (it will see this work too)."""
+    from procrastinate.exceptions import AlreadyEnqueued
+
+    app = queue_app(store)
+    _ensure_schema(app, store)
+    with app.open():
+        try:
+            app.tasks["analyze"].configure(queueing_lock=ANALYSIS).defer()
+        except AlreadyEnqueued:
+            return False
+    return True
+
+
+_ABANDONED = """SELECT job.id FROM procrastinate_jobs job LEFT JOIN procrastinate_workers worker ON worker.id = job.worker_id
+WHERE job.status = 'doing' AND (worker.id IS NULL OR worker.last_heartbeat < now() - make_interval(secs => :silent))"""
+
+
+async def _recover_abandoned(app, store: Store, every: float, silent_for: float) -> None:
+    """Put back in the queue the running jobs of workers that stopped sending heartbeats (killed),
+    and of those already pruned for it (a starting worker prunes them, leaving their jobs no worker)."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import text
+
+    while True:
+        with store.engine.connect() as connection:
+            abandoned = connection.execute(text(_ABANDONED), {"silent": silent_for}).scalars().all()
+        for job_id in abandoned:
+            await app.job_manager.retry_job_by_id_async(job_id, retry_at=datetime.now(timezone.utc))
+        await asyncio.sleep(every)
+
+
+def run_worker(store: Store, queues: Iterable[str] = (INGEST_QUEUE, ANALYSIS_QUEUE), until_idle: bool = False) -> None:
+    """Work the queues until stopped (or, with until_idle, until they are empty)."""
+    limits = settings().queue
+    app = queue_app(store)
+    _ensure_schema(app, store)
+
+    async def work() -> None:
+        async with app.open_async():
+            recovery = asyncio.create_task(_recover_abandoned(app, store, limits.recover_every_seconds, limits.stalled_seconds))
+            try:
+                await app.run_worker_async(queues=list(queues), wait=not until_idle, concurrency=1,
+                                           additional_context={"store": store},
+                                           update_heartbeat_interval=limits.heartbeat_seconds,
+                                           stalled_worker_timeout=limits.stalled_seconds)
+            finally:
+                recovery.cancel()
+
+    asyncio.run(work())
