@@ -261,6 +261,10 @@ def worker(
     if unknown := set(chosen) - {INGEST_QUEUE, ANALYSIS_QUEUE}:
         err_console.print(f"[red]No queue named {', '.join(sorted(unknown))}[/red]: the queues are {INGEST_QUEUE}, {ANALYSIS_QUEUE}.")
         raise typer.Exit(2)
+    import logging
+
+    # procrastinate says, per task, when it starts, succeeds, fails or is retried.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
     with _open(db) as store:
         _queued(lambda: run_worker(store, chosen, until_idle))
 
