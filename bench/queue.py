@@ -46,8 +46,8 @@ def _run(server: str, corpus: Path, workers: int, logs: Path) -> QueueRun:
     env = {**os.environ, "STORYLINE_DB": url}
     subprocess.run([*STORYLINE, "ingest", "--queue", str(corpus)], env=env, check=True, capture_output=True)
     started = time.perf_counter()
-    processes = [subprocess.Popen([*STORYLINE, "worker"], env=env, stdout=(logs / f"worker-{workers}-{n}.log").open("w"),
-                                  stderr=subprocess.STDOUT) for n in range(workers)]
+    outputs = [(logs / f"worker-{workers}-{n}.log").open("w") for n in range(workers)]
+    processes = [subprocess.Popen([*STORYLINE, "worker"], env=env, stdout=output, stderr=subprocess.STDOUT) for output in outputs]
     ingested = None
     try:
         while True:
@@ -61,8 +61,9 @@ def _run(server: str, corpus: Path, workers: int, logs: Path) -> QueueRun:
     finally:
         for process in processes:
             process.terminate()
-        for process in processes:
+        for process, output in zip(processes, outputs, strict=True):
             process.wait(timeout=60)
+            output.close()
     with Store(url) as store:
         articles = store.counts()["articles"]
     return QueueRun(workers, len(list(corpus.glob("*.html"))), articles, ingested, total, sum(s == "failed" for _t, s in states))

@@ -209,15 +209,14 @@ def _article_mark(article: StoredArticle, cx: float, cy: float) -> str:
     return f'<a href="/articles/{article.id}"><{tag} {attributes} class="article-mark"><title>{escape(tip)}</title></{tag}></a>'
 
 
-def coverage_chart(articles: list[StoredArticle], events: list[Event]) -> str:
-    """Who covered a story, and when: a row per country (most articles first, unknown last, the
-    rest folded into "other"), each article a mark at its date linking to it (a diamond for a
-    state-affiliated outlet), over a band per event, numbered as the page's list of events."""
-    counts = Counter(a.country for a in articles)
-    order = sorted(counts, key=lambda c: (c is None, -counts[c], c or ""))
-    rows = {country: row for row, country in enumerate(order[:MAX_COUNTRY_ROWS])}
-    folded = order[MAX_COUNTRY_ROWS:]
-    labels = [f"{c or 'unknown'} ({counts[c]})" for c in rows] + ([f"other ({sum(counts[c] for c in folded)})"] if folded else [])
+def coverage_chart(articles: list[StoredArticle], countries: list[tuple[str | None, int]], events: list[Event]) -> str:
+    """Who covered a story, and when: a row per country of `countries` (articles by country, in
+    the order the rows take; past MAX_COUNTRY_ROWS folded into "other"), each article a mark at
+    its date linking to it (a diamond for a state-affiliated outlet), over a band per event,
+    numbered as the page's list of events."""
+    shown, folded = countries[:MAX_COUNTRY_ROWS], countries[MAX_COUNTRY_ROWS:]
+    rows = {country: row for row, (country, _n) in enumerate(shown)}
+    labels = [f"{c or 'unknown'} ({n})" for c, n in shown] + ([f"other ({sum(n for _c, n in folded)})"] if folded else [])
     left, top = 110, 34
     bottom = top + ROW_HEIGHT * len(labels)
     height = bottom + BOTTOM

@@ -255,11 +255,11 @@ def worker(
 ) -> None:
     """Run queued tasks (from `ingest --queue`, `analyze --queue`) on a PostgreSQL store; start as
     many as you like, on any machines. A killed worker's task goes back in the queue."""
-    from storyline.jobs.queue import ANALYSIS_QUEUE, INGEST_QUEUE, run_worker
+    from storyline.jobs.queue import QUEUES, run_worker
 
-    chosen = queue or [INGEST_QUEUE, ANALYSIS_QUEUE]
-    if unknown := set(chosen) - {INGEST_QUEUE, ANALYSIS_QUEUE}:
-        err_console.print(f"[red]No queue named {', '.join(sorted(unknown))}[/red]: the queues are {INGEST_QUEUE}, {ANALYSIS_QUEUE}.")
+    chosen = queue or list(QUEUES)
+    if unknown := set(chosen) - set(QUEUES):
+        err_console.print(f"[red]No queue named {', '.join(sorted(unknown))}[/red]: the queues are {', '.join(QUEUES)}.")
         raise typer.Exit(2)
     import logging
 

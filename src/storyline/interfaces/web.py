@@ -179,11 +179,11 @@ def mount_web(app: FastAPI, store: Store, public_url: str, writable: bool = Fals
     @cached
     def story(request: Request, story_id: int) -> HTMLResponse:
         view = _one(story_view(store, story_id), story_id, "story")
-        events = view.events()
+        events, coverage = view.events(), view.coverage()
         return page(request, "story.html", story=view.story, articles=view.by_id,
                     summary=[(s, view.source_sentence(s.article_id, s.start, s.end)) for s in view.summary],
                     sections=view.sections(), events=events, takes=view.takes, speakers=view.speakers(),
-                    coverage=view.coverage(), coverage_chart=coverage_chart(view.articles, events))
+                    coverage=coverage, coverage_chart=coverage_chart(view.articles, coverage.countries, events))
 
     @app.get("/actors/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
     @cached

@@ -25,11 +25,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 
+from sqlalchemy import inspect, text
+
 from storyline.records import GivenMetadata
 from storyline.settings import settings
 from storyline.store import Store
 
 INGEST_QUEUE, ANALYSIS_QUEUE = "ingest", "analysis"
+QUEUES = (INGEST_QUEUE, ANALYSIS_QUEUE)
 ANALYSIS = "analysis"  # the lock and queueing lock of the analyze task
 
 
@@ -41,9 +44,8 @@ def _conninfo(store: Store) -> str:
 
 
 def queue_app(store: Store):
-    """The procrastinate app over the store's server, its tables created on first use."""
+    """The procrastinate app over the store's server, its tables created if the database has none."""
     from procrastinate import App, PsycopgConnector, RetryStrategy
-    from procrastinate.exceptions import AlreadyEnqueued
 
     app = App(connector=PsycopgConnector(conninfo=_conninfo(store)))
 
@@ -54,10 +56,7 @@ def queue_app(store: Store):
 
         worker_store: Store = context.additional_context["store"]
         Ingestor(worker_store, IngestSettings(given=GivenMetadata(**given))).run([source])
-        try:
-            analyze.configure(queueing_lock=ANALYSIS).defer()
-        except AlreadyEnqueued:
-            pass  # the analysis already waiting will read this input's articles too
+        _ask_for_analysis(analyze)  # or the one already waiting reads this input's articles too
 
     @app.task(name="analyze", queue=ANALYSIS_QUEUE, pass_context=True, lock=ANALYSIS,
               retry=RetryStrategy(max_attempts=settings().queue.attempts, wait=1))
@@ -66,22 +65,30 @@ def queue_app(store: Store):
 
         update(context.additional_context["store"])
 
+    _ensure_schema(app, store)
     return app
 
 
 def _ensure_schema(app, store: Store) -> None:
-    from sqlalchemy import inspect
+    from storyline.store.base import MIGRATION_LOCK
 
     with store.engine.begin() as connection:
         if inspect(connection).has_table("procrastinate_jobs"):
             return
-        from sqlalchemy import text
-
-        from storyline.store.base import MIGRATION_LOCK
-
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         if not inspect(connection).has_table("procrastinate_jobs"):  # psycopg itself: the schema's "%" are no placeholders
             connection.connection.driver_connection.execute(app.schema_manager.get_schema())
+
+
+def _ask_for_analysis(analyze) -> bool:
+    """Queue the analysis task; False when one is already waiting (it will see this work too)."""
+    from procrastinate.exceptions import AlreadyEnqueued
+
+    try:
+        analyze.configure(queueing_lock=ANALYSIS).defer()
+    except AlreadyEnqueued:
+        return False
+    return True
 
 
 def _inputs(inputs: Iterable[str]) -> Iterator[str]:
@@ -96,7 +103,6 @@ def _inputs(inputs: Iterable[str]) -> Iterator[str]:
 def enqueue_ingest(store: Store, inputs: Iterable[str], given: GivenMetadata) -> int:
     """A task per input, for any worker: how many were queued."""
     app = queue_app(store)
-    _ensure_schema(app, store)
     task = app.tasks["ingest_input"]
     with app.open():
         sources = list(_inputs(inputs))
@@ -107,16 +113,9 @@ def enqueue_ingest(store: Store, inputs: Iterable[str], given: GivenMetadata) ->
 
 def enqueue_analysis(store: Store) -> bool:
     """The update, for one worker: False when one is already waiting (it will see this work too)."""
-    from procrastinate.exceptions import AlreadyEnqueued
-
     app = queue_app(store)
-    _ensure_schema(app, store)
     with app.open():
-        try:
-            app.tasks["analyze"].configure(queueing_lock=ANALYSIS).defer()
-        except AlreadyEnqueued:
-            return False
-    return True
+        return _ask_for_analysis(app.tasks["analyze"])
 
 
 _ABANDONED = """SELECT job.id FROM procrastinate_jobs job LEFT JOIN procrastinate_workers worker ON worker.id = job.worker_id
@@ -128,21 +127,20 @@ async def _recover_abandoned(app, store: Store, every: float, silent_for: float)
     and of those already pruned for it (a starting worker prunes them, leaving their jobs no worker)."""
     from datetime import datetime, timezone
 
-    from sqlalchemy import text
+    def abandoned() -> list[int]:
+        with store.engine.connect() as connection:
+            return list(connection.execute(text(_ABANDONED), {"silent": silent_for}).scalars())
 
     while True:
-        with store.engine.connect() as connection:
-            abandoned = connection.execute(text(_ABANDONED), {"silent": silent_for}).scalars().all()
-        for job_id in abandoned:
+        for job_id in await asyncio.to_thread(abandoned):  # off the loop that sends this worker's heartbeats
             await app.job_manager.retry_job_by_id_async(job_id, retry_at=datetime.now(timezone.utc))
         await asyncio.sleep(every)
 
 
-def run_worker(store: Store, queues: Iterable[str] = (INGEST_QUEUE, ANALYSIS_QUEUE), until_idle: bool = False) -> None:
+def run_worker(store: Store, queues: Iterable[str] = QUEUES, until_idle: bool = False) -> None:
     """Work the queues until stopped (or, with until_idle, until they are empty)."""
     limits = settings().queue
     app = queue_app(store)
-    _ensure_schema(app, store)
 
     async def work() -> None:
         async with app.open_async():

@@ -129,16 +129,17 @@ class StoryView:
         return sorted(events, key=lambda event: min(a.published or "9999" for a in event.articles))
 
     def coverage(self) -> Coverage:
+        from storyline.stories.takes import quoted_only_by
+
         country_of = {a.id: a.country for a in self.articles}
         quoted: dict[str, set[str]] = {}
         for statement in self.statements:
             if country := country_of.get(statement.article_id):
                 quoted.setdefault(country, set()).add(statement.speaker)
-        only_in = [(country, tuple(sorted(mine - set().union(*(v for c, v in quoted.items() if c != country)))))
-                   for country, mine in sorted(quoted.items())] if len(quoted) > 1 else []
+        only_in = quoted_only_by(quoted) if len(quoted) > 1 else {}
         outlets = sorted({a.outlet or a.outlet_domain for a in self.articles if a.outlet or a.outlet_domain})
         state = sorted({a.outlet or a.outlet_domain for a in self.articles if a.outlet_state_affiliated and (a.outlet or a.outlet_domain)})
-        return Coverage(_by_country(self.articles), outlets, state, [(c, only) for c, only in only_in if only])
+        return Coverage(_by_country(self.articles), outlets, state, [(c, tuple(sorted(only))) for c, only in sorted(only_in.items()) if only])
 
     def speakers(self) -> list[tuple[tuple[int, str], int]]:
         """(actor id, name) of everyone quoted, with how often, most quoted first."""
