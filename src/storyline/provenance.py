@@ -24,9 +24,9 @@ def position_dict(point: PositionPoint) -> dict:
             "start": st.start, "end": st.end, "outlet": st.outlet, "country": st.country}
 
 
-def reading_dict(reading: PropositionReading, reader: str) -> dict:
+def reading_dict(reading: PropositionReading) -> dict:
     """What a proposition read and judged, with the nearest statements that took no side and their sources."""
-    return {"reader": reader, "considered": reading.considered, "judged": reading.judged, "stances": reading.stances,
+    return {"considered": reading.considered, "judged": reading.judged, "stances": reading.stances,
             "nearest_unsided": [{"statement_id": st.id, "actor": st.speaker, "statement": st.text, "sentence": st.sentence,
                                  "article_id": st.article_id, "start": st.start, "end": st.end, "similarity": similarity,
                                  "no_side": neutral} for st, similarity, neutral in reading.nearest_unsided]}

@@ -84,15 +84,9 @@ class Queue:
 
 @dataclass(frozen=True)
 class Stances:
-    reader: str = "rules"  # "rules" (parse-based, positions/rules.py) or "trained" (the cross-encoder, positions/scoring.py)
     batch: int = 256  # statements judged (and saved) at a time
-    parse_memo: int = 20_000  # statements kept, as read (parse, or text and context), for the next proposition
-    # The rule reader:
-    related: float = 0.5  # FNC-1 P(related) of the article below which its statements take no stance
-    object_similarity: float = 0.55  # MiniLM cosine at which a phrase is the proposition's object
-    # The trained reader:
+    read_memo: int = 20_000  # statements kept as read (text and context), for the next proposition
     retrieval: float = 0.25  # MiniLM cosine to the proposition a statement needs to be judged (keeps ~95% of Perspectrum dev's sided pairs)
-    side: float = 0.5  # the reader's probability of a side at which the statement takes it
     occluded_words: int = 24  # words tried by occlusion to find the ones that decided
     cue_words: int = 3  # deciding words kept with a stance
     cue_drop: float = 0.05  # probability a word's removal must cost the side to count as deciding

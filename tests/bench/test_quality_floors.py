@@ -4,7 +4,7 @@ Floors sit just under what the code scores today on these slices; raise one when
 you beat it, never lower one to pass. Full figures: `make bench`.
 """
 
-from bench import dates, extraction, quotes, relatedness, search, stance, stories
+from bench import dates, extraction, quotes, search, stance, stories
 
 EXTRACTION_PAGES = 60
 EXTRACTION_F1_FLOOR = 0.95
@@ -13,12 +13,9 @@ DATES_ACCURACY_FLOOR = 0.92
 QUOTES_DOCUMENTS = 25
 QUOTES_CONTENT_F1_FLOOR = 0.55
 QUOTES_SOURCE_F1_FLOOR = 0.49
-RELATEDNESS_BODIES = 40
-RELATEDNESS_FNC_FLOOR = 92.0
-RELATEDNESS_MACRO_F1_FLOOR = 0.55
 STANCE_PAIRS = 400
-STANCE_DIRECTION_F1_FLOOR = 0.73
-STANCE_FORCED_F1_FLOOR = 0.80
+STANCE_DIRECTION_F1_FLOOR = 0.75
+STANCE_FORCED_F1_FLOOR = 0.84
 STANCE_ACROSS_DIRECTION_F1_FLOOR = 0.50
 STANCE_ACROSS_FORCED_F1_FLOOR = 0.62
 STANCE_FNC_HEADLINES = 8
@@ -74,13 +71,6 @@ def test_quotation_attribution_floor():
     result = quotes.evaluate("dev", limit=QUOTES_DOCUMENTS)
     assert result.content_overlap.f1 >= QUOTES_CONTENT_F1_FLOOR, result
     assert result.content_and_source.f1 >= QUOTES_SOURCE_F1_FLOOR, result
-
-
-def test_relatedness_floor():
-    """The rule reader's FNC-1 classifier on the first held-out bodies, never seen in training."""
-    result = relatedness.evaluate(limit_bodies=RELATEDNESS_BODIES)
-    assert result.fnc_score >= RELATEDNESS_FNC_FLOOR, result
-    assert result.macro_f1 >= RELATEDNESS_MACRO_F1_FLOOR, result
 
 
 def test_stance_direction_floor():

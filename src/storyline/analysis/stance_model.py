@@ -51,6 +51,11 @@ class StanceReader:
         self.card = json.loads(card_file.read_text()) if card_file.exists() else {}
         self.temperature = float(self.card.get("temperature", 1.0))
 
+    @property
+    def side(self) -> float:
+        """Probability of a side at which the reader takes it, fit on dev as the card says."""
+        return float(self.card.get("side", 0.5))
+
     @cached_property
     def _session(self):
         import onnxruntime

@@ -227,7 +227,7 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
         chosen = find_proposition(store, proposition)
         if chosen is None:
             raise HTTPException(404, f"no single proposition matches {proposition!r}")
-        return {"proposition": asdict(chosen), "reading": reading_dict(store.proposition_reading(chosen.id), settings().stances.reader),
+        return {"proposition": asdict(chosen), "reading": reading_dict(store.proposition_reading(chosen.id)),
                 **_page([position_dict(p) for p in timeline(store, chosen.id, actor_ids_named(store, actor))], limit, offset)}
 
     @app.get("/api/shifts", summary="Shifts, walk-backs and contradictions, with both ends' evidence")

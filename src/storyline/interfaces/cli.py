@@ -439,12 +439,8 @@ def positions(
 
 def _print_reading(reading: PropositionReading) -> None:
     """How many statements were read and judged, and the nearest that took no side: an empty list explains itself."""
-    if settings().stances.reader == "rules":
-        console.print(f"Read {reading.considered} statement(s) with the rule reader: {reading.stances} took a side. "
-                      "(\\[stances] reader = trained judges any proposition and shows the near statements that took none.)")
-    else:
-        console.print(f"Read {reading.considered} statement(s): {reading.judged} near enough to the proposition to judge, "
-                      f"{reading.stances} took a side.")
+    console.print(f"Read {reading.considered} statement(s): {reading.judged} near enough to the proposition to judge, "
+                  f"{reading.stances} took a side.")
     if reading.nearest_unsided:
         table = Table(title="Nearest statements that took no side")
         for column in ("actor", "statement", "similarity", "P(no side)", "art."):

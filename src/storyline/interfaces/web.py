@@ -259,7 +259,7 @@ def mount_web(app: FastAPI, store: Store, public_url: str, writable: bool = Fals
         view = _one(proposition_view(store, proposition_id), proposition_id, "proposition")
         chart = proposition_chart(view.proposition.text, view.points, view.shifts) if view.points else None
         return page(request, "proposition.html", proposition=view.proposition, actors=view.actors, points=view.points,
-                    shifts=view.shifts, reading=view.reading, reader=settings().stances.reader, chart=chart)
+                    shifts=view.shifts, reading=view.reading, chart=chart)
 
     @app.get("/propositions/{proposition_id}/feed.atom", include_in_schema=False)
     def proposition_feed(request: Request, proposition_id: int) -> Response:

@@ -11,21 +11,8 @@ from itertools import groupby
 
 from storyline.jobs.contract import Job, StageReport
 from storyline.records import Proposition, StoredStatement
-from storyline.settings import SettingsError, settings
+from storyline.settings import settings
 from storyline.store import Store
-
-
-def scorer_for(store: Store):
-    """The reader `[stances] reader` names; it loads only when there is something to judge."""
-    if settings().stances.reader == "trained":
-        from storyline.positions.scoring import PositionScorer
-
-        return PositionScorer(store)
-    if settings().stances.reader == "rules":
-        from storyline.positions.rules import RuleScorer
-
-        return RuleScorer(store)
-    raise SettingsError(f"[stances] reader = {settings().stances.reader!r}: use 'rules' or 'trained'")
 
 
 class StancesJob(Job):
@@ -52,7 +39,9 @@ class StancesJob(Job):
 
     def process(self, batch: Sequence[tuple[Proposition, StoredStatement]], report: StageReport) -> None:
         if self.scorer is None:
-            self.scorer = scorer_for(self.store)
+            from storyline.positions.scoring import PositionScorer  # loads the reader only when there is something to judge
+
+            self.scorer = PositionScorer(self.store)
         for proposition, pairs in groupby(batch, key=lambda pair: pair[0]):
             statements = [s for _p, s in pairs]
             judged = self.scorer.judge(proposition.text, statements)
@@ -63,6 +52,5 @@ class StancesJob(Job):
 
     def describe(self, report: StageReport) -> None:
         if report.counts["pairs"]:
-            near = "" if settings().stances.reader == "rules" else f"{report.counts['judged']} near enough to judge, "
-            report.summary.append(f"Read {report.counts['pairs']} statement-proposition pair(s) with the {settings().stances.reader} "
-                                  f"reader: {near}{report.counts['stances']} stance(s) taken.")
+            report.summary.append(f"Read {report.counts['pairs']} statement-proposition pair(s): {report.counts['judged']} near "
+                                  f"enough to judge, {report.counts['stances']} stance(s) taken.")

@@ -32,67 +32,6 @@ WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 
 
-# --- Features of the FNC-1 classifier (analysis/relatedness.py): fixed by the trained model, change them only with `make train-relatedness` ---
-
-FNC_STOPWORDS = frozenset("""
-a an the and or of to in on at for with by from as is are was were be been being it its this that these those
-he she they we you i his her their our your my him them us me who whom which what when where why how there here
-has have had do does did will would shall should can could may might must not no nor so than then too very just
-also into onto over under about after before during while if but because until up down out off again further
-said says say told tell according
-""".split())
-FNC_NEGATIONS = frozenset("not no never n't none nothing neither nor without cannot nobody nowhere non".split())
-FNC_REFUSALS = frozenset("""
-deny denies denied denying reject rejects rejected rejecting refuse refuses refused refusing refute refuted
-drop drops dropped dropping abandon abandons abandoned abandoning withdraw withdraws withdrew withdrawing
-renounce renounces renounced renouncing oppose opposes opposed opposing against impossible unacceptable
-false fake hoax debunk debunked bogus myth untrue baseless dismiss dismissed dismisses retract retracted
-doubt doubts doubtful fraud prank pranks halt halted stop stopped end ended cancel cancelled scrap scrapped
-""".split())
-FNC_HEDGES = frozenset("""
-might may could perhaps possibly possible maybe flexible consider considering contemplate contemplating
-if unless whether open ready prepared willing potential potentially likely unlikely suggest suggests suggested
-""".split())
-FNC_DISTANCING = frozenset("""
-allegedly reportedly claim claims claimed purported purportedly rumour rumor rumours rumors unconfirmed
-unverified apparently supposedly speculation speculated sources appears appeared seems seemed
-""".split())
-FNC_CONFIRMATIONS = frozenset("""
-confirmed confirms confirm officially announced announces proved proven verified indeed true
-""".split())
-
-
-# --- Stance direction read off the parse (analysis/polarity.py, the rule reader) ---
-
-PURSUE = frozenset("""
-pursue seek join want desire aspire bid goal ambition aim aspiration obtain gain receive get accept grant admit
-support welcome back favour favor membership accession integration invitation invite enter entry push demand
-""".split())
-GIVE_UP = frozenset("""
-cede surrender trade exchange swap relinquish renounce abandon drop forgo forego waive sacrifice concede
-concession withdraw withdrawal give hand yield
-""".split())
-REVERSERS = frozenset("""
-reject refuse deny oppose rule block veto delay postpone halt stop end prevent resist dismiss rebuff remove scrap
-""".split()) | GIVE_UP
-NEGATIONS = frozenset("not no never n't none nothing neither nor without non cannot".split())
-NEGATIVE_JUDGEMENTS = frozenset("""
-unacceptable impossible trigger threat war danger dangerous provocation mistake risk wrong bad illegal
-red_line nonsense absurd
-""".split())
-POSITIVE_JUDGEMENTS = frozenset("""
-integral essential priority important key good best right necessary vital crucial acceptable possible
-cornerstone fundamental
-""".split())
-HEDGES = frozenset("might may could perhaps possibly maybe flexible contemplate consider if unless whether".split())
-EXCHANGE_MARKERS = frozenset("exchange return swap".split())
-TRADE_VERBS = frozenset("trade exchange swap barter".split())
-ATTITUDES = frozenset("demand want insist propose suggest believe hope expect urge push seek have ask".split())
-FIRST_PERSON = frozenset("we i us our my".split())
-ANAPHORS = frozenset("this that it these those such".split())
-CONTENT_NOUNS = frozenset("suggestion proposal idea plan offer prospect possibility notion proposition bid".split())
-
-
 # --- Trained stance reader (positions/scoring.py) ---
 
 # Epistemic modal hedges (Hyland 2005, "Metadiscourse"): a side taken under one is held loosely,
@@ -103,7 +42,8 @@ ABILITY_MODALS = frozenset({"could"})
 HEDGE_NEGATIONS = frozenset("not never no".split())
 # Reported speech's content clause opens with one ("said that ..."); the claim is what follows.
 COMPLEMENTIZERS = frozenset({"that"})
-# A statement whose subject is one of ANAPHORS (above) points back to the sentence before it.
+# A statement that opens with one of these points back to the sentence before it, which it is read with.
+ANAPHORS = frozenset("this that it these those such".split())
 
 
 # --- Page furniture (ingest/textclean.py) ---

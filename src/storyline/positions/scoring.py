@@ -65,7 +65,7 @@ class ReadText:
 @dataclass(frozen=True)
 class Judgements:
     stances: list[StanceJudged]
-    unsided: list[Unsided]  # near statements that took no side (the trained reader keeps them)
+    unsided: list[Unsided]  # near statements that took no side
     judged: int  # statements the reader read
 
 
@@ -120,7 +120,7 @@ class PositionScorer:
 
     def path(self, across_languages: bool) -> ReadingPath:
         if not across_languages:
-            return ReadingPath(self.reader, embeddings.ENGLISH, settings().stances.retrieval, settings().stances.side)
+            return ReadingPath(self.reader, embeddings.ENGLISH, settings().stances.retrieval, self.reader.side)
         if self._crosslingual is None:
             self._crosslingual = default_crosslingual_reader()
         head = self._crosslingual
@@ -129,7 +129,7 @@ class PositionScorer:
     def _read_texts(self, statements: list[StoredStatement]) -> list[ReadText]:
         """What the reader reads of each statement, found once per scorer: every accepted
         proposition reads the same statements, and finding them reads articles and translations."""
-        if len(self._reads) > settings().stances.parse_memo:
+        if len(self._reads) > settings().stances.read_memo:
             self._reads.clear()
         translations: dict[int, Translation | None] = {}
         for statement in statements:
