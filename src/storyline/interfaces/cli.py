@@ -413,7 +413,7 @@ def positions(
         actor_ids = actor_ids_named(store, actor)
         points = timeline(store, chosen.id, actor_ids)
         found = [s for s in shifts(store, chosen.id) if actor_ids is None or s.after.statement.actor_id in actor_ids]
-        reading = store.proposition_reading(chosen.id)
+        reading = store.proposition_reading(chosen.id, actor_ids=actor_ids)
     _print_reading(reading)
     table = Table(title=escape(chosen.text))
     for column in ("date", "actor", "stance", "conf.", "quote", "decided by", "outlet", "art."):

@@ -125,7 +125,8 @@ class PositionStore(StatementStore):
             session.add_all(StatementVectorRow(statement_id=i, model=model, vector=np.asarray(v, dtype=np.float32).tobytes())
                             for i, v in vectors.items() if i in known)
 
-    def proposition_reading(self, proposition_id: int, nearest: int = 5) -> PropositionReading:
+    def proposition_reading(self, proposition_id: int, nearest: int = 5, actor_ids: list[int] | None = None) -> PropositionReading:
+        """What the proposition read and judged; its nearest statements that took no side, of these actors only where named."""
         with self._session() as session:
             through = session.scalar(select(PropositionRow.scored_through).where(PropositionRow.id == proposition_id)) or 0
             considered = session.scalar(select(func.count(StatementRow.id)).where(StatementRow.id <= through)) or 0
@@ -133,8 +134,10 @@ class PositionStore(StatementStore):
             unsided = session.scalar(select(func.count(UnsidedRow.id)).where(UnsidedRow.proposition_id == proposition_id)) or 0
             query = (self._statement_query(UnsidedRow.similarity, UnsidedRow.neutral)
                      .join(UnsidedRow, UnsidedRow.statement_id == StatementRow.id)
-                     .where(UnsidedRow.proposition_id == proposition_id)
-                     .order_by(None).order_by(UnsidedRow.similarity.desc()).limit(nearest))
+                     .where(UnsidedRow.proposition_id == proposition_id))
+            if actor_ids is not None:
+                query = query.where(StatementRow.actor_id.in_(actor_ids))
+            query = query.order_by(None).order_by(UnsidedRow.similarity.desc()).limit(nearest)
             near = [(self._to_statement(*row), similarity, neutral) for *row, similarity, neutral in session.execute(query)]
         return PropositionReading(considered, stances + unsided, stances, near)
 
