@@ -88,6 +88,7 @@ class Stances:
     read_memo: int = 20_000  # statements kept as read (text and context), for the next proposition
     retrieval: float = 0.25  # MiniLM cosine to the proposition a statement needs to be judged (keeps ~95% of Perspectrum dev's sided pairs)
     occluded_words: int = 24  # words tried by occlusion to find the ones that decided
+    occluded_phrase: int = 4  # content words left out together in occlusion's first round
     cue_words: int = 3  # deciding words kept with a stance
     cue_drop: float = 0.05  # probability a word's removal must cost the side to count as deciding
 

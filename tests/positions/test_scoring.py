@@ -9,7 +9,7 @@ import pytest
 from bench.data import eval_data_dir, into_spanish
 from bench.stance import PERSPECTRUM_DEV, read_pairs
 from storyline.analysis import embeddings
-from storyline.analysis.statements import speaks_for_no_one
+from storyline.analysis.actors import speaks_for_no_one
 from storyline.jobs.update import update
 from storyline.pipeline import Ingestor
 from storyline.positions.scoring import PositionScorer, hedges_in, opens_with_anaphor

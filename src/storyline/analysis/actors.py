@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from storyline.lang.en import GENERIC_ROLE_STEMS, ROLE_TIME_STEMS
+from storyline.lang.en import GENERIC_ROLE_STEMS, ROLE_TIME_STEMS, SOURCE_NOUNS
 from storyline.lang.names import fold, name_parts, same_person, surname_key
 from storyline.lang.places import place_words
 
@@ -106,3 +106,9 @@ class ActorDirectory:
             if len(fitting) == 1:
                 merges.append((actor.id, fitting[0].id))
         return merges
+
+
+def speaks_for_no_one(speaker: str) -> bool:
+    """True for a source such as "Media reports": it passes claims on, it takes no side."""
+    words = speaker.casefold().split()
+    return bool(words) and re.sub(r"(?:ies|s)$", lambda m: "y" if m.group(0) == "ies" else "", words[-1]) in SOURCE_NOUNS

@@ -30,7 +30,6 @@ from storyline.lang.en import (
     PRONOUNS,
     REPORTING_VERBS,
     ROLE_NOUNS,
-    SOURCE_NOUNS,
     WEEKDAYS,
 )
 from storyline.lang.names import name_parts, same_person, surname_key
@@ -424,12 +423,6 @@ def _person_surnames(docs: list) -> set[str]:
             if token.pos_ == "PROPN" and any(c.dep_ == "relcl" and any(w.lower_ == "who" for w in c.children) for c in token.children):
                 anchored.add(key)
     return anchored
-
-
-def speaks_for_no_one(speaker: str) -> bool:
-    """True for a source such as "Media reports": it passes claims on, it takes no side."""
-    words = speaker.casefold().split()
-    return bool(words) and re.sub(r"(?:ies|s)$", lambda m: "y" if m.group(0) == "ies" else "", words[-1]) in SOURCE_NOUNS
 
 
 def extract_statements(text: str, paragraphs: list[tuple[int, int]], published: date | None = None,

@@ -32,8 +32,7 @@ def detect_shifts(store: Store, proposition_id: int) -> list[Shift]:
 
     @lru_cache(maxsize=256)
     def article_text(article_id: int) -> str:
-        article = store.article(article_id)
-        return article.text if article else ""
+        return store.article_text(article_id) or ""
 
     actors = store.actors(ids={p.statement.actor_id for p in points})
     sides = {actor.id: side_of(" ; ".join(r.role for r in actor.roles)) for actor in actors}

@@ -250,6 +250,11 @@ class ArticleStore(StoreBase):
             row = session.get(ArticleRow, article_id)
             return self._to_record(row, with_text=True) if row else None
 
+    def article_text(self, article_id: int) -> str | None:
+        """The text alone, for readers that need no more of the article (a statement's sentence before)."""
+        with self._session() as session:
+            return session.scalar(select(ArticleRow.text).where(ArticleRow.id == article_id))
+
     def article_ids_to_translate(self) -> list[int]:
         """Articles in a known language other than English that have no translation yet, or
         whose translation (from before titles were translated) lacks the title."""
