@@ -18,8 +18,11 @@ Data, all public and in ../shared/data:
 - Each sided pair again with its claim negated ("X should Y" -> "X should not Y") and its
   label flipped: the reader must read which way the proposition points, not only its topic
   (the consistency idea of Popat et al. 2019, as data).
+- Framed statements: a claim, its negation or a perspective inside a frame a reporter puts
+  around a stance ("denied that ...", "welcomed the idea that ...", "was asked whether ..."),
+  the side being the frame's times the view's (`framed_statements`).
 Perspectrum dev (139 claims no training claim shares) chooses the epoch and fits the
-temperature; its scores are the ones reported, honestly as dev scores.
+temperature and the side threshold; its scores are the ones reported, honestly as dev scores.
 """
 
 from __future__ import annotations
