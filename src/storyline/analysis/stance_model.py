@@ -9,12 +9,13 @@ Probabilities are temperature-scaled on Perspectrum dev's three-way log-loss (th
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from storyline.analysis.runtime import onnx_session
 
 LABELS = ("support", "oppose", "neutral")
 MAX_TOKENS = 128
@@ -58,12 +59,7 @@ class StanceReader:
 
     @cached_property
     def _session(self):
-        import onnxruntime
-
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = max(1, min(os.cpu_count() or 1, 4))
-        options.inter_op_num_threads = 1
-        return onnxruntime.InferenceSession(str(self.model_file), options, providers=["CPUExecutionProvider"])
+        return onnx_session(self.model_file)
 
     @cached_property
     def _tokenizer(self):
