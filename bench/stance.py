@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 
 from bench import quotes
+from bench.data import eval_data_dir, into_spanish
 from bench.fnc import load as load_fnc
 from bench.fnc import official_score
-from bench.data import eval_data_dir, into_spanish
 from bench.scoring import class_f1, expected_calibration_error
 from storyline.analysis import embeddings
 from storyline.analysis.sentences import split_sentences

@@ -401,7 +401,6 @@ def frozen_baseline(pairs_of_perspectives: int, news_neutrals: int, framed: int)
     vectors of the two texts ([u, v, u*v, |u-v|]), same training pairs, same dev."""
     from sklearn.linear_model import LogisticRegression
 
-
     def rows(examples: list[Example]) -> np.ndarray:
         u = minilm_vectors([e.proposition for e in examples])
         v = minilm_vectors([e.statement for e in examples])

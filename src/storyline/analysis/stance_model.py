@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storyline.analysis.runtime import onnx_session
+from storyline.analysis.runtime import onnx_session, run_alone
 
 LABELS = ("support", "oppose", "neutral")
 MAX_TOKENS = 128
@@ -71,18 +71,8 @@ class StanceReader:
         return tokenizer
 
     def logits(self, pairs: list[tuple[str, str]]) -> np.ndarray:
-        """One pair per run. The int8 graph quantises its activations with scales taken from the
-        whole batch, so in a batch a pair's verdict would depend on its neighbours (up to 0.6 in a
-        logit): a statement must read the same in any run, on any worker. Alone, a pair also
-        carries no padding; on 2 cores that reads long pairs as fast as batches do and short ones
-        about a quarter slower."""
-        logits = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
-        for i, encoded in enumerate(self._tokenizer.encode_batch(pairs)):
-            feed = {"input_ids": np.array([encoded.ids], dtype=np.int64),
-                    "attention_mask": np.array([encoded.attention_mask], dtype=np.int64),
-                    "token_type_ids": np.array([encoded.type_ids], dtype=np.int64)}
-            logits[i] = self._session.run(["logits"], feed)[0][0]
-        return logits
+        rows = list(run_alone(self._session, "logits", self._tokenizer.encode_batch(pairs)))
+        return np.vstack(rows) if rows else np.zeros((0, len(LABELS)), dtype=np.float32)
 
     def probabilities(self, pairs: list[tuple[str, str]]) -> list[StanceProbabilities]:
         return probabilities_of(self.logits(pairs) / self.temperature)

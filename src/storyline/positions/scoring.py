@@ -178,22 +178,13 @@ class PositionScorer:
         for all the stances: phrases of a few content words left out, then each word of the phrase
         that mattered most; about 10 reads a stance where leaving out each word took 24."""
         config = settings().stances
-        groups = [_phrases(_content_words(read.own)[: config.occluded_words], config.occluded_phrase)
-                  for read, _side, _full in sided]
-        first = _drops(reader, proposition, sided, [[(phrase[0][0], phrase[-1][1]) for phrase in found] for found in groups])
-        candidates, refine = [], []
-        for found, drops in zip(groups, first, strict=True):
-            if all(len(phrase) == 1 for phrase in found):  # a short statement: its words were left out one by one
-                candidates.append([phrase[0] for phrase in found])
-                refine.append(None)
-            else:
-                candidates.append(found[int(np.argmax(drops))])
-                refine.append(True)
-        second = iter(_drops(reader, proposition, [item for item, again in zip(sided, refine, strict=True) if again],
-                             [words for words, again in zip(candidates, refine, strict=True) if again]))
+        phrases = [_phrases(_content_words(read.own)[: config.occluded_words], config.occluded_phrase)
+                   for read, _side, _full in sided]
+        first = _drops(reader, proposition, sided, [[(phrase[0][0], phrase[-1][1]) for phrase in found] for found in phrases])
+        strongest = [found[int(np.argmax(drops))] if found else [] for found, drops in zip(phrases, first, strict=True)]
         chosen = []
-        for (read, _side, _full), words, drops, again in zip(sided, candidates, first, refine, strict=True):
-            ranked = sorted(zip(next(second) if again else drops, words, strict=True), key=lambda pair: -pair[0])
+        for (read, _side, _full), words, drops in zip(sided, strongest, _drops(reader, proposition, sided, strongest), strict=True):
+            ranked = sorted(zip(drops, words, strict=True), key=lambda pair: -pair[0])
             # The strongest always counts; the others only if they mattered.
             chosen.append([read.own[a:b] for rank, (drop, (a, b)) in enumerate(ranked[: config.cue_words])
                            if rank == 0 or drop >= config.cue_drop])
@@ -245,9 +236,7 @@ class PositionScorer:
 
 
 def _phrases(words: list[tuple[int, int]], size: int) -> list[list[tuple[int, int]]]:
-    """Runs of `size` consecutive content words; each word alone where there are no more than `size`."""
-    if len(words) <= size:
-        return [[word] for word in words]
+    """Runs of `size` consecutive content words (a short statement's words make one)."""
     return [words[i:i + size] for i in range(0, len(words), size)]
 
 
