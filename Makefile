@@ -19,7 +19,7 @@ LOAD := wrk
 POSTGRES := postgresql
 APT_PACKAGES := $(APERTIUM) $(BROWSER) $(CAIRO) $(LOAD) $(POSTGRES)
 
-.PHONY: demo test bench fuzz eval install clean train-stance calibrate-stories system-packages
+.PHONY: demo test bench fuzz eval install clean train-stance train-quotes calibrate-stories system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ fuzz: install
 train-stance: install
 	$(BIN)/python -m bench.stance train
 	$(BIN)/python -m bench.stance train-crosslingual
+
+# Trains the attribution tagger (a CRF over the spaCy parse) on PolNeAR train and writes it to
+# src/storyline/analysis/models/attribution.crfsuite with its model card, scored on PolNeAR dev (about 5 minutes).
+train-quotes: install
+	$(BIN)/python -m bench.quotes train
 
 # Refits src/storyline/stories/calibration.json on NeuS and FNC-1 claims, then semantic search's
 # cut-off (stories/search-calibration.json) on NeuS train roundup titles (a few minutes each).

@@ -116,6 +116,8 @@ def test_receiver_down_then_up_gets_each_new_statement_and_the_shift_once(early_
     payloads = [json.loads(body) for _, body in receiver.received]
     said = [p["statement"] for p in payloads if p["event"] == "statement"]
     assert said and {s["outlet"] for s in said} == {"Al Jazeera"}, "only the late article's statements are news"
+    late = [s for s in early_store.statements() if s.outlet == "Al Jazeera"]
+    assert len(said) == len(late), "each statement is news once, several in one sentence too"
     shifts = [p["shift"] for p in payloads if p["event"] == "shift"]
     zelenskyy = [s for s in shifts if s["actor"] == "Volodymyr Zelenskyy" and s["kind"] == "shift"]
     assert len(zelenskyy) == 1

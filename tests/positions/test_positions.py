@@ -35,12 +35,13 @@ def positioned(tmp_path_factory, gold):
 # gap the next model must close (README, "Propositions"), and one that starts passing fails here
 # until its mark is removed. No rule is written for these sentences: that would fit the seeds.
 MISREAD = {
-    ("003", "Vladimir Putin", "ukraine_in_nato"): "'would be a trigger for war' read as support (0.71)",
-    ("004", "Anders Fogh Rasmussen", "land_for_nato"): "'membership … in exchange for renouncing claims on territories' read as oppose (0.59)",
+    ("003", "Vladimir Putin", "ukraine_in_nato"): "'would be a trigger for war' read as support (0.69)",
+    ("004", "Anders Fogh Rasmussen", "land_for_nato"): "'membership … in exchange for renouncing claims on territories' read as oppose (0.61)",
 }
-SHIFTS_MISREAD = ("Prystaiko's 'flexible over its goal to join NATO' reads as support (0.81), so his earlier moment is not "
-                  "mixed and the walk-back does not show; Peskov's 'the concept that is being discussed in Berlin' reads as "
-                  "support (0.49, just over the side threshold) a day before his oppose, a shift the gold does not have")
+SHIFTS_MISREAD = ("three shifts the gold does not have, from statements the attribution tagger now finds: Russia's 'has "
+                  "denied any plans to invade Ukraine' (oppose, 0.49 and 0.58) before its 'welcomed the suggestion that "
+                  "Ukraine could give up on its NATO ambitions' (mixed: the suggestion's 'could' reads as Russia's hedge), on "
+                  "both propositions; Prystaiko's 'this is our land' read as support (0.55) of land for membership")
 
 
 def _gold_stances():
@@ -110,7 +111,6 @@ def test_zelenskyy_shift_cites_his_offer_to_drop_the_nato_goal(positioned):
     assert "drop its long-held ambition" in shift.after.statement.text
 
 
-@pytest.mark.xfail(strict=True, reason=SHIFTS_MISREAD)
 def test_prystaiko_walk_back_cites_the_clarification(positioned):
     store, ids = positioned
     [walk_back] = [s for s in shifts(store, ids["ukraine_in_nato"]) if s.kind == "walk-back"]
@@ -150,6 +150,15 @@ def test_the_system_proposes_the_seeds_recurring_question(positioned):
     text, statements, articles = proposals[0]
     assert articles >= 3 and statements >= 3
     assert "NATO membership" in text and "territor" in text and "although" not in text
+
+
+def test_proposals_do_not_depend_on_the_order_articles_arrived_in(positioned):
+    from storyline.positions.proposals import suggest
+
+    store, _ids = positioned
+    statements = store.statements()
+    reordered = sorted(statements, key=lambda s: (-s.article_id, s.start))
+    assert suggest(reordered) == suggest(statements)
 
 
 def test_reanalysed_statements_are_judged_again(positioned):

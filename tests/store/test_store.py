@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import json
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -59,6 +61,28 @@ def test_an_old_store_is_migrated_when_opened(tmp_path):
         assert connection.execute(text("SELECT name FROM leases")).scalars().all() == ["analysis"]
         assert "title" in {c["name"] for c in inspect(connection).get_columns("translations")}
         assert "label_language" in {c["name"] for c in inspect(connection).get_columns("stories")}
+
+
+def test_migration_0018_keys_each_stored_statement_alert_as_the_outbox_does(tmp_path):
+    """Alerts recorded before 0018 were keyed by their sentence alone; after it, re-analysed statements
+    must still find their old alerts (and not be news again)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from storyline.alerts.outbox import statement_key
+    from storyline.store.upgrade import MIGRATIONS
+
+    statement = {"article_id": 3, "start": 10, "end": 90, "speaker": "Dmytro Kuleba", "text": "Ukraine will not trade land"}
+    with Store(tmp_path / "old.db") as store, store.engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0017")
+        connection.execute(text("INSERT INTO alerts (key, kind, payload, created_at) VALUES (:key, 'statement', :payload, :at)"),
+                           {"key": "statement:3:10:90", "payload": json.dumps({"event": "statement", "statement": statement}),
+                            "at": datetime(2026, 12, 1)})
+    with Store(tmp_path / "old.db") as reopened, reopened.engine.connect() as connection:
+        assert connection.execute(text("SELECT key FROM alerts")).scalars().all() == [statement_key(3, 10, 90, "Ukraine will not trade land")]
 
 
 def test_sqlite_store_runs_in_wal_mode(store):

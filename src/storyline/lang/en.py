@@ -28,6 +28,14 @@ ROLE_NOUNS = (
     "chairman|chairwoman|director|king|emir|premier|speaker|negotiator|representative"
 )
 PRONOUNS = frozenset({"he", "she", "him", "her"})
+# Titles written before a name ("Sen. Ben Sasse", "Mr. Trump", "CEO Tim Cook"): not part of the
+# name, so "Mr. Trump" and "Donald Trump" stay one person; those that name a job become a role.
+NAME_TITLES = {
+    "mr": None, "mrs": None, "ms": None, "mx": None, "miss": None, "dr": None, "prof": None, "rev": None, "sir": None,
+    "dame": None, "sen": "senator", "rep": "representative", "gov": "governor", "lt": None, "gen": "general",
+    "col": "colonel", "capt": "captain", "adm": "admiral", "maj": "major", "sgt": "sergeant", "atty": "attorney",
+    "pres": "president", "ceo": "chief executive", "cfo": "chief financial officer",
+}
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 

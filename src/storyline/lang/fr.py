@@ -4,7 +4,8 @@ from storyline.lang.speech import SpeechRules
 
 SPEECH = SpeechRules(
     verbs="a déclaré|a dit|a affirmé|a souligné|a ajouté|a indiqué|a expliqué|a assuré|a estimé|a répondu|a écrit|a annoncé|"
-          "a rappelé|a martelé|a insisté|a poursuivi|déclare|dit|affirme|souligne|ajoute|estime|assure|explique",
+          "a rappelé|a martelé|a insisté|a poursuivi|a admis|a reconnu|a précisé|a confié|a prévenu|a averti|a dénoncé|"
+          "a jugé|déclare|dit|affirme|souligne|ajoute|estime|assure|explique",
     that="que|qu['’]", according="selon|d['’]après",
     roles="président|première ministre|premier ministre|ministre|vice-ministre|ambassadeur|ambassadrice|porte-parole|"
           "conseiller|conseillère|chef|secrétaire général|commandant|député|députée|diplomate|représentant|responsable",

@@ -19,6 +19,7 @@ from storyline.settings import settings
 
 # A claim is one sentence of a few words; a paragraph-long quotation makes a poor proposition.
 MIN_WORDS, MAX_WORDS = 6, 30
+ECHO_SAMPLE = 2000  # statements each is compared with to find the most echoed
 
 
 @dataclass
@@ -40,12 +41,34 @@ def wording(text: str) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
+def _acts_on_a_claim(statement: StoredStatement) -> bool:
+    """'welcomed the suggestion that ...' opens with its own cue: what someone did to a claim, which
+    words no proposition (the claim itself is there for the reader to judge)."""
+    first = statement.text.split()[0].casefold() if statement.text.split() else ""
+    return bool(statement.cue) and len(statement.cue) >= 3 and first.startswith(statement.cue.casefold()[:4])
+
+
+def _most_echoed_first(usable: list[StoredStatement], vectors: np.ndarray) -> list[int]:
+    """Statements in the order groups should form: the most echoed first (near neighbours among a
+    fixed sample), so a claim's group grows around its commonest wording and the proposals do not
+    depend on the order articles arrived in."""
+    if not len(usable):
+        return []
+    by_text = sorted(range(len(usable)), key=lambda i: (usable[i].text, usable[i].article_id))
+    sample = vectors[by_text[::max(1, len(usable) // ECHO_SAMPLE)]]
+    echoes = np.concatenate([(vectors[start:start + 1024] @ sample.T >= settings().proposals.same_claim).sum(axis=1)
+                             for start in range(0, len(usable), 1024)])
+    return sorted(by_text, key=lambda i: -int(echoes[i]))
+
+
 def suggest(statements: list[StoredStatement], known: set[str] = frozenset()) -> list[tuple[str, int, int]]:
     """(wording, statements, articles) for each recurring claim, most heard first."""
-    usable = [s for s in statements if MIN_WORDS <= len(s.text.split()) <= MAX_WORDS and len(split_sentences(s.text)) <= 1]
+    usable = [s for s in statements if MIN_WORDS <= len(s.text.split()) <= MAX_WORDS and len(split_sentences(s.text)) <= 1
+              and not _acts_on_a_claim(s)]
     vectors = embeddings.ENGLISH.encode([s.text for s in usable])
     groups: list[_Group] = []
-    for index, vector in enumerate(vectors):
+    for index in _most_echoed_first(usable, vectors):
+        vector = vectors[index]
         scores = [float(g.centroid @ vector) for g in groups]
         best = int(np.argmax(scores)) if scores else -1
         if best >= 0 and scores[best] >= settings().proposals.same_claim:
