@@ -1,6 +1,7 @@
 """The one update: its stage order, and the document model it keeps (each paragraph parsed once)."""
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from spacy.language import Language
@@ -8,6 +9,7 @@ from sqlalchemy import text
 
 from storyline.jobs.update import STAGE_NAMES, update
 from storyline.pipeline import Ingestor
+from storyline.settings import settings
 from storyline.store import Store
 from tests.conftest import SEEDS
 
@@ -59,6 +61,26 @@ def test_analyze_parses_each_paragraph_once_and_a_new_proposition_parses_nothing
         store.add_proposition("Ukraine should hold elections during the war.")
         update(store, only=["stances"])  # what `storyline propose` runs: stored vectors and text, no parse
         assert not parses
+
+
+def test_statements_read_by_worker_processes_are_a_one_process_run_s(tmp_path, monkeypatch, parses):
+    """Worker processes parse and read the articles; this one resolves actors and saves them in
+    article order: the same statements, speakers and actors as reading them here."""
+    def said(store: Store) -> list[tuple]:
+        return sorted((s.article_id, s.start, s.end, s.speaker, s.text) for s in store.statements())
+
+    with Store(tmp_path / "one.db") as one:
+        Ingestor(one).run([str(SEEDS)])
+        update(one, only=("statements",))
+        expected, actors = said(one), sorted(a.name for a in one.actors())
+    parses.clear()
+    pooled = replace(settings(), analysis=replace(settings().analysis, workers=2, parallel_from=1))
+    monkeypatch.setattr("storyline.jobs.statements.settings", lambda: pooled)
+    with Store(tmp_path / "two.db") as two:
+        Ingestor(two).run([str(SEEDS)])
+        update(two, only=("statements",))
+        assert said(two) == expected and sorted(a.name for a in two.actors()) == actors
+    assert not parses, "the workers parsed the articles, not this process"
 
 
 def _ends(found) -> list[tuple]:

@@ -3,14 +3,19 @@ merged across the store. Each article is saved in its own transaction."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 from storyline.analysis import ANALYSIS_VERSION
 from storyline.jobs.contract import Job, StageReport, UpdateOptions
-from storyline.records import Statement, StoredArticle, Translation
+from storyline.records import Statement, StoredArticle, StoredParse, Translation
+from storyline.settings import settings
 from storyline.store import Store
 
 if TYPE_CHECKING:
@@ -58,6 +63,24 @@ def statements_of(article: StoredArticle, translation: Translation | None) -> li
     return read_article(article, translation)[0]
 
 
+def _read_stored(pair: tuple[StoredArticle, Translation | None]) -> tuple[list[Statement], StoredParse | None]:
+    """read_article as a worker process returns it: the parse as stored (a DocBin), not spaCy objects."""
+    statements, parsed = read_article(*pair)
+    return statements, parsed.stored() if parsed else None
+
+
+def _load_models() -> None:
+    from storyline.analysis import attribution
+    from storyline.analysis.statements import load_pipeline
+
+    load_pipeline()
+    attribution.tag(load_pipeline()("Ready, he said."))
+
+
+def _workers() -> int:
+    return settings().analysis.workers or os.cpu_count() or 1
+
+
 class StatementsJob(Job):
     name = "statements"
     title = "Analysing"
@@ -67,6 +90,7 @@ class StatementsJob(Job):
         self.since, self.redo = since, redo
         self.directory = None
         self.touched: set[int] = set()
+        self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_options(cls, store: Store, options: UpdateOptions) -> StatementsJob:
@@ -78,16 +102,29 @@ class StatementsJob(Job):
         self.directory = ActorDirectory([KnownActor(i, name, kind, roles) for i, name, kind, roles in self.store.actor_index()])
 
     def pending(self) -> Sequence[int]:
-        return self.store.article_ids_to_analyze(ANALYSIS_VERSION, self.since, self.redo)
+        pending = self.store.article_ids_to_analyze(ANALYSIS_VERSION, self.since, self.redo)
+        if _workers() > 1 and len(pending) >= settings().analysis.parallel_from:
+            # Parsing is the cost and each article's own: worker processes read a batch while this one
+            # resolves actors and saves, in article order, so the result is a one-process run's.
+            self.pool = ProcessPoolExecutor(_workers(), mp_context=multiprocessing.get_context("spawn"), initializer=_load_models)
+            self.batch_size = _workers() * 4
+        return pending
+
+    def _read(self, pairs: list[tuple[StoredArticle, Translation | None]]) -> list[tuple[list[Statement], StoredParse | None]]:
+        if self.pool is not None and len(pairs) > 1:
+            try:
+                return list(self.pool.map(_read_stored, pairs))
+            except BrokenProcessPool:
+                self.pool = None  # a worker died (killed, out of memory): go on in this process
+        return [_read_stored(pair) for pair in pairs]
 
     def process(self, batch: Sequence[int], report: StageReport) -> None:
-        for article_id in batch:
-            article = self.store.article(article_id)
-            statements, parsed = read_article(article, self.store.translation(article_id))
+        read = self._read([(self.store.article(article_id), self.store.translation(article_id)) for article_id in batch])
+        for article_id, (statements, parse) in zip(batch, read, strict=True):
             # A known actor's id, or None for a speaker the store has not met yet (the store creates it).
             known_ids = [self.directory.resolve(s.speaker, s.speaker_kind, s.role) for s in statements]
             resolved = [(s, ref if isinstance(ref, int) else None) for s, ref in zip(statements, known_ids, strict=True)]
-            used = self.store.save_statements(article_id, resolved, ANALYSIS_VERSION, parsed.stored() if parsed else None)
+            used = self.store.save_statements(article_id, resolved, ANALYSIS_VERSION, parse)
             for statement, actor_id in zip(statements, used, strict=True):
                 self.directory.learn(actor_id, statement.speaker, statement.speaker_kind, statement.role)
             self.touched.update(used)
@@ -95,6 +132,9 @@ class StatementsJob(Job):
             report.counts["statements"] += len(statements)
 
     def finish(self, report: StageReport) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
         for source, target in self.directory.surname_merges():
             self.store.merge_actors(source, target)
             self.touched.add(target)
