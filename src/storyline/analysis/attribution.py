@@ -133,8 +133,8 @@ def _distance(a: TaggedSpan, b: TaggedSpan) -> int:
 
 def pair(spans: list[TaggedSpan], doc: Doc) -> list[TaggedAttribution]:
     """Each content with the nearest cue, preferring one in its own sentence, and that cue's source:
-    the tagged source holding the cue's grammatical subject, else the nearest in the cue's sentence,
-    else the nearest in the paragraph."""
+    the tagged source holding the cue's grammatical subject, else that subject's phrase from the
+    parse, else the nearest tagged source (in the cue's sentence first)."""
     cues = [s for s in spans if s.kind == "CUE"]
     sources = [s for s in spans if s.kind == "SOURCE"]
 
