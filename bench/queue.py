@@ -2,8 +2,8 @@
 queued for ingest, worked by 1 and then 2 `storyline worker` processes on a real server, each
 run on a fresh database; seconds until ingest is done and until the analysis is, articles/s.
 
-Ingest spreads over the workers; the analysis (one writer, by design) runs on one of them
-while the other ingests, so the second worker pays off in ingest and in the overlap."""
+Ingest and each article's reading (translation, statements, multilingual vector) spread over the
+workers; the analysis (one writer, by design) resolves, places, judges and saves on one of them."""
 
 from __future__ import annotations
 

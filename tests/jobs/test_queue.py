@@ -65,6 +65,9 @@ def test_two_workers_one_killed_mid_task_end_as_one_process_does(postgres_server
             done = {j[0]: j for j in jobs(store)}
             assert done[cut_short][3] >= 2, "the task the killed worker held ran again"
             assert sum(j[1] == "ingest_input" for j in done.values()) == 5
+            assert {j[1] for j in done.values()} == {"ingest_input", "read_article", "analyze"}
+            with store.engine.connect() as connection:
+                assert connection.execute(text("SELECT count(*) FROM article_readings")).scalar() == 0, "every reading was saved"
     finally:
         for process in (doomed, survivor):
             if process is not None and process.poll() is None:
@@ -88,3 +91,20 @@ def test_queueing_on_a_sqlite_store_says_the_queue_needs_postgresql(tmp_path):
         assert refused.exit_code == 2 and "the task queue lives in PostgreSQL" in refused.output, (command, refused.output)
     unknown = CliRunner().invoke(app, ["worker", "--queue", "gossip", "--db", str(tmp_path / "local.db")])
     assert unknown.exit_code == 2 and "No queue named gossip" in unknown.output
+
+
+def test_one_worker_ends_as_one_process_does(postgres_server_url, demo_db, gold):
+    """One `storyline worker` takes every ingest, reading and analysis task in turn."""
+    url = new_database(postgres_server_url, "one_worker")
+    with Store(url) as store:
+        for proposition in gold["propositions"].values():
+            store.add_proposition(proposition)
+    env = {**os.environ, "STORYLINE_DB": url}
+    assert subprocess.run([*STORYLINE, "ingest", "--queue", str(SEEDS)], env=env, capture_output=True).returncode == 0
+    worked = subprocess.run([*STORYLINE, "worker", "--until-idle"], env=env, capture_output=True, text=True, timeout=600)
+    assert worked.returncode == 0, worked.stderr[-3000:]
+    with Store(url) as queued_store, Store(demo_db) as one_process:
+        assert {j[2] for j in jobs(queued_store)} == {"succeeded"}
+        expected, found = findings(one_process), findings(queued_store)
+    for part in expected:
+        assert found[part] == expected[part], part

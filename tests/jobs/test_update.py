@@ -63,12 +63,13 @@ def test_analyze_parses_each_paragraph_once_and_a_new_proposition_parses_nothing
         assert not parses
 
 
+def said(store: Store) -> list[tuple]:
+    return sorted((s.article_id, s.start, s.end, s.speaker, s.text) for s in store.statements())
+
+
 def test_statements_read_by_worker_processes_are_a_one_process_run_s(tmp_path, monkeypatch, parses):
     """Worker processes parse and read the articles; this one resolves actors and saves them in
     article order: the same statements, speakers and actors as reading them here."""
-    def said(store: Store) -> list[tuple]:
-        return sorted((s.article_id, s.start, s.end, s.speaker, s.text) for s in store.statements())
-
     with Store(tmp_path / "one.db") as one:
         Ingestor(one).run([str(SEEDS)])
         update(one, only=("statements",))
@@ -81,6 +82,41 @@ def test_statements_read_by_worker_processes_are_a_one_process_run_s(tmp_path, m
         update(two, only=("statements",))
         assert said(two) == expected and sorted(a.name for a in two.actors()) == actors
     assert not parses, "the workers parsed the articles, not this process"
+
+
+def test_readings_and_vectors_kept_by_queue_workers_are_saved_as_one_process_makes_them(tmp_path, parses, monkeypatch):
+    """What `read_article` tasks keep (jobs.queue), the analysis saves as a one-process run would,
+    parsing and embedding nothing; a reading of a text that has changed since is stale and read again."""
+    from storyline.analysis import ANALYSIS_VERSION
+    from storyline.jobs.statements import read_and_keep
+    from storyline.jobs.stories import embed_and_keep
+
+    def stories(store: Store) -> list[list[str]]:
+        origin = {a.id: a.origin for a in store.articles()}
+        return sorted(sorted(origin[i] for i in story.articles) for story in store.stories())
+
+    with Store(tmp_path / "one.db") as one:
+        Ingestor(one).run([str(SEEDS)])
+        update(one, only=("statements", "stories"))
+        expected, actors, placed = said(one), sorted(a.name for a in one.actors()), stories(one)
+    with Store(tmp_path / "kept.db") as store:
+        Ingestor(store).run([str(SEEDS)])
+        ids = store.article_ids_to_analyze(ANALYSIS_VERSION)
+        assert all(read_and_keep(store, i) and embed_and_keep(store, i) for i in ids)
+        assert not read_and_keep(store, ids[0]) and not embed_and_keep(store, ids[0]), "what is kept is not done again"
+        changed = store.article(ids[-1])
+        with store.engine.begin() as connection:
+            connection.execute(text("UPDATE articles SET title = :title WHERE id = :id"), {"title": "Changed", "id": changed.id})
+        parses.clear()
+        monkeypatch.setattr("storyline.stories.placement.multilingual_vector", lambda *_: pytest.fail("embedded again"))
+        update(store, only=("statements", "stories"))
+        assert set(parses) <= {"Changed", *(changed.text[p.start:p.end] for p in changed.paragraphs)}
+        assert "Changed" in parses, "the changed article was read again"
+        assert said(store) == expected and sorted(a.name for a in store.actors()) == actors
+        assert stories(store) == placed
+        with store.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM article_readings")).scalar() == 0, "saved readings are gone"
+        assert not read_and_keep(store, ids[0]), "an analysed article needs no reading"
 
 
 def _ends(found) -> list[tuple]:

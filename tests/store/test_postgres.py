@@ -91,3 +91,18 @@ def test_the_cli_takes_a_postgresql_url_and_never_prints_its_password(demo_on_po
     refused = runner.invoke(app, ["report", "--db", "postgresql://reader:s3cret@127.0.0.1:9/nowhere"])
     assert refused.exit_code == 2 and "Cannot open the store at postgresql+psycopg://reader:***@127.0.0.1:9/nowhere" in refused.output
     assert "s3cret" not in refused.output
+
+
+def test_statements_however_their_speaker_was_found_fit_their_columns_on_postgresql(postgres_server_url):
+    """PostgreSQL holds a VARCHAR to its length, SQLite never did: a Spanish page's statements whose
+    subject the verb dropped ("the subject dropped: the speaker before", 39 characters) failed there."""
+    from storyline.jobs.update import update
+    from storyline.pipeline import Ingestor
+    from storyline.records import GivenMetadata, RawDocument
+    from tests.conftest import world_page
+
+    url, data = world_page("elsoldesanjuandelrio.com.mx")
+    with Store(new_database(postgres_server_url, "long_vias")) as store:
+        Ingestor(store).run_documents([url], [RawDocument(origin=url, data=data, kind_hint="html", given=GivenMetadata(url=url))])
+        assert not update(store, only=("statements",))[0].failures
+        assert any(s.via == "the subject dropped: the speaker before" for s in store.statements())

@@ -224,7 +224,8 @@ def analyze(
     libretranslate: Annotated[str | None, typer.Option(
         help="URL of a LibreTranslate server for languages Apertium and local Argos models do not cover "
              "(or set STORYLINE_LIBRETRANSLATE_URL).")] = None,
-    queue: Annotated[bool, typer.Option(help="Queue the update for a `storyline worker` process (PostgreSQL store).")] = False,
+    queue: Annotated[bool, typer.Option(help="Queue a reading per new article for any `storyline worker`, then the update "
+                                              "for one of them (PostgreSQL store).")] = False,
 ) -> None:
     """Bring the store up to date: translate, find statements and their speakers, judge stances on
     accepted propositions, place articles in stories, send alerts; resumable, a no-op when nothing is new."""
@@ -233,7 +234,8 @@ def analyze(
             from storyline.jobs.queue import enqueue_analysis
 
             fresh = _queued(lambda: enqueue_analysis(store))
-            console.print("Queued the analysis." if fresh else "An analysis is already waiting in the queue; it will read this work too.")
+            console.print("Queued the articles' readings and the analysis." if fresh
+                          else "Queued the articles' readings; an analysis is already waiting in the queue, it will save them too.")
             return
         _update(store, UpdateOptions(since=since, redo=redo, libretranslate=libretranslate))
 
@@ -250,7 +252,7 @@ def _queued(enqueue: Callable[[], T]) -> T:
 @app.command()
 def worker(
     db: DbOption = DEFAULT_DB,
-    queue: Annotated[list[str] | None, typer.Option(help="Only these queues: ingest, analysis (both if absent).")] = None,
+    queue: Annotated[list[str] | None, typer.Option(help="Only these queues: ingest, reading, analysis (all if absent).")] = None,
     until_idle: Annotated[bool, typer.Option(help="Stop once the queues are empty, rather than wait for more.")] = False,
 ) -> None:
     """Run queued tasks (from `ingest --queue`, `analyze --queue`) on a PostgreSQL store; start as

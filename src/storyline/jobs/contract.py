@@ -34,6 +34,8 @@ class UpdateOptions:
     since: str | None = None  # statements: only articles ingested on or after this date
     redo: bool = False  # statements: read again the articles this analysis version has read
     libretranslate: str | None = None  # translate: a LibreTranslate server's URL
+    # translate, statements: articles queued workers are reading now; they ask for the next analysis when done
+    leave: frozenset[int] = frozenset()
 
 
 class Progress(Protocol):

@@ -5,13 +5,21 @@ rows, workers lock them with SELECT ... FOR UPDATE SKIP LOCKED and hear of new o
 LISTEN/NOTIFY. (Celery, RQ or Dramatiq would each add a broker, Redis or RabbitMQ, to run
 and watch.)
 
-Two tasks:
+Three tasks:
 - `ingest_input`: one input (a file, a URL, a feed), on any worker, as many at once as there
   are workers. Ingest is idempotent: an input already stored is recognised by its content hash.
-- `analyze`: the update (jobs.update) over whatever is new. Online story clustering and actor
-  merging need one writer, so it runs one at a time across all workers (procrastinate's lock
-  "analysis"), and at most one waits behind it (its queueing lock). The update is a no-op on
-  work the analysis version has done, and each ingest asks for it.
+  It asks for a reading of each article it stores.
+- `read_article`: one article's share of the analysis, on any worker: its translation where it
+  needs one; its statements read (the parse), kept in the store under the analysis version and a
+  digest of the text read; its multilingual vector (the slow part of placing it in a story),
+  stored as the stories stage would. What is kept already is not done again. It then asks for
+  the analysis.
+- `analyze`: the update (jobs.update) over whatever is new, saving the kept readings. Resolving
+  speakers to actors, merging actors and online story clustering need one writer, so it runs one
+  at a time across all workers (procrastinate's lock "analysis"), and at most one waits behind it
+  (its queueing lock). It leaves the articles whose reading is queued or running (the reader asks
+  for the next analysis) and reads any other itself. The update is a no-op on work the analysis
+  version has done.
 
 A worker that is killed mid-task stops sending heartbeats; every worker looks for the running
 jobs of workers silent longer than `[queue] stalled_seconds` and puts them back in the queue,
@@ -31,8 +39,8 @@ from storyline.records import GivenMetadata
 from storyline.settings import settings
 from storyline.store import Store
 
-INGEST_QUEUE, ANALYSIS_QUEUE = "ingest", "analysis"
-QUEUES = (INGEST_QUEUE, ANALYSIS_QUEUE)
+INGEST_QUEUE, READING_QUEUE, ANALYSIS_QUEUE = "ingest", "reading", "analysis"
+QUEUES = (INGEST_QUEUE, READING_QUEUE, ANALYSIS_QUEUE)
 ANALYSIS = "analysis"  # the lock and queueing lock of the analyze task
 
 
@@ -55,15 +63,36 @@ def queue_app(store: Store):
         from storyline.pipeline import Ingestor, IngestSettings
 
         worker_store: Store = context.additional_context["store"]
-        Ingestor(worker_store, IngestSettings(given=GivenMetadata(**given))).run([source])
-        _ask_for_analysis(analyze)  # or the one already waiting reads this input's articles too
+        report = Ingestor(worker_store, IngestSettings(given=GivenMetadata(**given))).run([source])
+        stored = [o.article_id for o in report.outcomes if o.status == "stored" and o.article_id is not None]
+        if not _ask_for_readings(read_article, stored):
+            _ask_for_analysis(analyze)  # a copy or a failure may still change a story or an alert
+
+    @app.task(name="read_article", queue=READING_QUEUE, pass_context=True,
+              retry=RetryStrategy(max_attempts=settings().queue.attempts, wait=1))
+    def read_article(context, article_id: int) -> None:
+        from storyline.jobs.contract import StageReport
+        from storyline.jobs.statements import read_and_keep
+        from storyline.jobs.stories import embed_and_keep
+        from storyline.jobs.translate import TranslateJob
+
+        worker_store: Store = context.additional_context["store"]
+        if worker_store.article_ids_to_translate(among=[article_id]):
+            # A backend that fails leaves the article untranslated; the analysis tries again and says so.
+            TranslateJob(worker_store).process([article_id], StageReport(TranslateJob.name))
+        read_and_keep(worker_store, article_id)
+        if not worker_store.article_ids_to_translate(among=[article_id]):  # the lead is the translation's, once there is one
+            embed_and_keep(worker_store, article_id)
+        _ask_for_analysis(analyze)  # or the one already waiting saves this reading too
 
     @app.task(name="analyze", queue=ANALYSIS_QUEUE, pass_context=True, lock=ANALYSIS,
               retry=RetryStrategy(max_attempts=settings().queue.attempts, wait=1))
     def analyze(context) -> None:
+        from storyline.jobs.contract import UpdateOptions
         from storyline.jobs.update import update
 
-        update(context.additional_context["store"])
+        worker_store: Store = context.additional_context["store"]
+        update(worker_store, UpdateOptions(leave=_being_read(worker_store)))
 
     _ensure_schema(app, store)
     return app
@@ -91,6 +120,30 @@ def _ask_for_analysis(analyze) -> bool:
     return True
 
 
+def _ask_for_readings(read_article, article_ids: Iterable[int]) -> int:
+    """Queue a reading of each article not already waiting for one: how many were asked for."""
+    from procrastinate.exceptions import AlreadyEnqueued
+
+    asked = 0
+    for article_id in article_ids:
+        try:
+            read_article.configure(queueing_lock=f"read {article_id}").defer(article_id=article_id)
+        except AlreadyEnqueued:
+            continue
+        asked += 1
+    return asked
+
+
+_BEING_READ = """SELECT DISTINCT (args->>'article_id')::int FROM procrastinate_jobs
+WHERE task_name = 'read_article' AND status IN ('todo', 'doing')"""
+
+
+def _being_read(store: Store) -> frozenset[int]:
+    """Articles whose reading waits in the queue or runs on some worker (a killed one's is put back)."""
+    with store.engine.connect() as connection:
+        return frozenset(connection.execute(text(_BEING_READ)).scalars())
+
+
 def _inputs(inputs: Iterable[str]) -> Iterator[str]:
     """One task per file: a folder is its files (as ingest reads them), anything else itself."""
     from storyline.ingest.sources import files_under
@@ -112,9 +165,13 @@ def enqueue_ingest(store: Store, inputs: Iterable[str], given: GivenMetadata) ->
 
 
 def enqueue_analysis(store: Store) -> bool:
-    """The update, for one worker: False when one is already waiting (it will see this work too)."""
+    """A reading of each article the analysis version has not read, for any worker, then the update,
+    for one: False when an update is already waiting (it will see this work too)."""
+    from storyline.analysis import ANALYSIS_VERSION
+
     app = queue_app(store)
     with app.open():
+        _ask_for_readings(app.tasks["read_article"], store.article_ids_to_analyze(ANALYSIS_VERSION))
         return _ask_for_analysis(app.tasks["analyze"])
 
 

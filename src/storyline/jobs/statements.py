@@ -3,6 +3,7 @@ merged across the store. Each article is saved in its own transaction."""
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 from collections.abc import Sequence
@@ -63,10 +64,30 @@ def statements_of(article: StoredArticle, translation: Translation | None) -> li
     return read_article(article, translation)[0]
 
 
+def text_digest(article: StoredArticle, translation: Translation | None) -> str:
+    """What read_article reads, in a few bytes: a reading kept for another text is stale."""
+    read = "\0".join([article.title or "", article.text, translation.text if translation else ""])
+    return hashlib.sha256(read.encode()).hexdigest()
+
+
 def _read_stored(pair: tuple[StoredArticle, Translation | None]) -> tuple[list[Statement], StoredParse | None]:
     """read_article as a worker process returns it: the parse as stored (a DocBin), not spaCy objects."""
     statements, parsed = read_article(*pair)
     return statements, parsed.stored() if parsed else None
+
+
+def read_and_keep(store: Store, article_id: int) -> bool:
+    """One article's reading, done by any queue worker and kept in the store until the analysis (the
+    one writer) resolves its speakers to actors and saves it. False when the analysis needs none."""
+    if not store.article_ids_to_analyze(ANALYSIS_VERSION, among=[article_id]):
+        return False
+    article, translation = store.article(article_id), store.translation(article_id)
+    digest = text_digest(article, translation)
+    if store.reading(article_id, ANALYSIS_VERSION, digest) is not None:
+        return False
+    statements, parse = _read_stored((article, translation))
+    store.save_reading(article_id, ANALYSIS_VERSION, digest, statements, parse)
+    return True
 
 
 def _load_models() -> None:
@@ -85,16 +106,16 @@ class StatementsJob(Job):
     name = "statements"
     title = "Analysing"
 
-    def __init__(self, store: Store, since: str | None = None, redo: bool = False):
+    def __init__(self, store: Store, since: str | None = None, redo: bool = False, leave: frozenset[int] = frozenset()):
         super().__init__(store)
-        self.since, self.redo = since, redo
+        self.since, self.redo, self.leave = since, redo, leave
         self.directory = None
         self.touched: set[int] = set()
         self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_options(cls, store: Store, options: UpdateOptions) -> StatementsJob:
-        return cls(store, since=options.since, redo=options.redo)
+        return cls(store, since=options.since, redo=options.redo, leave=options.leave)
 
     def prepare(self) -> None:
         from storyline.analysis.actors import ActorDirectory, KnownActor
@@ -102,7 +123,7 @@ class StatementsJob(Job):
         self.directory = ActorDirectory([KnownActor(i, name, kind, roles) for i, name, kind, roles in self.store.actor_index()])
 
     def pending(self) -> Sequence[int]:
-        pending = self.store.article_ids_to_analyze(ANALYSIS_VERSION, self.since, self.redo)
+        pending = [i for i in self.store.article_ids_to_analyze(ANALYSIS_VERSION, self.since, self.redo) if i not in self.leave]
         if _workers() > 1 and len(pending) >= settings().analysis.parallel_from:
             # Parsing is the cost and each article's own: worker processes read a batch while this one
             # resolves actors and saves, in article order, so the result is a one-process run's.
@@ -118,8 +139,16 @@ class StatementsJob(Job):
                 self.pool = None  # a worker died (killed, out of memory): go on in this process
         return [_read_stored(pair) for pair in pairs]
 
+    def _kept_or_read(self, batch: Sequence[int]) -> list[tuple[list[Statement], StoredParse | None]]:
+        """What queue workers read and kept for these articles (jobs.queue), the rest read here."""
+        pairs = [(self.store.article(article_id), self.store.translation(article_id)) for article_id in batch]
+        kept = [None if self.redo else self.store.reading(article.id, ANALYSIS_VERSION, text_digest(article, translation))
+                for article, translation in pairs]
+        fresh = iter(self._read([pair for pair, reading in zip(pairs, kept, strict=True) if reading is None]))
+        return [reading if reading is not None else next(fresh) for reading in kept]
+
     def process(self, batch: Sequence[int], report: StageReport) -> None:
-        read = self._read([(self.store.article(article_id), self.store.translation(article_id)) for article_id in batch])
+        read = self._kept_or_read(batch)
         for article_id, (statements, parse) in zip(batch, read, strict=True):
             # A known actor's id, or None for a speaker the store has not met yet (the store creates it).
             known_ids = [self.directory.resolve(s.speaker, s.speaker_kind, s.role) for s in statements]

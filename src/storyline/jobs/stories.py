@@ -9,6 +9,19 @@ from storyline.jobs.contract import Job, StageReport
 from storyline.store import Store
 
 
+def embed_and_keep(store: Store, article_id: int) -> bool:
+    """One article's multilingual vector, most of the time placing it takes, computed by any queue
+    worker and kept for the placement (the one writer). False when one is kept already."""
+    from storyline.analysis import embeddings
+    from storyline.stories.placement import multilingual_vector
+
+    article = store.article(article_id)
+    if article is None or store.article_vectors_of([article_id]):
+        return False
+    store.save_article_vector(article_id, embeddings.MULTILINGUAL.name, multilingual_vector(article, store.translation(article_id)))
+    return True
+
+
 class StoriesJob(Job):
     name = "stories"
     title = "Stories"

@@ -12,19 +12,21 @@ class TranslateJob(Job):
     name = "translate"
     title = "Translating"
 
-    def __init__(self, store: Store, backends: list | None = None, libretranslate: str | None = None):
+    def __init__(self, store: Store, backends: list | None = None, libretranslate: str | None = None,
+                 leave: frozenset[int] = frozenset()):
         from storyline.translation.backends import available_backends
         from storyline.translation.translate import BackendChoice
 
         super().__init__(store)
         self.choose = BackendChoice(available_backends(libretranslate) if backends is None else backends)
+        self.leave = leave
 
     @classmethod
     def from_options(cls, store: Store, options: UpdateOptions) -> TranslateJob:
-        return cls(store, libretranslate=options.libretranslate)
+        return cls(store, libretranslate=options.libretranslate, leave=options.leave)
 
     def pending(self) -> Sequence[int]:
-        return self.store.article_ids_to_translate()
+        return [i for i in self.store.article_ids_to_translate() if i not in self.leave]
 
     def process(self, batch: Sequence[int], report: StageReport) -> None:
         from storyline.translation.backends import TranslationError

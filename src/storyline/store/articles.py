@@ -255,14 +255,17 @@ class ArticleStore(StoreBase):
         with self._session() as session:
             return session.scalar(select(ArticleRow.text).where(ArticleRow.id == article_id))
 
-    def article_ids_to_translate(self) -> list[int]:
-        """Articles in a known language other than English that have no translation yet, or
-        whose translation (from before titles were translated) lacks the title."""
+    def article_ids_to_translate(self, among: Iterable[int] | None = None) -> list[int]:
+        """Articles (of all, or those `among` these) in a known language other than English that
+        have no translation yet, or whose translation (from before titles were translated) lacks the title."""
         with self._session() as session:
             done = select(TranslationRow.article_id).join(ArticleRow, ArticleRow.id == TranslationRow.article_id).where(
                 TranslationRow.title.is_not(None) | ArticleRow.title.is_(None) | (ArticleRow.title == ""))
-            return list(session.scalars(select(ArticleRow.id).where(ArticleRow.language.is_not(None), ArticleRow.language != "en",
-                                                                    ArticleRow.id.not_in(done)).order_by(ArticleRow.id)))
+            query = select(ArticleRow.id).where(ArticleRow.language.is_not(None), ArticleRow.language != "en",
+                                                ArticleRow.id.not_in(done)).order_by(ArticleRow.id)
+            if among is not None:
+                query = query.where(ArticleRow.id.in_(list(among)))
+            return list(session.scalars(query))
 
     def save_translation(self, translation: Translation) -> None:
         """Store a translation and, where its text is new, mark the article for analysis again,

@@ -188,8 +188,10 @@ class StatementRow(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     role: Mapped[str | None] = mapped_column(Text)
-    cue: Mapped[str] = mapped_column(String(32))
-    via: Mapped[str] = mapped_column(String(32))
+    # "introduced with a colon, in translation" outgrew 32 characters: PostgreSQL holds a VARCHAR to
+    # its length, SQLite never did (migration 0019 widens them there only).
+    cue: Mapped[str] = mapped_column(String(32).with_variant(Text(), "postgresql"))
+    via: Mapped[str] = mapped_column(String(32).with_variant(Text(), "postgresql"))
     date: Mapped[str | None] = mapped_column(String(16), index=True)
     date_kind: Mapped[str] = mapped_column(String(8))
 
@@ -276,6 +278,19 @@ class ArticleParseRow(Base):
     offsets_json: Mapped[str] = mapped_column(Text)
     has_title: Mapped[bool] = mapped_column(Boolean)
     docbin: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ArticleReadingRow(Base):
+    """Statements a queue worker read from an article (its speakers as the text names them), kept
+    until the one analysis resolves them to actors and saves them; the parse waits in article_parses.
+    A reading of another text (the article or its translation changed since) is not used."""
+
+    __tablename__ = "article_readings"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    text_digest: Mapped[str] = mapped_column(String(64))
+    statements_json: Mapped[str] = mapped_column(Text)
 
 
 class TranslationRow(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import delete, exists, func, select, update
@@ -25,6 +26,7 @@ from storyline.store.models import (
     ActorRow,
     AlertWatermarkRow,
     ArticleParseRow,
+    ArticleReadingRow,
     ArticleRow,
     PropositionRow,
     StatementRow,
@@ -40,9 +42,31 @@ class StatementStore(StoreBase):
             return {r.article_id: StoredParse(r.article_id, r.source, tuple(json.loads(r.offsets_json)), r.has_title, r.docbin)
                     for r in rows}
 
-    def article_ids_to_analyze(self, version: int, since: str | None = None, redo: bool = False) -> list[int]:
+    def save_reading(self, article_id: int, version: int, text_digest: str, statements: list[Statement],
+                     parse: StoredParse | None) -> None:
+        """Keep what a worker read from an article until the analysis saves it (save_statements)."""
+        with self._session() as session, session.begin():
+            session.execute(delete(ArticleParseRow).where(ArticleParseRow.article_id == article_id))
+            if parse is not None:
+                session.add(_parse_row(parse, version))
+            session.merge(ArticleReadingRow(article_id=article_id, version=version, text_digest=text_digest,
+                                            statements_json=json.dumps([asdict(s) for s in statements])))
+
+    def reading(self, article_id: int, version: int, text_digest: str) -> tuple[list[Statement], StoredParse | None] | None:
+        """The statements a worker read from this very text under this analysis version, and their parse."""
+        with self._session() as session:
+            row = session.get(ArticleReadingRow, article_id)
+            if row is None or row.version != version or row.text_digest != text_digest:
+                return None
+            statements = [Statement(**fields) for fields in json.loads(row.statements_json)]
+        return statements, self.parses([article_id], version).get(article_id)
+
+    def article_ids_to_analyze(self, version: int, since: str | None = None, redo: bool = False,
+                               among: Iterable[int] | None = None) -> list[int]:
         with self._session() as session:
             query = select(ArticleRow.id).order_by(ArticleRow.id)
+            if among is not None:
+                query = query.where(ArticleRow.id.in_(list(among)))
             if not redo:
                 query = query.where((ArticleRow.analyzed_version.is_(None)) | (ArticleRow.analyzed_version < version))
             if since:
@@ -63,9 +87,9 @@ class StatementStore(StoreBase):
         ``None`` actor ids create actors. Returns the actor ids used."""
         with self._session() as session, session.begin():
             session.execute(delete(ArticleParseRow).where(ArticleParseRow.article_id == article_id))
+            session.execute(delete(ArticleReadingRow).where(ArticleReadingRow.article_id == article_id))
             if parse is not None:
-                session.add(ArticleParseRow(article_id=article_id, version=version, source=parse.source,
-                                            offsets_json=json.dumps(parse.offsets), has_title=parse.has_title, docbin=parse.data))
+                session.add(_parse_row(parse, version))
             replaced = session.scalar(select(func.min(StatementRow.id)).where(StatementRow.article_id == article_id))
             if replaced is not None:
                 # SQLite may hand the freed ids to the new statements: propositions must judge them again,
@@ -229,3 +253,8 @@ class StatementStore(StoreBase):
     def actor_count(self) -> int:
         with self._session() as session:
             return session.scalar(select(func.count(ActorRow.id))) or 0
+
+
+def _parse_row(parse: StoredParse, version: int) -> ArticleParseRow:
+    return ArticleParseRow(article_id=parse.article_id, version=version, source=parse.source,
+                           offsets_json=json.dumps(parse.offsets), has_title=parse.has_title, docbin=parse.data)

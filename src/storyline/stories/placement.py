@@ -26,9 +26,14 @@ def represent(article: StoredArticle, translation: Translation | None, multiling
     (the multilingual encoder is the slow one)."""
     lead = lead_text(article, translation)
     english = translation is not None or article.language in ("en", None)
-    return Representation(embeddings.MULTILINGUAL.encode([lead])[0] if multilingual is None else multilingual,
+    return Representation(multilingual_vector(article, translation) if multilingual is None else multilingual,
                           embeddings.ENGLISH.encode([lead])[0] if english else None,
                           frozenset({"en" if english else article.language}))
+
+
+def multilingual_vector(article: StoredArticle, translation: Translation | None) -> np.ndarray:
+    """The article's lead in the space shared by every language: the one stored, and the cost."""
+    return embeddings.MULTILINGUAL.encode([lead_text(article, translation)])[0]
 
 
 class Storyteller:
