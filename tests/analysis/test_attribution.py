@@ -58,3 +58,22 @@ def test_speakers_are_never_pronouns_bare_group_nouns_or_titles(dev):
     assert not lowered & (PRONOUNS | {"i", "you", "we", "they", "it", "who", "which", "that"})
     assert not {s for s in lowered if len(s.split()) == 1 and s.rstrip("s") in GROUP_NOUNS}
     assert not [s for s in speakers if s.split()[0].rstrip(".").casefold() in NAME_TITLES and len(s.split()) > 1]
+
+
+def test_a_speaker_named_by_a_relative_pronoun_is_its_antecedent_named_there():
+    """"Sanders, who said ...", "the agency, which said ...": PolNeAR's source is the pronoun, and
+    the statement's mention is that pronoun while its speaker is the person or body it stands for."""
+    found = total = 0
+    for _name, text, gold in quotes.load_documents("dev", limit=DEV_DOCUMENTS):
+        relative = [g for g in gold if g.source and text[g.source[0]:g.source[1]].casefold() in ("who", "which")]
+        if not relative:
+            continue
+        statements = extract_statements(text, quotes._paragraphs(text))
+        for g in relative:
+            total += 1
+            named = [s for s in statements if s.mention_start is not None and quotes._overlap((s.mention_start, s.mention_end), g.source)
+                     and quotes._overlap((text.find(s.text, s.start), text.find(s.text, s.start) + len(s.text)), g.content)]
+            found += bool(named)
+            assert all(s.speaker.casefold() not in ("who", "which") for s in named)
+    assert total >= 5
+    assert found / total >= 0.33, (found, total)

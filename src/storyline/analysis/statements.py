@@ -255,6 +255,10 @@ def _phrase(token: Token) -> tuple[str, int, int]:
     return span.text, span.start_char, span.end_char
 
 
+# Relative pronouns, and the kinds of speaker they may stand for.
+_RELATIVE_KINDS = {"who": ("person",), "which": ("organisation",), "that": ("person", "organisation")}
+
+
 class _Extractor:
     def __init__(self, article: _Article):
         self.article = article
@@ -269,15 +273,17 @@ class _Extractor:
 
     def resolve(self, token: Token, offset: int) -> _Speaker | None:
         """(speaker, kind, role, how) for a reporting verb's subject, or None when it is no speaker."""
-        if token.lower_ in ("who", "that") and token.head.dep_ == "relcl" and token.head.head.i != token.i:
-            # "Sanders, who said ...": the clause's antecedent, when that is a person (the parser may
-            # hang "Democrats on Capitol Hill, who ..." on the place).
-            antecedent = self.resolve(token.head.head, offset)
-            return antecedent if antecedent is not None and antecedent.kind == "person" else None
         text, start, end = _phrase(token)
         lowered = token.text.casefold()
         at = offset + start
         mention = (offset + start, offset + end)
+        if lowered in _RELATIVE_KINDS and token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "relcl" and token.head.head.i != token.i:
+            # "Sanders, who said ...", "the department, which said ...": the clause's antecedent, when
+            # it is of the kind the pronoun takes (the parser may hang "Democrats on Capitol Hill, who
+            # ..." on the place). The text names the speaker here with the pronoun.
+            antecedent = self.resolve(token.head.head, offset)
+            fits = antecedent is not None and antecedent.kind in _RELATIVE_KINDS[lowered]
+            return replace(antecedent, mention=mention) if fits else None
         if lowered in PRONOUNS:
             person = self.salient or self.article.latest(at)
             return _Speaker(person.name, "person", person.roles[0] if person.roles else None, "pronoun", mention) if person else None
@@ -375,7 +381,7 @@ class _Extractor:
             source = doc[found.source.start:found.source.end] if found.source else None
             if source is None or _names_an_outlet(source.root):
                 continue
-            speaker = self.resolve(source.root, offset)
+            speaker = self.resolve(_head_of_source(source), offset)
             if speaker is None:
                 continue
             cue = doc[found.cue.start:found.cue.end] if found.cue else None
@@ -492,6 +498,12 @@ class _Extractor:
         if len(span) < 2:
             return None
         return sentence.doc[verb.i:span.end].text if _is_noun_phrase(span) else span.text
+
+
+def _head_of_source(source: Span) -> Token:
+    """The word of a tagged source that the parse makes the cue's subject, where one is: the span's
+    root may be a dateline beside it ("WASHINGTON -- President Obama")."""
+    return next((t for t in source if t.dep_ in ("nsubj", "nsubjpass") and not source.start <= t.head.i < source.end), source.root)
 
 
 def _is_noun_phrase(span: Span) -> bool:

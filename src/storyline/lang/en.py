@@ -25,7 +25,7 @@ ROLE_NOUNS = (
     "president|prime minister|deputy prime minister|minister|deputy minister|foreign minister|defence minister|defense minister|"
     "ambassador|spokesman|spokeswoman|spokesperson|adviser|advisor|envoy|secretary general|secretary of state|secretary|"
     "chancellor|chief of staff|chief|head|leader|commander|general|governor|mayor|senator|lawmaker|diplomat|official|"
-    "chairman|chairwoman|director|king|emir|premier|speaker|negotiator|representative"
+    "chairman|chairwoman|director|king|emir|premier|speaker|negotiator|representative|nominee|candidate"
 )
 PRONOUNS = frozenset({"he", "she", "him", "her"})
 # Titles written before a name ("Sen. Ben Sasse", "Mr. Trump", "CEO Tim Cook"): not part of the
