@@ -2,8 +2,8 @@
 store of 10,000 articles, with how many rows each request loads.
 
 The store is made from real pages: the ScrapingHub set and the seeds are ingested and analysed
-for real, then fanned out to the size asked for (each copy keeps its template's text, paragraphs
-and statements, with its own date and hash), and the copies are grouped into stories of five
+for real, then fanned out to the size asked for (each copy keeps its template's text, paragraphs,
+statements and stored parse, with its own date and hash), and the copies are grouped into stories of five
 with random centroids. Pages are read uncached: each request asks for a story or actor not
 asked for before.
 """
@@ -14,7 +14,7 @@ import random
 import statistics
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from bench.data import eval_data_dir
+from storyline.analysis import ANALYSIS_VERSION
 from storyline.jobs.update import update
 from storyline.pipeline import Ingestor
 from storyline.records import (
@@ -83,6 +84,7 @@ def build(db: Path, size: int = ARTICLES, seed: int = 7) -> None:
         update(store, only=("statements",))
         templates = [store.article(a.id) for a in store.articles()]
         said = {t.id: store.statements(article_ids=[t.id]) for t in templates}
+        parsed = store.parses([t.id for t in templates], ANALYSIS_VERSION)  # an analysed store keeps each article's parse
         propositions = [store.add_proposition("Ukraine should give up territory in exchange for NATO membership."),
                         store.add_proposition("Face masks should be mandatory in public.")]
         start, story, event_cluster = date(2022, 1, 1), None, None
@@ -92,7 +94,8 @@ def build(db: Path, size: int = ARTICLES, seed: int = 7) -> None:
             article_id = store.add_article(_copy(template, n, day), "bench")
             copies = [(Statement(s.kind, s.text, s.start, s.end, s.speaker, "person", s.role, s.cue, s.via, day.isoformat(), s.date_kind),
                        s.actor_id) for s in said[template.id]]
-            store.save_statements(article_id, copies, 0)
+            parse = parsed.get(template.id)
+            store.save_statements(article_id, copies, ANALYSIS_VERSION, replace(parse, article_id=article_id) if parse else None)
             if n % STORY_SIZE == 0:
                 story, event_cluster = StoryCluster.empty(384), StoryCluster.empty(384)
             vector = rng.random() * np.ones(384, dtype=np.float32)

@@ -27,14 +27,14 @@ class ParsedText:
     def paragraph_at(self, offset: int) -> tuple[int, Doc] | None:
         """(start, parse) of the paragraph holding a character offset of the text."""
         for start, doc in zip(self.offsets, self.paragraphs, strict=True):
-            if start <= offset < start + len(doc.text):
+            if start <= offset < start + _length(doc):
                 return start, doc
         return None
 
     def span(self, start: int, end: int) -> Span | None:
         """The tokens covering text[start:end], if one paragraph holds them."""
         found = self.paragraph_at(start)
-        if found is None or end > found[0] + len(found[1].text):
+        if found is None or end > found[0] + _length(found[1]):
             return None
         return found[1].char_span(start - found[0], end - found[0], alignment_mode="expand")
 
@@ -60,6 +60,11 @@ class ParsedText:
         docs = list(DocBin().from_bytes(stored.data).get_docs(load_pipeline().vocab))
         title = docs.pop(0) if stored.has_title else None
         return cls(stored.article_id, stored.source, stored.offsets, docs, title)
+
+
+def _length(doc: Doc) -> int:
+    """len(doc.text), without joining every token's text again (a story page asks it thousands of times)."""
+    return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
 
 
 def standalone(span: Span) -> Doc:
