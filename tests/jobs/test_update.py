@@ -109,6 +109,9 @@ def test_readings_and_vectors_kept_by_queue_workers_are_saved_as_one_process_mak
             connection.execute(text("UPDATE articles SET title = :title WHERE id = :id"), {"title": "Changed", "id": changed.id})
         parses.clear()
         monkeypatch.setattr("storyline.stories.placement.multilingual_vector", lambda *_: pytest.fail("embedded again"))
+        pooled = replace(settings(), analysis=replace(settings().analysis, workers=2, parallel_from=1))
+        monkeypatch.setattr("storyline.jobs.statements.settings", lambda: pooled)
+        monkeypatch.setattr("storyline.jobs.statements.ProcessPoolExecutor", lambda *_a, **_k: pytest.fail("workers started for readings kept"))
         update(store, only=("statements", "stories"))
         assert set(parses) <= {"Changed", *(changed.text[p.start:p.end] for p in changed.paragraphs)}
         assert "Changed" in parses, "the changed article was read again"

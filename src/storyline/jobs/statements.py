@@ -124,7 +124,8 @@ class StatementsJob(Job):
 
     def pending(self) -> Sequence[int]:
         pending = [i for i in self.store.article_ids_to_analyze(ANALYSIS_VERSION, self.since, self.redo) if i not in self.leave]
-        if _workers() > 1 and len(pending) >= settings().analysis.parallel_from:
+        unread = len(pending) if self.redo else len(set(pending) - self.store.read_ahead(ANALYSIS_VERSION))
+        if _workers() > 1 and unread >= settings().analysis.parallel_from:
             # Parsing is the cost and each article's own: worker processes read a batch while this one
             # resolves actors and saves, in article order, so the result is a one-process run's.
             self.pool = ProcessPoolExecutor(_workers(), mp_context=multiprocessing.get_context("spawn"), initializer=_load_models)

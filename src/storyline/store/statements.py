@@ -52,6 +52,11 @@ class StatementStore(StoreBase):
             session.merge(ArticleReadingRow(article_id=article_id, version=version, text_digest=text_digest,
                                             statements_json=json.dumps([asdict(s) for s in statements])))
 
+    def read_ahead(self, version: int) -> set[int]:
+        """Articles whose reading a worker keeps for this analysis version (of whatever text)."""
+        with self._session() as session:
+            return set(session.scalars(select(ArticleReadingRow.article_id).where(ArticleReadingRow.version == version)))
+
     def reading(self, article_id: int, version: int, text_digest: str) -> tuple[list[Statement], StoredParse | None] | None:
         """The statements a worker read from this very text under this analysis version, and their parse."""
         with self._session() as session:
