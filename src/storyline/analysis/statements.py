@@ -255,6 +255,8 @@ def _phrase(token: Token) -> tuple[str, int, int]:
     return span.text, span.start_char, span.end_char
 
 
+# Pronouns that go on with the previous statement's speaker when it is of these kinds.
+_BODY_PRONOUNS = {"it": ("organisation",), "they": ("organisation", "group")}
 # Relative pronouns, and the kinds of speaker they may stand for.
 _RELATIVE_KINDS = {"who": ("person",), "which": ("organisation",), "that": ("person", "organisation")}
 
@@ -284,6 +286,11 @@ class _Extractor:
             antecedent = self.resolve(token.head.head, offset)
             fits = antecedent is not None and antecedent.kind in _RELATIVE_KINDS[lowered]
             return replace(antecedent, mention=mention) if fits else None
+        if lowered in _BODY_PRONOUNS and self.statements and self.statements[-1].speaker_kind in _BODY_PRONOUNS[lowered]:
+            # "The ministry said ... It added", "Ukrainian officials said ... They added": a body's or
+            # a group's statements go on under the pronoun.
+            last = self.statements[-1]
+            return _Speaker(last.speaker, last.speaker_kind, None, "pronoun", mention)
         if lowered in PRONOUNS:
             person = self.salient or self.article.latest(at)
             return _Speaker(person.name, "person", person.roles[0] if person.roles else None, "pronoun", mention) if person else None
