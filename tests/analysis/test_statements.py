@@ -143,3 +143,20 @@ def test_impossible_calendar_dates_do_not_break_an_article():
     text = "On February 30, Ukrainian Foreign Minister Dmytro Kuleba said that Kyiv would not trade land for membership."
     [statement] = extract_statements(text, [(0, len(text))], date(2024, 3, 5))
     assert statement.date == "2024-03-05" and statement.date_kind == "article"
+
+
+def test_a_person_named_by_their_given_name_after_their_full_name_is_one_speaker():
+    """A ScrapingHub article introduces "her brother Dale Ford", then quotes "Dale wrote": the small
+    model labels the lone "Dale" an organisation, yet he is Dale Ford."""
+    import gzip
+
+    from bench.data import eval_data_dir
+    from storyline.ingest.article import build_article
+    from storyline.records import GivenMetadata, RawDocument
+
+    page = eval_data_dir() / "extraction-scrapinghub" / "html" / "851498a2b9f4f0b578ac9700c245253dbc147a06c0fb3499adebf1c2d5663c29.html.gz"
+    article = build_article(RawDocument(origin=page.name, data=gzip.decompress(page.read_bytes()), kind_hint="html",
+                                        given=GivenMetadata()), max_bytes=10_000_000)
+    found = extract_statements(article.text, [(p.start, p.end) for p in article.paragraphs])
+    speakers = {(s.speaker, s.speaker_kind) for s in found if "Dale" in s.speaker}
+    assert speakers == {("Dale Ford", "person")}, speakers

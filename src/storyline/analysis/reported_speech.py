@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from storyline.analysis.sentences import sentence_spans
 from storyline.ingest.outlets import by_name
+from storyline.lang.names import one_full_name
 from storyline.lang.speech import SpeechRules, speech_rules
 from storyline.records import Statement
 from storyline.settings import settings
@@ -242,12 +243,6 @@ def extract_reported_speech(text: str, paragraphs: list[tuple[int, int]], langua
 
 def _full_names(found: list[Statement]) -> list[Statement]:
     """A speaker named by one word ("Erika", "Bassiki") is the one full name of the article that holds it."""
-    full = {s.speaker for s in found if len(s.speaker.split()) >= 2}
-    named = []
-    for statement in found:
-        if len(statement.speaker.split()) == 1:
-            holders = {name for name in full if statement.speaker in name.split()}
-            if len(holders) == 1:
-                statement = replace(statement, speaker=holders.pop())
-        named.append(statement)
-    return named
+    full = {s.speaker for s in found}
+    return [replace(s, speaker=holder) if len(s.speaker.split()) == 1 and (holder := one_full_name(s.speaker, full)) else s
+            for s in found]

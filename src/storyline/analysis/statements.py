@@ -40,7 +40,7 @@ from storyline.lang.en import (
     ROLE_NOUNS,
     WEEKDAYS,
 )
-from storyline.lang.names import fold, name_parts, same_person, surname_key
+from storyline.lang.names import fold, name_parts, one_full_name, same_person, surname_key
 from storyline.records import Statement
 from storyline.settings import settings
 
@@ -305,6 +305,12 @@ class _Extractor:
             person = self.article.latest(at, role=role.group(0).casefold(), fitting_only=held_for)
             if person:
                 return _Speaker(person.name, "person", person.roles[0] if person.roles else text, "role noun", mention)
+        if (token.pos_ == "PROPN" and token.ent_type_ != "GPE" and (holder := one_full_name(token.text, [p.name for p in self.article.people]))
+                and holder.split()[0] == token.text):
+            # "Dale wrote", after "her brother Dale Ford": a person named by their given name alone,
+            # whatever label the small model gives it.
+            person = self.article.person(holder, at)
+            return _Speaker(person.name, "person", person.roles[0] if person.roles else None, "subject", mention)
         # "The Republican said" is a person described, not the party; "Republicans" are a group of them.
         if token.ent_type_ in ("ORG", "GPE", "NORP") and token.pos_ == "PROPN" and not (token.ent_type_ == "NORP" and token.tag_ == "NNP"):
             ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)

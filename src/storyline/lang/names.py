@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _VOWELS = re.compile(r"[aeiouyjw]")
 _NON_LETTERS = re.compile(r"[^a-z]")
@@ -44,6 +45,13 @@ def skeleton(name: str) -> str:
 
 def name_parts(name: str) -> list[str]:
     return [part for part in re.split(r"[\s\-]+", name.strip()) if part and part[0].isalpha()]
+
+
+def one_full_name(word: str, names: Iterable[str]) -> str | None:
+    """The one full name among `names` that holds a one-word name ("Erika" in "Erika Mello", "Dale"
+    in "Dale Ford"); None when none or several do."""
+    holders = {name for name in names if len(name.split()) >= 2 and word in name.split()}
+    return holders.pop() if len(holders) == 1 else None
 
 
 def surname_key(name: str) -> str:
