@@ -84,6 +84,11 @@ class _Speaker:
     mention: tuple[int, int] | None
     cue: str = ""
 
+    @classmethod
+    def person(cls, person: Person, via: str, mention: tuple[int, int], cue: str = "", untitled: str | None = None) -> _Speaker:
+        """A person as the speaker, under their first known role (or `untitled` when they have none)."""
+        return cls(person.name, "person", person.roles[0] if person.roles else untitled, via, mention, cue)
+
 
 @dataclass
 class _Article:
@@ -293,24 +298,24 @@ class _Extractor:
             return _Speaker(last.speaker, last.speaker_kind, None, "pronoun", mention)
         if lowered in PRONOUNS:
             person = self.salient or self.article.latest(at)
-            return _Speaker(person.name, "person", person.roles[0] if person.roles else None, "pronoun", mention) if person else None
+            return _Speaker.person(person, "pronoun", mention) if person else None
         for name, position in self.spans:
             if position <= token.idx < position + len(name) and (token.text in name or surname_key(token.text) == surname_key(name)):
                 person = self.article.person(name, at)
-                return _Speaker(person.name, "person", person.roles[0] if person.roles else None, "subject", mention)
+                return _Speaker.person(person, "subject", mention)
         role = _ROLE_WORD.search(text)
         if role and token.pos_ == "NOUN" or (role and token.text[:1].isupper() and token.ent_type_ == ""):
             # "Zelensky's chief of staff" is not Zelensky: someone's role needs a person known to hold it.
             held_for = any(c.dep_ == "poss" for c in token.children)
             person = self.article.latest(at, role=role.group(0).casefold(), fitting_only=held_for)
             if person:
-                return _Speaker(person.name, "person", person.roles[0] if person.roles else text, "role noun", mention)
+                return _Speaker.person(person, "role noun", mention, untitled=text)
         if (token.pos_ == "PROPN" and token.ent_type_ != "GPE" and (holder := one_full_name(token.text, [p.name for p in self.article.people]))
                 and holder.split()[0] == token.text):
             # "Dale wrote", after "her brother Dale Ford": a person named by their given name alone,
             # whatever label the small model gives it.
             person = self.article.person(holder, at)
-            return _Speaker(person.name, "person", person.roles[0] if person.roles else None, "subject", mention)
+            return _Speaker.person(person, "subject", mention)
         # "The Republican said" is a person described, not the party; "Republicans" are a group of them.
         if token.ent_type_ in ("ORG", "GPE", "NORP") and token.pos_ == "PROPN" and not (token.ent_type_ == "NORP" and token.tag_ == "NNP"):
             ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
@@ -429,8 +434,7 @@ class _Extractor:
             if person is None and role:
                 person = next((p for p in self.article.people if any(role in r.casefold() for r in p.roles)), None)
             if person is not None:
-                speaker = _Speaker(person.name, "person", person.roles[0] if person.roles else None, "position noun",
-                                   (offset + holder.start_char, offset + holder.end_char), cue)
+                speaker = _Speaker.person(person, "position noun", (offset + holder.start_char, offset + holder.end_char), cue)
                 # A position is held, not uttered on the sentence's day: "Media reports on Monday said ... Zelenskyy's bid".
                 self.add("indirect", text, sentence, offset, speaker, dated_by_sentence=False)
         # Each person under the name the whole article settles on, not the one known when they spoke.
