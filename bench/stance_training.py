@@ -312,7 +312,7 @@ def train(epochs: int = 2, batch_size: int = 16, learning_rate: float = 5e-5, pa
         "task": "stance of a statement toward a proposition: " + ", ".join(LABELS),
         "base": BASE,
         "architecture": "cross-encoder: [CLS] proposition [SEP] statement [SEP], linear head on [CLS], "
-                        f"max {MAX_TOKENS} tokens; ONNX, int8 dynamic quantisation (onnxruntime)",
+                        f"max {MAX_TOKENS} tokens; ONNX, int8 dynamic quantisation, one scale per output channel (onnxruntime)",
         "data": {"note": "FNC-1 (research use): only headlines of bench.stance's FNC fitting split",
                  "perspectrum_train_pairs": sum(e.source == "perspectrum" for e in examples),
                  "negated_claim_pairs": sum(e.source == "negated" for e in examples),
@@ -392,7 +392,8 @@ def export(model, tokenizer) -> None:
     torch.onnx.export(model, tuple(sample[n] for n in names), str(fp32), input_names=names, output_names=["logits"],
                       dynamic_axes={**{n: {0: "batch", 1: "tokens"} for n in names}, "logits": {0: "batch"}},
                       opset_version=17, dynamo=False)
-    quantize_dynamic(str(fp32), str(stance_model.MODEL_FILE), weight_type=QuantType.QInt8)
+    # One scale per output channel: one per tensor cost 0.024 dev macro-F1 against the float graph.
+    quantize_dynamic(str(fp32), str(stance_model.MODEL_FILE), weight_type=QuantType.QInt8, per_channel=True)
     shutil.copy(Path(tokenizer.name_or_path) / "tokenizer.json", stance_model.TOKENIZER_FILE)
 
 

@@ -35,13 +35,16 @@ def positioned(tmp_path_factory, gold):
 # gap the next model must close (README, "Propositions"), and one that starts passing fails here
 # until its mark is removed. No rule is written for these sentences: that would fit the seeds.
 MISREAD = {
-    ("003", "Vladimir Putin", "ukraine_in_nato"): "'would be a trigger for war' read as support (0.69)",
-    ("004", "Anders Fogh Rasmussen", "land_for_nato"): "'membership … in exchange for renouncing claims on territories' read as oppose (0.61)",
+    ("003", "Vladimir Putin", "ukraine_in_nato"): "'would be a trigger for war' read as support (0.81)",
+    ("004", "Anders Fogh Rasmussen", "land_for_nato"): "'membership … in exchange for renouncing claims on territories' read as oppose (0.48)",
+    ("004", "Andriy Yermak", "land_for_nato"): "'Any concession on independence, territorial integrity and sovereignty is not "
+                                               "acceptable' read as support (0.46; the float model too, 0.52)",
 }
-SHIFTS_MISREAD = ("three shifts the gold does not have, from statements the attribution tagger now finds: Russia's 'has "
-                  "denied any plans to invade Ukraine' (oppose, 0.49 and 0.58) before its 'welcomed the suggestion that "
-                  "Ukraine could give up on its NATO ambitions' (mixed: the suggestion's 'could' reads as Russia's hedge), on "
-                  "both propositions; Prystaiko's 'this is our land' read as support (0.55) of land for membership")
+SHIFTS_MISREAD = ("six shifts the gold does not have, from statements the attribution tagger finds: Russia's 'has denied "
+                  "any plans to invade Ukraine' (support 0.46, oppose 0.51) before its 'welcomed the suggestion that Ukraine "
+                  "could give up on its NATO ambitions' (mixed: the suggestion's 'could' reads as Russia's hedge), and that "
+                  "before its 'non-NATO status a cornerstone' (oppose 0.46, 0.48), on both propositions; Peskov's 'one of the "
+                  "cornerstones' after an earlier support; Prystaiko's 'this is our land' read as support (0.62) of land for membership")
 
 
 def _gold_stances():
