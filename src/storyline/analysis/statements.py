@@ -313,7 +313,7 @@ class _Extractor:
         if (token.pos_ == "PROPN" and token.ent_type_ != "GPE" and (holder := one_full_name(token.text, [p.name for p in self.article.people]))
                 and holder.split()[0] == token.text):
             # "Dale wrote", after "her brother Dale Ford": a person named by their given name alone,
-            # whatever label the small model gives it.
+            # whatever the small model labels it, unless a place.
             person = self.article.person(holder, at)
             return _Speaker.person(person, "subject", mention)
         # "The Republican said" is a person described, not the party; "Republicans" are a group of them.
