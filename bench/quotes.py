@@ -183,6 +183,8 @@ class RealPagesResult:
     articles: int
     with_statements: int
     statements: int
+    unnamed_statements: int  # statements of unnamed sources ("police", "experts"): kept, no actor
+    unnamed: list[tuple[str, int]]  # the most frequent of those sources
     seconds: float  # translation and statements stages
     top: list[tuple[str, str, int]]  # (name, kind, statements) of the most quoted actors
     not_actors: list[str]  # of those, the ones our labels say are no actor (a pronoun, place, outlet, generic noun)
@@ -202,12 +204,14 @@ def real_pages() -> RealPagesResult:
             update(store, only=("translate", "statements"))
             seconds = time.monotonic() - began
             statements = store.statements()
-            counts = Counter(s.actor_id for s in statements)
+            counts = Counter(s.actor_id for s in statements if s.actor_id is not None)
             actors = {a.id: a for a in store.actors(list(counts))}
             articles = store.article_count()
     top = [(actors[i].name, actors[i].kind, n) for i, n in counts.most_common(TOP_ACTORS)]
     return RealPagesResult(
         articles=articles, with_statements=len({s.article_id for s in statements}), statements=len(statements),
+        unnamed_statements=sum(s.actor_id is None for s in statements),
+        unnamed=Counter(s.speaker.casefold() for s in statements if s.actor_id is None).most_common(TOP_ACTORS),
         seconds=seconds, top=top, not_actors=[name for name, _kind, _n in top if name in labels["not_actors"]],
         unlabelled=[name for name, _kind, _n in top if name not in labels["not_actors"] and name not in labels["actors"]],
     )

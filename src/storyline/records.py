@@ -308,6 +308,10 @@ class RunSummary:
     failures: tuple[IngestFailure, ...] = ()
 
 
+# A source the text describes but names no one by ("experts", "a poll"): its statements are kept, with no actor.
+UNNAMED = "unnamed"
+
+
 @dataclass(frozen=True)
 class Statement:
     """One attributed statement, with the offsets of its sentence in the article's clean text."""
@@ -317,7 +321,7 @@ class Statement:
     start: int
     end: int
     speaker: str
-    speaker_kind: str  # "person" or "organisation"
+    speaker_kind: str  # "person", "organisation", "group", or UNNAMED
     role: str | None
     cue: str
     via: str  # how the speaker was found: subject, pronoun, role noun, same paragraph, continuation, according to
@@ -332,7 +336,7 @@ class Statement:
 class StoredStatement:
     id: int
     article_id: int
-    actor_id: int
+    actor_id: int | None  # None for an unnamed source
     speaker: str
     role: str | None
     kind: str

@@ -66,6 +66,7 @@ class Language:
 @dataclass(frozen=True)
 class Statements:
     min_quote_words: int = 4  # a shorter quotation is a scare quote or a name, not a statement
+    max_described_words: int = 8  # an unnamed source ("experts on North Korea") is named by its whole phrase up to this
     # a sentence with no subject ("Recordó que …") goes on with a statement at most this many characters before
     continues_within: int = 600
 

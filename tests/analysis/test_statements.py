@@ -160,3 +160,29 @@ def test_a_person_named_by_their_given_name_after_their_full_name_is_one_speaker
     found = extract_statements(article.text, [(p.start, p.end) for p in article.paragraphs])
     speakers = {(s.speaker, s.speaker_kind) for s in found if "Dale" in s.speaker}
     assert speakers == {("Dale Ford", "person")}, speakers
+
+
+def test_sources_the_text_describes_but_does_not_name_keep_their_statements():
+    """A Washington Post report (PolNeAR dev) on a police shooting: "Authorities said ... a curfew
+    would continue", "Police said ..." are claims a reader follows; they are kept under their
+    unnamed source, where the speaker's words say who, and no actor is made of "police"."""
+    from bench.quotes import load_documents
+
+    [(_name, text, gold)] = [d for d in load_documents("dev") if d[0].startswith("wash-post_2016-09-25_phone-video")]
+    found = extract_statements(text, [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)])
+    unnamed = [s for s in found if s.speaker_kind == "unnamed"]
+    curfew = next(s for s in unnamed if "curfew would continue" in s.text)
+    assert curfew.speaker == "Authorities" and text[curfew.mention_start:curfew.mention_end] == "Authorities"
+
+    def annotated(statement) -> bool:
+        """The annotators mark these words, and the source where we found the speaker, as one attribution."""
+        mention = (statement.mention_start, statement.mention_end)
+        return any(_overlap(g.source, mention) and _overlap(g.content, (statement.start, statement.end)) for g in gold if g.source)
+
+    # 13 of 18 on 2026-12-06; the misses are mostly sources the annotators tie to another clause.
+    assert sum(map(annotated, unnamed)) >= 0.7 * len(unnamed) >= 12, [(s.speaker, s.text[:40]) for s in unnamed if not annotated(s)]
+    assert not any(s.speaker_kind != "unnamed" and s.speaker.casefold() in ("police", "authorities") for s in found)
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]

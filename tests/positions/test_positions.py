@@ -13,7 +13,7 @@ from storyline.jobs.update import update
 from storyline.lang.names import same_person
 from storyline.pipeline import Ingestor
 from storyline.positions.queries import find_proposition, shifts, timeline
-from storyline.records import Statement
+from storyline.records import UNNAMED, Statement
 from storyline.store import Store
 from tests.conftest import SEEDS
 
@@ -170,7 +170,8 @@ def test_reanalysed_statements_are_judged_again(positioned):
     store, ids = positioned
     newest = max(store.statements(), key=lambda s: s.id).article_id
     before = sorted((p.statement.speaker, p.stance, p.statement.text) for p in timeline(store, ids["land_for_nato"]))
-    again = [(Statement(s.kind, s.text, s.start, s.end, s.speaker, "person", s.role, s.cue, s.via, s.date, s.date_kind), s.actor_id)
+    again = [(Statement(s.kind, s.text, s.start, s.end, s.speaker, "person" if s.actor_id else UNNAMED, s.role, s.cue, s.via, s.date,
+                        s.date_kind), s.actor_id)
              for s in store.statements() if s.article_id == newest]
     store.save_statements(newest, again, ANALYSIS_VERSION, store.parses([newest], ANALYSIS_VERSION)[newest])
     update(store, only=("stances", "shifts"))

@@ -85,6 +85,70 @@ def test_migration_0018_keys_each_stored_statement_alert_as_the_outbox_does(tmp_
         assert connection.execute(text("SELECT key FROM alerts")).scalars().all() == [statement_key(3, 10, 90, "Ukraine will not trade land")]
 
 
+def test_migration_0020_lets_a_statement_have_no_actor_and_keeps_every_stance(tmp_path):
+    """0020 drops the NOT NULL on statements.actor_id in place: a rebuilt table would cascade its
+    deletion, with foreign keys on, into every stance and statement vector."""
+    from alembic import command
+    from alembic.config import Config
+
+    from storyline.jobs.update import update
+    from storyline.records import StanceJudged
+
+    with Store(tmp_path / "old.db") as store:
+        Ingestor(store).run([str(SEEDS)])
+        update(store, only=("statements",))
+        named = [s for s in store.statements() if s.actor_id is not None]
+        proposition = store.add_proposition("Ukraine should give up territory for NATO membership")
+        store.save_stances(proposition, [StanceJudged(s.id, "oppose", 0.9, "", ()) for s in named[:3]], named[-1].id)
+    with Store(tmp_path / "old.db") as store, store.engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0019")
+        assert not next(c for c in inspect(connection).get_columns("statements") if c["name"] == "actor_id")["nullable"]
+        assert connection.execute(text("SELECT count(*) FROM statements WHERE actor_id IS NULL")).scalar() == 0
+    with Store(tmp_path / "old.db") as reopened, reopened.engine.connect() as connection:
+        assert next(c for c in inspect(connection).get_columns("statements") if c["name"] == "actor_id")["nullable"]
+        assert connection.execute(text("SELECT count(*) FROM stances")).scalar() == 3
+        assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        assert connection.execute(text("SELECT count(*) FROM statements")).scalar() == len(named)
+
+
+def test_statements_of_unnamed_sources_are_kept_without_an_actor(tmp_path):
+    from storyline.analysis import ANALYSIS_VERSION
+    from storyline.analysis.statements import extract_statements
+    from storyline.jobs.contract import UpdateOptions
+    from storyline.jobs.update import update
+    from storyline.records import UNNAMED
+
+    def _statements_of(article_id):
+        article = store.article(article_id)
+        return extract_statements(article.text, [(p.start, p.end) for p in article.paragraphs])
+
+    with Store(tmp_path / "s.db") as store:
+        Ingestor(store).run([str(SEEDS)])
+        update(store, only=("statements",))
+        said = store.statements()
+        unnamed = [s for s in said if s.actor_id is None]
+        assert unnamed and all(s.speaker and s.sentence for s in unnamed), "read with the source's words and sentence"
+        actors = store.actors()
+        assert {a.id for a in actors} == {s.actor_id for s in said if s.actor_id is not None}
+        assert all(a.statements > 0 for a in actors), "an actor left without statements is dropped, unnamed sources or not"
+        assert store.statement_count() == len(said)
+        update(store, UpdateOptions(redo=True), only=("statements",))
+        assert {a.id for a in store.actors()} == {s.actor_id for s in store.statements() if s.actor_id is not None}
+        # An article read again finds only an unnamed source: the actors only it quoted go.
+        article_id = unnamed[0].article_id
+        others = {s.actor_id for s in store.statements() if s.article_id != article_id}
+        only_here = {s.actor_id for s in store.statements(article_ids=[article_id])} - others - {None}
+        assert only_here
+        kept = next(s for s in _statements_of(article_id) if s.speaker_kind == UNNAMED)
+        store.save_statements(article_id, [(kept, None)], ANALYSIS_VERSION)
+        store.tidy_actors(only_here)
+        assert not only_here & {a.id for a in store.actors()}
+        assert [s.actor_id for s in store.statements(article_ids=[article_id])] == [None]
+
+
 def test_sqlite_store_runs_in_wal_mode(store):
     with store.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"

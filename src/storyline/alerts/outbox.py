@@ -18,7 +18,8 @@ SUBJECTS = ("story", "actor", "proposition")  # what one webhook may follow, as 
 
 def _said_about(statement: StoredStatement, story_of: Mapping[int, int] | None) -> set[str]:
     story = (story_of or {}).get(statement.article_id)
-    return {f"actor:{statement.actor_id}", *([f"story:{story}"] if story is not None else [])}
+    return {*([f"actor:{statement.actor_id}"] if statement.actor_id is not None else []),
+            *([f"story:{story}"] if story is not None else [])}
 
 
 def statement_key(article_id: int, start: int, end: int, text: str) -> str:

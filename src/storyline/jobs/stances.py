@@ -26,12 +26,14 @@ class StancesJob(Job):
 
     def pending(self) -> Sequence[tuple[Proposition, StoredStatement]]:
         """Each accepted proposition with the statements past its watermark, in id order; the
-        statements are read once, past the lowest watermark, for all of them."""
+        statements are read once, past the lowest watermark, for all of them. A stance is an
+        actor's, so statements of unnamed sources are not judged."""
         propositions = self.store.propositions(status="accepted")
         if not propositions:
             return []
         through = {p.id: self.store.scored_through(p.id) for p in propositions}
-        statements = sorted(self.store.statements(after_id=min(through.values())), key=lambda s: s.id)
+        statements = sorted((s for s in self.store.statements(after_id=min(through.values())) if s.actor_id is not None),
+                            key=lambda s: s.id)
         return [(p, s) for p in propositions for s in statements if s.id > through[p.id]]
 
     def item_key(self, item: tuple[Proposition, StoredStatement]) -> str:

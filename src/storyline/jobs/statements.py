@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from storyline.analysis import ANALYSIS_VERSION
 from storyline.jobs.contract import Job, StageReport, UpdateOptions
-from storyline.records import Statement, StoredArticle, StoredParse, Translation
+from storyline.records import UNNAMED, Statement, StoredArticle, StoredParse, Translation
 from storyline.settings import settings
 from storyline.store import Store
 
@@ -151,13 +151,16 @@ class StatementsJob(Job):
     def process(self, batch: Sequence[int], report: StageReport) -> None:
         read = self._kept_or_read(batch)
         for article_id, (statements, parse) in zip(batch, read, strict=True):
-            # A known actor's id, or None for a speaker the store has not met yet (the store creates it).
-            known_ids = [self.directory.resolve(s.speaker, s.speaker_kind, s.role) for s in statements]
+            # A known actor's id, or None for a speaker the store has not met yet (the store creates it)
+            # and for an unnamed source (no actor stands for it).
+            known_ids = [None if s.speaker_kind == UNNAMED else self.directory.resolve(s.speaker, s.speaker_kind, s.role)
+                         for s in statements]
             resolved = [(s, ref if isinstance(ref, int) else None) for s, ref in zip(statements, known_ids, strict=True)]
             used = self.store.save_statements(article_id, resolved, ANALYSIS_VERSION, parse)
             for statement, actor_id in zip(statements, used, strict=True):
-                self.directory.learn(actor_id, statement.speaker, statement.speaker_kind, statement.role)
-            self.touched.update(used)
+                if actor_id is not None:
+                    self.directory.learn(actor_id, statement.speaker, statement.speaker_kind, statement.role)
+                    self.touched.add(actor_id)
             report.counts["articles"] += 1
             report.counts["statements"] += len(statements)
 

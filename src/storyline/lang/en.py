@@ -16,6 +16,8 @@ GROUP_NOUNS = frozenset(
     statement document police military army authority prosecutor investigator researcher scientist economist people
     citizen member lawmaker diplomat spokesperson partner ally""".split()
 )
+# Of those, the documents: "a Pentagon report" says something, but is no group of people.
+DOCUMENT_NOUNS = frozenset("report poll survey study statement document".split())
 # Nouns that carry someone's position when a "to" clause says what it is: "the proposal of the
 # former NATO Secretary General to receive membership ...", "Zelenskyy's bid to remove measures ...".
 POSITION_NOUNS = frozenset("proposal plan bid offer call demand initiative suggestion idea push request refusal".split())

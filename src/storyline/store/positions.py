@@ -129,7 +129,8 @@ class PositionStore(StatementStore):
         """What the proposition read and judged; its nearest statements that took no side, of these actors only where named."""
         with self._session() as session:
             through = session.scalar(select(PropositionRow.scored_through).where(PropositionRow.id == proposition_id)) or 0
-            considered = session.scalar(select(func.count(StatementRow.id)).where(StatementRow.id <= through)) or 0
+            considered = session.scalar(select(func.count(StatementRow.id))
+                                        .where(StatementRow.id <= through, StatementRow.actor_id.is_not(None))) or 0
             stances = session.scalar(select(func.count(StanceRow.id)).where(StanceRow.proposition_id == proposition_id)) or 0
             unsided = session.scalar(select(func.count(UnsidedRow.id)).where(UnsidedRow.proposition_id == proposition_id)) or 0
             query = (self._statement_query(UnsidedRow.similarity, UnsidedRow.neutral)

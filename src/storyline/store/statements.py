@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from storyline.lang.names import same_person, surname_key
 from storyline.records import (
+    UNNAMED,
     ActorRole,
     Statement,
     StoredActor,
@@ -87,9 +88,10 @@ class StatementStore(StoreBase):
             return [(a.id, a.name, a.kind, roles.get(a.id, [])) for a in session.scalars(select(ActorRow).order_by(ActorRow.id))]
 
     def save_statements(self, article_id: int, resolved: list[tuple[Statement, int | None]], version: int,
-                        parse: StoredParse | None = None) -> list[int]:
+                        parse: StoredParse | None = None) -> list[int | None]:
         """Replace an article's statements (and the parse they were found in) in one transaction;
-        ``None`` actor ids create actors. Returns the actor ids used."""
+        ``None`` actor ids create actors, except for unnamed sources, which get none. Returns the
+        actor ids used (None for an unnamed source)."""
         with self._session() as session, session.begin():
             session.execute(delete(ArticleParseRow).where(ArticleParseRow.article_id == article_id))
             session.execute(delete(ArticleReadingRow).where(ArticleReadingRow.article_id == article_id))
@@ -105,8 +107,12 @@ class StatementStore(StoreBase):
             session.execute(delete(StatementRow).where(StatementRow.article_id == article_id))
             session.execute(delete(ActorRoleRow).where(ActorRoleRow.article_id == article_id))
             created: dict[tuple[str, str], ActorRow] = {}
-            used: list[int] = []
+            used: list[int | None] = []
             for statement, actor_id in resolved:
+                if statement.speaker_kind == UNNAMED:
+                    used.append(None)
+                    session.add(_statement_row(article_id, None, statement))
+                    continue
                 if actor_id is None:
                     actor = created.get((statement.speaker, statement.speaker_kind))
                     if actor is None:
@@ -121,11 +127,7 @@ class StatementStore(StoreBase):
                     actor.aliases.append(ActorAliasRow(alias=statement.speaker))
                 if statement.role and not any(r.role == statement.role and r.article_id == article_id for r in actor.roles):
                     actor.roles.append(ActorRoleRow(role=statement.role, article_id=article_id, date=statement.date))
-                session.add(StatementRow(
-                    article_id=article_id, actor_id=actor.id, speaker=statement.speaker, kind=statement.kind, text=statement.text, start=statement.start,
-                    end=statement.end, role=statement.role, cue=statement.cue, via=statement.via, date=statement.date,
-                    date_kind=statement.date_kind,
-                ))
+                session.add(_statement_row(article_id, actor.id, statement))
             session.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(analyzed_version=version))
             return used
 
@@ -145,7 +147,8 @@ class StatementStore(StoreBase):
         """Drop actors left without statements; name each of these after its most used full
         spelling, whatever the order of arrival (an actor's spellings change only when its statements do)."""
         with self._session() as session, session.begin():
-            speaking = select(StatementRow.actor_id).distinct()
+            # (NOT IN over a list holding NULL, an unnamed source's, would keep every actor.)
+            speaking = select(StatementRow.actor_id).where(StatementRow.actor_id.is_not(None)).distinct()
             session.execute(delete(ActorRow).where(ActorRow.id.not_in(speaking)))
             # Also those whose name none of their statements uses any more (a re-analysis took it away).
             unspoken = select(ActorRow.id).where(~exists().where(StatementRow.actor_id == ActorRow.id, StatementRow.speaker == ActorRow.name))
@@ -174,9 +177,9 @@ class StatementStore(StoreBase):
         # The sentence is cut out in SQL: loading whole articles (raw HTML included) per statement is waste.
         sentence = func.substr(ArticleRow.text, StatementRow.start + 1, StatementRow.end - StatementRow.start)
         return (
-            select(StatementRow, ActorRow.name, sentence, ArticleRow.outlet_name, ArticleRow.country, ArticleRow.title,
-                   ArticleRow.language, *extra_columns)
-            .join(ActorRow, StatementRow.actor_id == ActorRow.id)
+            select(StatementRow, func.coalesce(ActorRow.name, StatementRow.speaker), sentence, ArticleRow.outlet_name,
+                   ArticleRow.country, ArticleRow.title, ArticleRow.language, *extra_columns)
+            .outerjoin(ActorRow, StatementRow.actor_id == ActorRow.id)
             .join(ArticleRow, StatementRow.article_id == ArticleRow.id)
             .order_by(StatementRow.date.is_(None), StatementRow.date, StatementRow.article_id, StatementRow.start)
         )
@@ -258,6 +261,14 @@ class StatementStore(StoreBase):
     def actor_count(self) -> int:
         with self._session() as session:
             return session.scalar(select(func.count(ActorRow.id))) or 0
+
+
+def _statement_row(article_id: int, actor_id: int | None, statement: Statement) -> StatementRow:
+    return StatementRow(
+        article_id=article_id, actor_id=actor_id, speaker=statement.speaker, kind=statement.kind, text=statement.text,
+        start=statement.start, end=statement.end, role=statement.role, cue=statement.cue, via=statement.via,
+        date=statement.date, date_kind=statement.date_kind,
+    )
 
 
 def _parse_row(parse: StoredParse, version: int) -> ArticleParseRow:

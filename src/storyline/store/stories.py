@@ -118,7 +118,8 @@ class StoryStore(StoreBase):
 
     def actor_ids_of_article(self, article_id: int) -> set[int]:
         with self._session() as session:
-            return set(session.scalars(select(StatementRow.actor_id).where(StatementRow.article_id == article_id)))
+            return set(session.scalars(select(StatementRow.actor_id).where(StatementRow.article_id == article_id,
+                                                                            StatementRow.actor_id.is_not(None))))
 
     @staticmethod
     def _near(session: Session, row_type, when: str | None, days: int, limit: int) -> list:

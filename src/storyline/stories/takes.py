@@ -35,7 +35,9 @@ def takes(articles: list[StoredArticle], statements: list[StoredStatement]) -> l
     by_source: dict[tuple[str | None, str | None], list[StoredArticle]] = defaultdict(list)
     for article in articles:
         by_source[(article.country, article.outlet or article.outlet_domain)].append(article)
-    speakers_of = {key: {s.speaker for s in statements if s.article_id in {a.id for a in group}} for key, group in by_source.items()}
+    # Who each outlet quotes: actors, not the unnamed sources ("experts") every outlet leans on.
+    speakers_of = {key: {s.speaker for s in statements if s.actor_id is not None and s.article_id in {a.id for a in group}}
+                   for key, group in by_source.items()}
     everyone = set().union(*speakers_of.values()) if speakers_of else set()
     only_here = quoted_only_by(speakers_of)
     result = []

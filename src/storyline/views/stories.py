@@ -134,7 +134,7 @@ class StoryView:
         country_of = {a.id: a.country for a in self.articles}
         quoted: dict[str, set[str]] = {}
         for statement in self.statements:
-            if country := country_of.get(statement.article_id):
+            if statement.actor_id is not None and (country := country_of.get(statement.article_id)):
                 quoted.setdefault(country, set()).add(statement.speaker)
         only_in = quoted_only_by(quoted) if len(quoted) > 1 else {}
         outlets = sorted({a.outlet or a.outlet_domain for a in self.articles if a.outlet or a.outlet_domain})
@@ -142,8 +142,8 @@ class StoryView:
         return Coverage(_by_country(self.articles), outlets, state, [(c, tuple(sorted(only))) for c, only in sorted(only_in.items()) if only])
 
     def speakers(self) -> list[tuple[tuple[int, str], int]]:
-        """(actor id, name) of everyone quoted, with how often, most quoted first."""
-        return Counter((s.actor_id, s.speaker) for s in self.statements).most_common()
+        """(actor id, name) of everyone quoted, with how often, most quoted first; unnamed sources are no one to list."""
+        return Counter((s.actor_id, s.speaker) for s in self.statements if s.actor_id is not None).most_common()
 
 
 def story_view(store: Store, story_id: int) -> StoryView | None:
