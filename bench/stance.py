@@ -37,7 +37,7 @@ from storyline.positions.scoring import (
     hedges_in,
     side_taken,
 )
-from storyline.records import StoredStatement
+from storyline.records import UNNAMED, StoredStatement
 from storyline.settings import settings
 
 PERSPECTRUM_DEV = "stance-perspectrum/dev.jsonl"
@@ -242,13 +242,14 @@ def fnc(limit_headlines: int | None = FNC_HEADLINES) -> FncScores:
 # --- False stances on statements about other stories, and speed ---
 
 def polnear_statements(documents: int) -> tuple[list[StoredStatement], list[str]]:
-    """Statements the extractor finds in PolNeAR train articles, as the store would hand them over."""
+    """Statements the extractor finds in PolNeAR train articles, as the store would hand them over
+    to the stances stage: an actor's (an unnamed source's are not judged)."""
     from storyline.analysis.statements import extract_statements
 
     found, texts = [], []
     for name, text, _gold in quotes.load_documents("train", limit=documents):
         texts.append(text)
-        for s in extract_statements(text, quotes._paragraphs(text)):
+        for s in (s for s in extract_statements(text, quotes._paragraphs(text)) if s.speaker_kind != UNNAMED):
             found.append(StoredStatement(len(found) + 1, len(texts) - 1, 0, s.speaker, s.role, s.kind, s.text, text[s.start:s.end],
                                          s.start, s.end, s.cue, s.via, s.date, s.date_kind, name, None, None))
     return found, texts

@@ -511,6 +511,37 @@ class StoryCluster:
 
 
 @dataclass(frozen=True)
+class SummarySentence:
+    article_id: int
+    start: int  # offsets of the sentence in the article's (original) text
+    end: int
+    text: str  # the sentence, or its English translation
+    translated_by: str | None = None
+    language: str | None = None  # the language the text stays in where nothing translated it; None for English
+
+    @property
+    def in_english(self) -> bool:
+        return self.language is None
+
+
+@dataclass(frozen=True)
+class StorySection:
+    label: str
+    sentences: tuple[SummarySentence, ...]
+
+
+@dataclass(frozen=True)
+class StoryDigest:
+    """A story's summary and topic sections, computed once by the digests stage (a story page
+    then encodes nothing); `inputs` fingerprints the articles it was computed from."""
+
+    story_id: int
+    inputs: str
+    summary: tuple[SummarySentence, ...]
+    sections: tuple[StorySection, ...]
+
+
+@dataclass(frozen=True)
 class StoryOverview:
     id: int
     label: str  # a headline

@@ -35,7 +35,7 @@ def parses(monkeypatch) -> Counter:
 
 
 def test_the_stages_run_in_one_order_and_a_wrong_name_is_refused(store):
-    assert STAGE_NAMES == ("translate", "statements", "stances", "shifts", "stories", "alerts")
+    assert STAGE_NAMES == ("translate", "statements", "stances", "shifts", "stories", "digests", "alerts")
     reports = update(store, only=["alerts", "translate"])
     assert [r.stage for r in reports] == ["translate", "alerts"]
     with pytest.raises(ValueError, match="no stage named stance"):

@@ -2,7 +2,8 @@
 
 Translation comes first (statements read the English text of languages without rules of their
 own), statements before stances (stances judge them), stances before shifts (shifts compare them),
-statements before stories (speakers weigh in placement), alerts last (they announce new statements
+statements before stories (speakers weigh in placement), stories before their digests (a story's
+summary and sections, computed when its articles change), alerts last (they announce new statements
 and shifts). Every stage is a no-op when nothing is new, so the update can run after every ingest.
 """
 
@@ -25,6 +26,7 @@ from storyline.jobs.contract import (
     UpdateOptions,
     run_job,
 )
+from storyline.jobs.digests import DigestsJob
 from storyline.jobs.shifts import ShiftsJob
 from storyline.jobs.stances import StancesJob
 from storyline.jobs.statements import StatementsJob
@@ -35,7 +37,7 @@ from storyline.store import Store
 
 LEASE = "analysis"
 
-STAGES: tuple[type[Job], ...] = (TranslateJob, StatementsJob, StancesJob, ShiftsJob, StoriesJob, AlertsJob)
+STAGES: tuple[type[Job], ...] = (TranslateJob, StatementsJob, StancesJob, ShiftsJob, StoriesJob, DigestsJob, AlertsJob)
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 
 

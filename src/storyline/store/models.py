@@ -335,6 +335,17 @@ class StoryRow(Base):
     languages: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
 
 
+class StoryDigestRow(Base):
+    """A story's summary and sections as the digests stage computed them, for the articles its `inputs` fingerprint."""
+
+    __tablename__ = "story_digests"
+
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True)
+    inputs: Mapped[str] = mapped_column(String(64))
+    summary_json: Mapped[str] = mapped_column(Text)
+    sections_json: Mapped[str] = mapped_column(Text)
+
+
 class EventRow(Base):
     """One happening, days to weeks long, reported by one or more articles."""
 

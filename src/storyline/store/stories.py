@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -16,19 +18,25 @@ from storyline.records import (
     ArticleFilters,
     SearchHit,
     StoryCluster,
+    StoryDigest,
     StoryOverview,
+    StorySection,
+    SummarySentence,
 )
 from storyline.settings import settings
 from storyline.store.articles import article_filtered, on_or_before
 from storyline.store.base import StoreBase
 from storyline.store.models import (
     ActorRow,
+    ArticleParseRow,
     ArticleRow,
     ArticleVectorRow,
     EventArticleRow,
     EventRow,
     StatementRow,
+    StoryDigestRow,
     StoryRow,
+    TranslationRow,
 )
 
 # The full-text indexes (FTS5 virtual tables, made by migration 0004 and kept by triggers), by their rowid.
@@ -96,7 +104,7 @@ class StoryStore(StoreBase):
         """Forget every event, story line and article vector, so all articles are placed afresh
         (after the embedding model changed). Articles, statements and positions stay."""
         with self._session() as session, session.begin():
-            for row_type in (EventArticleRow, EventRow, StoryRow, ArticleVectorRow):
+            for row_type in (StoryDigestRow, EventArticleRow, EventRow, StoryRow, ArticleVectorRow):
                 session.execute(delete(row_type))
 
     def article_vectors_of(self, article_ids: Iterable[int]) -> dict[int, np.ndarray]:
@@ -193,6 +201,46 @@ class StoryStore(StoreBase):
             session.flush()
             session.add(EventArticleRow(article_id=article_id, event_id=event_row.id, similarity=similarity))
             return event_row.id, story_row.id
+
+    def story_inputs(self, story_ids: Iterable[int] | None = None) -> dict[int, str]:
+        """A fingerprint per story of what its digest is made from: its articles, their text, date
+        and translation, and the analysis version of their parses (which label its sections)."""
+        with self._session() as session:
+            query = (select(EventRow.story_id, ArticleRow.id, ArticleRow.text_hash, ArticleRow.published,
+                            TranslationRow.created_at, ArticleParseRow.version)
+                     .join(EventArticleRow, EventArticleRow.event_id == EventRow.id)
+                     .join(ArticleRow, ArticleRow.id == EventArticleRow.article_id)
+                     .outerjoin(TranslationRow, TranslationRow.article_id == ArticleRow.id)
+                     .outerjoin(ArticleParseRow, ArticleParseRow.article_id == ArticleRow.id))
+            if story_ids is not None:
+                query = query.where(EventRow.story_id.in_(list(story_ids)))
+            parts: defaultdict[int, list[str]] = defaultdict(list)
+            for story_id, *row in session.execute(query):
+                parts[story_id].append("|".join(map(str, row)))
+        return {story_id: hashlib.sha256("\n".join(sorted(rows)).encode()).hexdigest() for story_id, rows in parts.items()}
+
+    def stories_to_digest(self) -> list[tuple[int, str]]:
+        """(story id, inputs) of the stories with no digest, or one made from other articles than they have now."""
+        current = self.story_inputs()
+        with self._session() as session:
+            stored = {story_id: inputs for story_id, inputs in session.execute(select(StoryDigestRow.story_id, StoryDigestRow.inputs))}
+        return sorted((story_id, inputs) for story_id, inputs in current.items() if stored.get(story_id) != inputs)
+
+    def save_story_digest(self, digest: StoryDigest) -> None:
+        with self._session() as session, session.begin():
+            session.merge(StoryDigestRow(story_id=digest.story_id, inputs=digest.inputs,
+                                         summary_json=json.dumps([asdict(s) for s in digest.summary]),
+                                         sections_json=json.dumps([asdict(s) for s in digest.sections])))
+
+    def story_digest(self, story_id: int) -> StoryDigest | None:
+        """The story's stored digest, where it was made from the articles the story has now."""
+        with self._session() as session:
+            row = session.get(StoryDigestRow, story_id)
+            if row is None or row.inputs != self.story_inputs([story_id]).get(story_id):
+                return None
+            sections = tuple(StorySection(s["label"], tuple(SummarySentence(**x) for x in s["sentences"]))
+                             for s in json.loads(row.sections_json))
+            return StoryDigest(story_id, row.inputs, tuple(SummarySentence(**s) for s in json.loads(row.summary_json)), sections)
 
     def set_story_label(self, story_id: int, label: str, language: str | None = None) -> None:
         """The story's headline, and its language where it is a title left untranslated."""

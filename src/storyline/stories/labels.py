@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering
@@ -15,17 +14,11 @@ from storyline.analysis import embeddings
 from storyline.analysis.document import ParsedText
 from storyline.analysis.statements import load_pipeline
 from storyline.memo import Memo
+from storyline.records import StorySection, SummarySentence
 from storyline.settings import settings
-from storyline.stories.summaries import SummarySentence
 
 _PARSED: Memo[frozenset[str]] = Memo(20_000)  # sentence -> its phrases
 MIN_SECTION_SENTENCES = 4  # fewer make no sections
-
-
-@dataclass(frozen=True)
-class Section:
-    label: str
-    sentences: tuple[SummarySentence, ...]
 
 
 def phrases(doc: Doc | Span) -> frozenset[str]:
@@ -90,7 +83,7 @@ def _names_something(phrase: str) -> bool:
 
 
 def sections(sentences: list[SummarySentence], limit: int = 4,
-             phrases_of: Callable[[list[SummarySentence]], list[frozenset[str]]] | None = None) -> list[Section]:
+             phrases_of: Callable[[list[SummarySentence]], list[frozenset[str]]] | None = None) -> list[StorySection]:
     """Group a story's sentences into a few topic sections, each labelled by its keyphrases
     (`phrases_of` reads them from the stored parses; without it, the sentences are parsed)."""
     if len(sentences) < MIN_SECTION_SENTENCES:
@@ -110,5 +103,5 @@ def sections(sentences: list[SummarySentence], limit: int = 4,
         found = [frozenset(filter(_names_something, f)) for f in (phrases_of(chosen) if phrases_of else text_phrases([s.text for s in chosen]))]
         label = " · ".join(keyphrases(found, centre, [s.text for s in chosen], count=2))
         best = sorted(members, key=lambda i: -float(vectors[i] @ centre))[:3]
-        result.append(Section(label, tuple(sentences[i] for i in sorted(best))))
+        result.append(StorySection(label, tuple(sentences[i] for i in sorted(best))))
     return result

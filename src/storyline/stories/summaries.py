@@ -9,30 +9,15 @@ translated is used only where English ones run short, and carries its language."
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import numpy as np
 
 from storyline.analysis import embeddings
 from storyline.analysis.sentences import sentence_spans
-from storyline.records import StoredArticle, Translation
+from storyline.records import StoredArticle, SummarySentence, Translation
 from storyline.settings import settings
 
 MIN_WORDS, MAX_WORDS = 8, 60
-
-
-@dataclass(frozen=True)
-class SummarySentence:
-    article_id: int
-    start: int  # offsets of the sentence in the article's (original) text
-    end: int
-    text: str  # the sentence, or its English translation
-    translated_by: str | None = None
-    language: str | None = None  # the language the text stays in where nothing translated it; None for English
-
-    @property
-    def in_english(self) -> bool:
-        return self.language is None
 
 
 def _usable(text: str) -> bool:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING
 
 from storyline.records import (
     ArticleFilters,
     StoredArticle,
+    StoredParse,
     StoredStatement,
     StoryOverview,
+    StorySection,
+    SummarySentence,
     Translation,
 )
 from storyline.store import Store
@@ -19,10 +21,7 @@ from storyline.store import Store
 if TYPE_CHECKING:
     import numpy as np
 
-    from storyline.analysis.document import ParsedText
     from storyline.stories.headlines import Headline
-    from storyline.stories.labels import Section
-    from storyline.stories.summaries import SummarySentence
     from storyline.stories.takes import Take
 
 
@@ -92,21 +91,20 @@ class StoryView:
     summary: list[SummarySentence]  # each citing its article and offsets
     event_of: dict[int, int]  # article id -> event id
     takes: list[Take]  # by country and outlet
-    parsed: dict[int, ParsedText]  # the articles' stored parses, by article id
+    parses: dict[int, StoredParse]  # the articles' stored parses, read only where there is no digest
     vectors: dict[int, np.ndarray]  # the articles' stored vectors, by article id
+    digested_sections: tuple[StorySection, ...] | None  # from the story's stored digest; None where it has none
 
-    def sections(self) -> list[Section]:
-        """Topic sections of the story's sentences, labelled from the stored parses; computed only
-        for the views that show them (the API's story does not)."""
-        from storyline.stories.labels import (
-            MIN_SECTION_SENTENCES,
-            sections,
-            sentence_phrases,
-        )
-        from storyline.stories.summaries import body_sentences, readable_first
+    def sections(self) -> list[StorySection]:
+        """Topic sections of the story's sentences: the stored digest's, or, where the digests stage
+        has not run since the story changed, computed here from the stored parses (for the views
+        that show them; the API's story does not)."""
+        if self.digested_sections is not None:
+            return list(self.digested_sections)
+        from storyline.analysis.document import ParsedText
+        from storyline.stories.digests import story_sections
 
-        found = [s for a in self.articles for s in body_sentences(a, self.translations.get(a.id))]
-        return sections(readable_first(found, MIN_SECTION_SENTENCES), phrases_of=partial(sentence_phrases, self.parsed))
+        return story_sections(self.articles, self.translations, {i: ParsedText.from_stored(p) for i, p in self.parses.items()})
 
     @property
     def by_id(self) -> dict[int, StoredArticle]:
@@ -147,9 +145,8 @@ class StoryView:
 
 
 def story_view(store: Store, story_id: int) -> StoryView | None:
-    from storyline.analysis import ANALYSIS_VERSION
-    from storyline.analysis.document import ParsedText
-    from storyline.stories.summaries import summarize
+    """One story, with the summary and sections its stored digest holds; a story changed since the
+    digests stage last ran has its summary computed here (and its sections when a view asks)."""
     from storyline.stories.takes import takes
 
     story = store.story(story_id)
@@ -158,6 +155,13 @@ def story_view(store: Store, story_id: int) -> StoryView | None:
     articles = [store.article(i) for i in story.articles]
     translations = store.translations(list(story.articles))
     said = store.statements(article_ids=story.articles)
-    parsed = {i: ParsedText.from_stored(p) for i, p in store.parses(story.articles, ANALYSIS_VERSION).items()}
-    return StoryView(story, articles, translations, said, summarize(articles, translations=translations),
-                     store.event_of_articles(story.articles), takes(articles, said), parsed, store.article_vectors_of(story.articles))
+    digest = store.story_digest(story_id)
+    if digest is None:
+        from storyline.analysis import ANALYSIS_VERSION
+        from storyline.stories.summaries import summarize
+
+        summary, parses = summarize(articles, translations=translations), store.parses(story.articles, ANALYSIS_VERSION)
+    else:
+        summary, parses = list(digest.summary), {}
+    return StoryView(story, articles, translations, said, summary, store.event_of_articles(story.articles), takes(articles, said),
+                     parses, store.article_vectors_of(story.articles), digest.sections if digest else None)

@@ -1,0 +1,63 @@
+"""Story digests: a story's summary and sections are computed by the update when its articles
+change, and its page then encodes nothing, yet shows what it would compute itself."""
+
+from __future__ import annotations
+
+import shutil
+
+from storyline.analysis import ANALYSIS_VERSION, embeddings
+from storyline.analysis.document import ParsedText
+from storyline.jobs.update import update
+from storyline.pipeline import Ingestor
+from storyline.store import Store
+from storyline.stories.digests import story_sections
+from storyline.stories.summaries import summarize
+from storyline.views.stories import story_view
+from tests.conftest import SEEDS
+
+
+def _computed_here(store: Store, story_id: int):
+    """The summary and sections as a page computes them where no digest holds them."""
+    story = store.story(story_id)
+    articles = [store.article(i) for i in story.articles]
+    translations = store.translations(list(story.articles))
+    parsed = {i: ParsedText.from_stored(p) for i, p in store.parses(story.articles, ANALYSIS_VERSION).items()}
+    return summarize(articles, translations=translations), story_sections(articles, translations, parsed)
+
+
+def test_a_story_page_reads_its_digest_and_an_article_joining_makes_it_stale(tmp_path, monkeypatch):
+    seeds = sorted(SEEDS.glob("*.txt"))
+    first = tmp_path / "first"
+    first.mkdir()
+    for path in seeds[:-1]:
+        shutil.copy(path, first)
+    with Store(tmp_path / "s.db") as store:
+        Ingestor(store).run([str(first)])
+        update(store)
+        assert store.stories_to_digest() == []
+        [story] = store.stories()
+        summary, sections = _computed_here(store, story.id)
+        assert summary and sections
+
+        def refuse(*_args, **_kwargs):
+            raise AssertionError("a story page with a fresh digest encodes nothing")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(type(embeddings.ENGLISH), "encode", refuse)  # either encoder
+            view = story_view(store, story.id)
+            assert view.summary == summary and view.sections() == sections
+
+        Ingestor(store).run([str(seeds[-1])])
+        update(store, only=("statements", "stories"))
+        [story] = store.stories()
+        assert len(story.articles) == len(seeds), "the last seed joins the story"
+        assert [i for i, _inputs in store.stories_to_digest()] == [story.id]
+        assert store.story_digest(story.id) is None, "a digest of four articles is not shown for five"
+        summary, sections = _computed_here(store, story.id)
+        view = story_view(store, story.id)
+        assert view.summary == summary and view.sections() == sections, "computed on the page until the update runs"
+
+        update(store, only=("digests",))
+        assert store.stories_to_digest() == []
+        digest = store.story_digest(story.id)
+        assert list(digest.summary) == summary and list(digest.sections) == sections
