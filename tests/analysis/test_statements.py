@@ -186,3 +186,24 @@ def test_sources_the_text_describes_but_does_not_name_keep_their_statements():
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("MADRID -- Spanish Prime Minister Pedro Sánchez says a national COVID-19 vaccination plan will be launched in January.",
+     "Pedro Sánchez"),
+    ("PARIS — French President Emmanuel Macron on Monday condemned unilateral border control measures taken by some "
+     "European Union countries in a bid to control the coronavirus outbreak.", "Emmanuel Macron"),
+    ("WASHINGTON — NASA announced Nov. 18 that it was adding five companies to a contract to perform commercial "
+     "deliveries of payloads to the surface of the moon.", "NASA"),
+])
+def test_a_dateline_is_where_a_story_was_filed_not_who_speaks(text, speaker):
+    """Opening sentences of wire stories among the shared sets' pages: the small parser makes the
+    dateline the verb's subject, and "PARIS" and "MADRID" were actors."""
+    [statement] = extract_statements(text, [(0, len(text))])
+    assert statement.speaker == speaker
+
+
+def test_a_wire_dateline_with_its_agency_names_no_speaker():
+    text = ("London, Jun 11 (efe-epa).- The coronavirus pandemic has highlighted the importance of foreign workers in the "
+            "United Kingdom, especially in key sectors, and raised questions about the government’s post-Brexit immigration plans.")
+    assert not [s for s in extract_statements(text, [(0, len(text))]) if s.speaker == "London"]

@@ -262,6 +262,20 @@ def _phrase(token: Token) -> tuple[str, int, int]:
     return span.text, span.start_char, span.end_char
 
 
+# Where a wire story was filed, before its first sentence: "PARIS —", "MADRID --", "SEATTLE "",
+# "HONOLULU, Hawaii (HawaiiNewsNow) -", "London, Jun 11 (efe-epa).-", a column's "DEAR FEELING:".
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Z'’.\-]{2,}(?:\s+[A-Z][A-Z'’.\-]+)*|[A-Z][a-z]+(?=,\s+[A-Z][a-z]{2,}\.?\s+\d{1,2}\s*\())"
+    r"(?:,\s*[A-Z][\w.]*(?:\s+[A-Z]?[\w.]*\d*)*)?\s*(?:\([^)]*\))?\s*\.?\s*(?:--|[—–\-\"“”:])(?=\s)"
+)
+
+
+def _dateline_end(doc: Doc) -> int:
+    """Where a paragraph's dateline ends (0 where it has none): no word in it is a speaker."""
+    found = _DATELINE.match(doc.text)
+    return found.end() if found else 0
+
+
 # Pronouns that go on with the previous statement's speaker when it is of these kinds.
 _BODY_PRONOUNS = {"it": ("organisation", UNNAMED), "they": ("organisation", "group", UNNAMED)}
 # Relative pronouns, and the kinds of speaker they may stand for.
@@ -282,6 +296,11 @@ class _Extractor:
 
     def resolve(self, token: Token, offset: int) -> _Speaker | None:
         """(speaker, kind, role, how) for a reporting verb's subject, or None when it is no speaker."""
+        if token.idx < (dateline := _dateline_end(token.doc)):
+            # "MADRID -- Spanish Prime Minister Pedro Sánchez says": the parse may make the place the
+            # subject; the speaker is the one named after it, if anyone is.
+            named = next((t for t in token.subtree if t.idx >= dateline and t.ent_type_ in ("PERSON", "ORG")), None)
+            return self.resolve(named, offset) if named is not None else None
         text, start, end = _phrase(token)
         lowered = token.text.casefold()
         at = offset + start
@@ -321,7 +340,9 @@ class _Extractor:
         # "The Republican said" is a person described, not the party; "Republicans" are a group of them.
         if token.ent_type_ in ("ORG", "GPE", "NORP") and token.pos_ == "PROPN" and not (token.ent_type_ == "NORP" and token.tag_ == "NNP"):
             ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-            return _Speaker(_clean_name(ent.text if ent else text), "organisation", None, "subject", mention)
+            # An entity the model ran on from a dateline ("SEATTLE " Health") starts after it.
+            name = token.doc.text[max(ent.start_char, _dateline_end(token.doc)):ent.end_char] if ent else text
+            return _Speaker(_clean_name(name), "organisation", None, "subject", mention)
         if token.pos_ == "NOUN" and token.lemma_.casefold() in GROUP_NOUNS - DOCUMENT_NOUNS and _says_whose(token):
             # "Ukrainian officials", "Wall Street analysts" are a group one can follow; "officials",
             # "many analysts" or "another study" are no one in particular (an unnamed source, below).
