@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 
 from storyline.analysis import ANALYSIS_VERSION, embeddings
-from storyline.analysis.document import ParsedText
 from storyline.jobs.update import update
 from storyline.pipeline import Ingestor
 from storyline.store import Store
@@ -21,8 +20,8 @@ def _computed_here(store: Store, story_id: int):
     story = store.story(story_id)
     articles = [store.article(i) for i in story.articles]
     translations = store.translations(list(story.articles))
-    parsed = {i: ParsedText.from_stored(p) for i, p in store.parses(story.articles, ANALYSIS_VERSION).items()}
-    return summarize(articles, translations=translations), story_sections(articles, translations, parsed)
+    return summarize(articles, translations=translations), story_sections(articles, translations,
+                                                                          store.parses(story.articles, ANALYSIS_VERSION))
 
 
 def test_a_story_page_reads_its_digest_and_an_article_joining_makes_it_stale(tmp_path, monkeypatch):

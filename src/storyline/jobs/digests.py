@@ -21,7 +21,6 @@ class DigestsJob(Job):
 
     def process(self, batch: Sequence[tuple[int, str]], report: StageReport) -> None:
         from storyline.analysis import ANALYSIS_VERSION
-        from storyline.analysis.document import ParsedText
         from storyline.stories.digests import digest
 
         for story_id, inputs in batch:
@@ -29,8 +28,8 @@ class DigestsJob(Job):
             if story is None:
                 continue  # gone since the list was read (stories placed afresh)
             articles = [self.store.article(i) for i in story.articles]
-            parsed = {i: ParsedText.from_stored(p) for i, p in self.store.parses(story.articles, ANALYSIS_VERSION).items()}
-            self.store.save_story_digest(digest(story_id, inputs, articles, self.store.translations(list(story.articles)), parsed))
+            self.store.save_story_digest(digest(story_id, inputs, articles, self.store.translations(list(story.articles)),
+                                                self.store.parses(story.articles, ANALYSIS_VERSION)))
             report.counts["stories"] += 1
 
     def describe(self, report: StageReport) -> None:

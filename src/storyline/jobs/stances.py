@@ -32,8 +32,7 @@ class StancesJob(Job):
         if not propositions:
             return []
         through = {p.id: self.store.scored_through(p.id) for p in propositions}
-        statements = sorted((s for s in self.store.statements(after_id=min(through.values())) if s.actor_id is not None),
-                            key=lambda s: s.id)
+        statements = sorted(self.store.statements(after_id=min(through.values()), actors_only=True), key=lambda s: s.id)
         return [(p, s) for p in propositions for s in statements if s.id > through[p.id]]
 
     def item_key(self, item: tuple[Proposition, StoredStatement]) -> str:

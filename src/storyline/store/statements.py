@@ -196,9 +196,11 @@ class StatementStore(StoreBase):
 
     @staticmethod
     def _statement_filters(query, actor_ids: Iterable[int] | None, since: str | None, after_id: int,
-                           article_ids: Iterable[int] | None):
+                           article_ids: Iterable[int] | None, actors_only: bool = False):
         if actor_ids is not None:
             query = query.where(StatementRow.actor_id.in_(list(actor_ids)))
+        elif actors_only:
+            query = query.where(StatementRow.actor_id.is_not(None))
         if article_ids is not None:
             query = query.where(StatementRow.article_id.in_(list(article_ids)))
         if since:
@@ -208,10 +210,11 @@ class StatementStore(StoreBase):
         return query
 
     def statements(self, actor_ids: Iterable[int] | None = None, since: str | None = None, after_id: int = 0, *,
-                   article_ids: Iterable[int] | None = None, limit: int | None = None, offset: int = 0) -> list[StoredStatement]:
-        """In statement-date order; only the page asked for is read."""
+                   article_ids: Iterable[int] | None = None, limit: int | None = None, offset: int = 0,
+                   actors_only: bool = False) -> list[StoredStatement]:
+        """In statement-date order; only the page asked for is read. `actors_only` leaves out unnamed sources."""
         with self._session() as session:
-            query = self._statement_filters(self._statement_query(), actor_ids, since, after_id, article_ids)
+            query = self._statement_filters(self._statement_query(), actor_ids, since, after_id, article_ids, actors_only)
             if limit:
                 query = query.limit(limit)
             if offset:

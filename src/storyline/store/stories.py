@@ -234,9 +234,10 @@ class StoryStore(StoreBase):
 
     def story_digest(self, story_id: int) -> StoryDigest | None:
         """The story's stored digest, where it was made from the articles the story has now."""
+        current = self.story_inputs([story_id]).get(story_id)
         with self._session() as session:
             row = session.get(StoryDigestRow, story_id)
-            if row is None or row.inputs != self.story_inputs([story_id]).get(story_id):
+            if row is None or row.inputs != current:
                 return None
             sections = tuple(StorySection(s["label"], tuple(SummarySentence(**x) for x in s["sentences"]))
                              for s in json.loads(row.sections_json))

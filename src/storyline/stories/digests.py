@@ -6,19 +6,20 @@ from __future__ import annotations
 from functools import partial
 
 from storyline.analysis.document import ParsedText
-from storyline.records import StoredArticle, StoryDigest, StorySection, Translation
+from storyline.records import StoredArticle, StoredParse, StoryDigest, StorySection, Translation
 from storyline.stories.labels import MIN_SECTION_SENTENCES, sections, sentence_phrases
 from storyline.stories.summaries import body_sentences, readable_first, summarize
 
 
 def story_sections(articles: list[StoredArticle], translations: dict[int, Translation],
-                   parsed: dict[int, ParsedText]) -> list[StorySection]:
-    """Labelled from the stored parses (`parsed`); a sentence no parse holds is parsed here."""
+                   parses: dict[int, StoredParse]) -> list[StorySection]:
+    """Labelled from the articles' stored parses; a sentence no parse holds is parsed here."""
+    parsed = {i: ParsedText.from_stored(p) for i, p in parses.items()}
     found = [s for a in articles for s in body_sentences(a, translations.get(a.id))]
     return sections(readable_first(found, MIN_SECTION_SENTENCES), phrases_of=partial(sentence_phrases, parsed))
 
 
 def digest(story_id: int, inputs: str, articles: list[StoredArticle], translations: dict[int, Translation],
-           parsed: dict[int, ParsedText]) -> StoryDigest:
+           parses: dict[int, StoredParse]) -> StoryDigest:
     return StoryDigest(story_id, inputs, tuple(summarize(articles, translations=translations)),
-                       tuple(story_sections(articles, translations, parsed)))
+                       tuple(story_sections(articles, translations, parses)))

@@ -101,10 +101,9 @@ class StoryView:
         that show them; the API's story does not)."""
         if self.digested_sections is not None:
             return list(self.digested_sections)
-        from storyline.analysis.document import ParsedText
         from storyline.stories.digests import story_sections
 
-        return story_sections(self.articles, self.translations, {i: ParsedText.from_stored(p) for i, p in self.parses.items()})
+        return story_sections(self.articles, self.translations, self.parses)
 
     @property
     def by_id(self) -> dict[int, StoredArticle]:
