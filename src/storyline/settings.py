@@ -93,6 +93,7 @@ class Queue:
 class Stances:
     batch: int = 256  # statements judged (and saved) at a time
     read_memo: int = 20_000  # statements kept as read (text and context), for the next proposition
+    pairs_remembered: int = 50_000  # (proposition, text) pairs whose reading is kept (about 20 MB)
     retrieval: float = 0.25  # MiniLM cosine to the proposition a statement needs to be judged (keeps ~95% of Perspectrum dev's sided pairs)
     occluded_words: int = 24  # words tried by occlusion to find the ones that decided
     occluded_phrase: int = 4  # content words left out together in occlusion's first round

@@ -207,3 +207,14 @@ def test_a_wire_dateline_with_its_agency_names_no_speaker():
     text = ("London, Jun 11 (efe-epa).- The coronavirus pandemic has highlighted the importance of foreign workers in the "
             "United Kingdom, especially in key sectors, and raised questions about the government’s post-Brexit immigration plans.")
     assert not [s for s in extract_statements(text, [(0, len(text))]) if s.speaker == "London"]
+
+
+def test_a_statement_has_words():
+    """A Washington Post column (PolNeAR train): the tagger marks the closing quotation mark of
+    'the political equivalent of "The Truman Show."' as a quotation of its own; a mark alone was
+    saved as a statement with no text, which no reader can judge or show."""
+    from bench.quotes import load_documents
+
+    [(_name, text, _gold)] = [d for d in load_documents("train") if d[0].startswith("wash-post_2016-05-23_the-stark-campaign")]
+    found = extract_statements(text, [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)])
+    assert len(found) >= 10 and all(any(c.isalnum() for c in s.text) for s in found), [s.text for s in found if len(s.text) < 3]

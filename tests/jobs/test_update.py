@@ -35,7 +35,7 @@ def parses(monkeypatch) -> Counter:
 
 
 def test_the_stages_run_in_one_order_and_a_wrong_name_is_refused(store):
-    assert STAGE_NAMES == ("translate", "statements", "stances", "shifts", "stories", "digests", "alerts")
+    assert STAGE_NAMES == ("translate", "statements", "vectors", "stances", "shifts", "stories", "digests", "alerts")
     reports = update(store, only=["alerts", "translate"])
     assert [r.stage for r in reports] == ["translate", "alerts"]
     with pytest.raises(ValueError, match="no stage named stance"):
@@ -59,7 +59,7 @@ def test_analyze_parses_each_paragraph_once_and_a_new_proposition_parses_nothing
 
         parses.clear()
         store.add_proposition("Ukraine should hold elections during the war.")
-        update(store, only=["stances"])  # what `storyline propose` runs: stored vectors and text, no parse
+        update(store, only=["vectors", "stances"])  # what `storyline propose` runs: stored vectors and text, no parse
         assert not parses
 
 

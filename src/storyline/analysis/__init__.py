@@ -7,4 +7,4 @@ vectors for statements with no translation).
 """
 
 # Bump when parsing or statement extraction changes, so `storyline analyze` reads stored articles again.
-ANALYSIS_VERSION = 8
+ANALYSIS_VERSION = 9

@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from storyline.analysis.runtime import onnx_session, run_alone
+from storyline.memo import Memo
+from storyline.settings import settings
 
 LABELS = ("support", "oppose", "neutral")
 MAX_TOKENS = 128
@@ -51,6 +53,7 @@ class StanceReader:
         self.tokenizer_file = tokenizer_file
         self.card = json.loads(card_file.read_text()) if card_file.exists() else {}
         self.temperature = float(self.card.get("temperature", 1.0))
+        self._memo: Memo[np.ndarray] = Memo(settings().stances.pairs_remembered)
 
     @property
     def side(self) -> float:
@@ -71,8 +74,14 @@ class StanceReader:
         return tokenizer
 
     def logits(self, pairs: list[tuple[str, str]]) -> np.ndarray:
-        rows = list(run_alone(self._session, "logits", self._tokenizer.encode_batch(pairs)))
-        return np.vstack(rows) if rows else np.zeros((0, len(LABELS)), dtype=np.float32)
+        """Each distinct pair read once: wire copies, repeated paragraphs and an occlusion's
+        variants often repeat a statement word for word, and a pair reads the same alone."""
+        if not pairs:
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
+        return np.vstack(self._memo.through(pairs, self._read))
+
+    def _read(self, pairs: list[tuple[str, str]]) -> list[np.ndarray]:
+        return run_alone(self._session, "logits", self._tokenizer.encode_batch(pairs))
 
     def probabilities(self, pairs: list[tuple[str, str]]) -> list[StanceProbabilities]:
         return probabilities_of(self.logits(pairs) / self.temperature)

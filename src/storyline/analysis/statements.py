@@ -354,6 +354,8 @@ class _Extractor:
         return None
 
     def add(self, kind: str, text: str, sentence: Span, offset: int, speaker: _Speaker, dated_by_sentence: bool = True) -> None:
+        if not any(c.isalnum() for c in text):
+            return  # a quotation mark or a dash the tagger took for a quotation says nothing
         if dated_by_sentence:
             when, when_kind = _statement_date(sentence, self.article.published)
         else:

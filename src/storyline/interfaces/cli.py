@@ -336,7 +336,7 @@ def propose(
         raise typer.Exit(2)
     with _open(db) as store:
         ids = [store.add_proposition(text.strip(), origin="user") for text in texts]
-        _update(store, only=("stances", "shifts", "alerts"))
+        _update(store, only=("vectors", "stances", "shifts", "alerts"))
         for proposition in store.propositions(ids=ids):
             console.print(f"Proposition {proposition.id}: {escape(proposition.text)}")
             _print_reading(store.proposition_reading(proposition.id))
@@ -383,7 +383,7 @@ def propositions(
             err_console.print(f"[red]No proposition with id {exc.args[0]}.[/red]")
             raise typer.Exit(2) from exc
         if accept is not None or rename is not None or merge is not None:
-            _update(store, only=("stances", "shifts", "alerts"))
+            _update(store, only=("vectors", "stances", "shifts", "alerts"))
         rows = store.propositions()
     table = Table(title=f"{len(rows)} proposition(s)")
     for column in ("id", "proposition", "origin", "status", "stances"):

@@ -1,7 +1,8 @@
 """The update: every stage, in the one order that data flows, over whatever is new in a store.
 
 Translation comes first (statements read the English text of languages without rules of their
-own), statements before stances (stances judge them), stances before shifts (shifts compare them),
+own), statements before their vectors (stances retrieve by them), vectors before stances (stances
+judge the statements near a proposition), stances before shifts (shifts compare them),
 statements before stories (speakers weigh in placement), stories before their digests (a story's
 summary and sections, computed when its articles change), alerts last (they announce new statements
 and shifts). Every stage is a no-op when nothing is new, so the update can run after every ingest.
@@ -32,12 +33,13 @@ from storyline.jobs.stances import StancesJob
 from storyline.jobs.statements import StatementsJob
 from storyline.jobs.stories import StoriesJob
 from storyline.jobs.translate import TranslateJob
+from storyline.jobs.vectors import VectorsJob
 from storyline.settings import settings
 from storyline.store import Store
 
 LEASE = "analysis"
 
-STAGES: tuple[type[Job], ...] = (TranslateJob, StatementsJob, StancesJob, ShiftsJob, StoriesJob, DigestsJob, AlertsJob)
+STAGES: tuple[type[Job], ...] = (TranslateJob, StatementsJob, VectorsJob, StancesJob, ShiftsJob, StoriesJob, DigestsJob, AlertsJob)
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 
 

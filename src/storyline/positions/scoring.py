@@ -43,6 +43,8 @@ from storyline.records import StanceJudged, StoredStatement, Translation, Unside
 from storyline.settings import settings
 from storyline.store import Store
 
+# The encoder that retrieves a statement, by whether it is read across languages (no translation).
+_ENCODERS = {False: embeddings.ENGLISH, True: CROSSLINGUAL_ENCODER}
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)?")
 _OPENING = re.compile(r"^\W*(?:\w+,\s+)?(\w+)")
 
@@ -120,11 +122,11 @@ class PositionScorer:
 
     def path(self, across_languages: bool) -> ReadingPath:
         if not across_languages:
-            return ReadingPath(self.reader, embeddings.ENGLISH, settings().stances.retrieval, self.reader.side)
+            return ReadingPath(self.reader, _ENCODERS[False], settings().stances.retrieval, self.reader.side)
         if self._crosslingual is None:
             self._crosslingual = default_crosslingual_reader()
         head = self._crosslingual
-        return ReadingPath(head, CROSSLINGUAL_ENCODER, head.retrieval, head.side)
+        return ReadingPath(head, _ENCODERS[True], head.retrieval, head.side)
 
     def _read_texts(self, statements: list[StoredStatement]) -> list[ReadText]:
         """What the reader reads of each statement, found once per scorer: every accepted
@@ -190,13 +192,28 @@ class PositionScorer:
                            if rank == 0 or drop >= config.cue_drop])
         return chosen
 
+    def _readable(self, statements: list[StoredStatement]) -> dict[bool, list[tuple[StoredStatement, ReadText]]]:
+        """The statements with words to read and what is read of each, by whether they are read across languages."""
+        groups: dict[bool, list[tuple[StoredStatement, ReadText]]] = {False: [], True: []}
+        for statement, read in zip(statements, self._read_texts(statements), strict=True):
+            if read.own:
+                groups[read.across_languages].append((statement, read))
+        return groups
+
+    def embed(self, statements: list[StoredStatement]) -> int:
+        """Store the retrieval vectors of these statements ahead of any proposition, so that a new
+        one reads them instead of encoding the store's every statement; how many were embedded."""
+        groups = self._readable(statements)
+        for across_languages, group in groups.items():
+            if group:
+                self._vectors([s for s, _read in group], [read.text for _s, read in group], _ENCODERS[across_languages])
+        return sum(len(group) for group in groups.values())
+
     def judge(self, proposition_text: str, statements: list[StoredStatement]) -> Judgements:
         """Stances of the statements near the proposition that take a side; the near ones that take none."""
         spoken = [s for s in statements if not speaks_for_no_one(s.speaker)]
-        readable = [(s, read) for s, read in zip(spoken, self._read_texts(spoken), strict=True) if read.own]
         stances, unsided, judged = [], [], 0
-        for across_languages in (False, True):
-            group = [(s, read) for s, read in readable if read.across_languages == across_languages]
+        for across_languages, group in self._readable(spoken).items():
             if group:
                 found = self._judge_on(self.path(across_languages), proposition_text, group)
                 stances += found.stances

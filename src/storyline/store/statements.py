@@ -31,6 +31,7 @@ from storyline.store.models import (
     ArticleRow,
     PropositionRow,
     StatementRow,
+    StatementVectorRow,
 )
 
 
@@ -196,7 +197,9 @@ class StatementStore(StoreBase):
 
     @staticmethod
     def _statement_filters(query, actor_ids: Iterable[int] | None, since: str | None, after_id: int,
-                           article_ids: Iterable[int] | None, actors_only: bool = False):
+                           article_ids: Iterable[int] | None, actors_only: bool = False, unembedded: bool = False):
+        if unembedded:
+            query = query.where(~exists().where(StatementVectorRow.statement_id == StatementRow.id))
         if actor_ids is not None:
             query = query.where(StatementRow.actor_id.in_(list(actor_ids)))
         elif actors_only:
@@ -211,10 +214,12 @@ class StatementStore(StoreBase):
 
     def statements(self, actor_ids: Iterable[int] | None = None, since: str | None = None, after_id: int = 0, *,
                    article_ids: Iterable[int] | None = None, limit: int | None = None, offset: int = 0,
-                   actors_only: bool = False) -> list[StoredStatement]:
-        """In statement-date order; only the page asked for is read. `actors_only` leaves out unnamed sources."""
+                   actors_only: bool = False, unembedded: bool = False) -> list[StoredStatement]:
+        """In statement-date order; only the page asked for is read. `actors_only` leaves out unnamed
+        sources; `unembedded` keeps those with no retrieval vector stored."""
         with self._session() as session:
-            query = self._statement_filters(self._statement_query(), actor_ids, since, after_id, article_ids, actors_only)
+            query = self._statement_filters(self._statement_query(), actor_ids, since, after_id, article_ids, actors_only,
+                                            unembedded)
             if limit:
                 query = query.limit(limit)
             if offset:
