@@ -75,8 +75,8 @@ class Statements:
 class Analysis:
     lease_seconds: int = 300  # an analysis that stops renewing its lease (killed) frees the store after this
     lease_poll_seconds: float = 1.0  # how often a waiting analysis asks again
-    # processes that parse articles and find their statements (0: one per core), from this many pending
-    # articles on (each process loads the pipeline first, a few seconds)
+    # processes that parse articles and find their statements (0: one per core), from this many articles
+    # to parse on (each process loads the pipeline first, a few seconds; pattern rules need no parse)
     workers: int = 0
     parallel_from: int = 40
 

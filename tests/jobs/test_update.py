@@ -150,3 +150,27 @@ def test_shifts_are_stored_and_found_again_only_when_their_stances_change(tmp_pa
         again = {r.stage: r for r in update(store)}["shifts"]
         assert again.counts["propositions"] == 2
         assert [(k, p, a, r) for k, p, a, _b, _e, r in _ends(shifts(store))] == [(k, p, a, r) for k, p, a, _b, _e, r in _ends(stored)]
+
+
+def test_pages_the_pattern_rules_read_start_no_worker_processes(tmp_path, monkeypatch):
+    """A worker loads the parser for seconds before it reads anything; Ukrainian, French and
+    Spanish pages (Media Cloud sample) are read by pattern rules in milliseconds, so they start
+    none. An English page needs the parse, and starts them."""
+    from storyline.jobs.statements import StatementsJob
+    from tests.conftest import world_page
+
+    pooled = replace(settings(), analysis=replace(settings().analysis, workers=2, parallel_from=1))
+    monkeypatch.setattr("storyline.jobs.statements.settings", lambda: pooled)
+    for host in ("zaxid.net", "radio-canada.ca", "bohemia.cu"):
+        (tmp_path / f"{host}.html").write_bytes(world_page(host)[1])
+    with Store(tmp_path / "s.db") as store:
+        Ingestor(store).run([str(tmp_path)])
+        job = StatementsJob(store)
+        assert len(job.pending()) == 3 and job.pool is None
+        english = tmp_path / "english"
+        english.mkdir()
+        (english / "globalnews.html").write_bytes(world_page("globalnews.ca")[1])
+        Ingestor(store).run([str(english)])
+        job = StatementsJob(store)
+        assert len(job.pending()) == 4 and job.pool is not None
+        job.pool.shutdown()

@@ -40,6 +40,14 @@ def _through_translation(article: StoredArticle, translation: Translation, publi
     return mapped, parsed
 
 
+def parses(language: str | None, translated: bool) -> bool:
+    """Whether read_article parses an article in this language: English, or a translation of a
+    language with no pattern rules of its own."""
+    from storyline.lang.speech import speech_rules
+
+    return language not in speech_rules() and (language in (None, "en") or translated)
+
+
 def read_article(article: StoredArticle, translation: Translation | None) -> tuple[list[Statement], ParsedText | None]:
     """Statements, and the parse they were found in. The reader depends on the language: English
     text goes to the parser-based extractor; the languages with pattern rules (uk, ru, fr, es) to
@@ -124,8 +132,10 @@ class StatementsJob(Job):
 
     def pending(self) -> Sequence[int]:
         pending = [i for i in self.store.article_ids_to_analyze(ANALYSIS_VERSION, self.since, self.redo) if i not in self.leave]
-        unread = len(pending) if self.redo else len(set(pending) - self.store.read_ahead(ANALYSIS_VERSION))
-        if _workers() > 1 and unread >= settings().analysis.parallel_from:
+        unread = pending if self.redo else list(set(pending) - self.store.read_ahead(ANALYSIS_VERSION))
+        # Pattern rules read an article in a few milliseconds; the parse is what is worth the workers' start.
+        to_parse = sum(parses(*found) for found in self.store.languages(unread).values())
+        if _workers() > 1 and to_parse >= settings().analysis.parallel_from:
             # Parsing is the cost and each article's own: worker processes read a batch while this one
             # resolves actors and saves, in article order, so the result is a one-process run's.
             self.pool = ProcessPoolExecutor(_workers(), mp_context=multiprocessing.get_context("spawn"), initializer=_load_models)

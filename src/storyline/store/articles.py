@@ -281,6 +281,14 @@ class ArticleStore(StoreBase):
             if changed:
                 session.execute(update(ArticleRow).where(ArticleRow.id == translation.article_id).values(analyzed_version=None))
 
+    def languages(self, article_ids: Iterable[int]) -> dict[int, tuple[str | None, bool]]:
+        """Each article's language, and whether a translation into English is stored for it."""
+        with self._session() as session:
+            query = (select(ArticleRow.id, ArticleRow.language, TranslationRow.article_id.is_not(None))
+                     .outerjoin(TranslationRow, TranslationRow.article_id == ArticleRow.id)
+                     .where(ArticleRow.id.in_(set(article_ids))))
+            return {article_id: (language, bool(translated)) for article_id, language, translated in session.execute(query)}
+
     def translated_titles(self, article_ids: Iterable[int]) -> dict[int, str]:
         """The English titles translations give these articles, by article id."""
         with self._session() as session:
