@@ -1,4 +1,6 @@
-"""Ingest speed and peak memory on 1,000+ HTML pages, next to trafilatura alone on the same pages.
+"""Ingest speed and peak memory on 1,000+ HTML pages, next to trafilatura alone on the same pages;
+and the whole path from page to story on the same pages (ingest, then the one update: translation,
+statements, vectors, stances on two accepted propositions, shifts, stories, digests, alerts).
 
 The corpus is every real page of the two public sets (281) plus generated
 pages: real article paragraphs (the extraction set's ground truth and the
@@ -23,6 +25,8 @@ from pathlib import Path
 from bench.data import REPO, eval_data_dir
 
 CORPUS_SIZE = 1000
+# Accepted before the pages arrive, as a user follows them; natural for 2020's world news.
+PROPOSITIONS = ("Face masks should be mandatory in public.", "Lockdown restrictions should be lifted.")
 OUT = REPO / "bench" / "out"
 
 _TEMPLATE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -74,6 +78,19 @@ def _worker(mode: str, corpus: Path, db: Path) -> None:
         with Store(db) as store:
             report = Ingestor(store).run([str(corpus)])
         n, detail = len(report.outcomes), f"{report.count('stored')} stored, {report.count('copy')} copies, {report.count('failed')} failed"
+    elif mode == "whole path":
+        from storyline.jobs.update import update
+        from storyline.pipeline import Ingestor
+        from storyline.store import Store
+
+        with Store(db) as store:
+            for text in PROPOSITIONS:
+                store.add_proposition(text)
+            ingest_started = time.perf_counter()
+            report = Ingestor(store).run([str(corpus)])
+            stages = [("ingest", time.perf_counter() - ingest_started)] + [(r.stage, r.seconds) for r in update(store)]
+            n = report.count("stored")
+            detail = ", ".join(f"{stage} {seconds:.0f} s" for stage, seconds in stages) + f"; {store.statement_count()} statements"
     else:
         import trafilatura
 
@@ -82,7 +99,8 @@ def _worker(mode: str, corpus: Path, db: Path) -> None:
             trafilatura.bare_extraction(page.read_bytes(), with_metadata=True)
         n, detail = len(pages), "text + metadata"
     seconds = time.perf_counter() - started
-    print(json.dumps({"n": n, "seconds": seconds, "peak_mb": _peak_rss_mb(), "detail": detail}))
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the statements stage's worker processes
+    print(json.dumps({"n": n, "seconds": seconds, "peak_mb": _peak_rss_mb(), "children_peak_mb": children, "detail": detail}))
 
 
 def _peak_rss_mb() -> float:
@@ -99,14 +117,15 @@ def _run(mode: str, corpus: Path, db: Path) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def measure() -> list[dict]:
+def measure(modes: tuple[str, ...] = ("storyline", "trafilatura", "whole path")) -> list[dict]:
+    """Each mode in its own process on a fresh store: its pages (or articles stored) a second and peak memory."""
     corpus = OUT / "corpus"
     size = build_corpus(corpus)
     db = OUT / "bench.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
     rows = []
-    for mode in ("storyline", "trafilatura"):
+    for mode in modes:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
         result = _run(mode, corpus, db)
         rows.append({"mode": mode, "pages": size, **result, "rate": result["n"] / result["seconds"]})
     return rows
