@@ -28,8 +28,9 @@ def onnx_session(model_file: Path):
 
 
 @lru_cache(maxsize=1)
-def _side_by_side() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(_cores(), thread_name_prefix="onnx")
+def _side_by_side(process: int) -> ThreadPoolExecutor:
+    """The pool of this process: a forked child has none of its parent's threads, so it makes its own."""
+    return ThreadPoolExecutor(_cores(), thread_name_prefix=f"onnx-{process}")
 
 
 def run_alone(session, output: str, encodings: Iterable) -> list[np.ndarray]:
@@ -49,4 +50,4 @@ def run_alone(session, output: str, encodings: Iterable) -> list[np.ndarray]:
 
     if len(feeds) < 2:
         return [run(feed) for feed in feeds]
-    return list(_side_by_side().map(run, feeds))
+    return list(_side_by_side(os.getpid()).map(run, feeds))
