@@ -21,14 +21,18 @@ def lead_text(article: StoredArticle, translation: Translation | None = None) ->
     return f"{article.title or ''}. {body}"[:settings().stories.lead_characters]
 
 
+def english_lead(article: StoredArticle, translation: Translation | None) -> str | None:
+    """The lead the English model reads: an English article's or a translation's; None for others."""
+    return lead_text(article, translation) if translation is not None or article.language in ("en", None) else None
+
+
 def represent(article: StoredArticle, translation: Translation | None, multilingual: np.ndarray | None = None) -> Representation:
     """The article's lead in both spaces; `multilingual` is its stored vector, where it has one
     (the multilingual encoder is the slow one)."""
-    lead = lead_text(article, translation)
-    english = translation is not None or article.language in ("en", None)
+    lead = english_lead(article, translation)
     return Representation(multilingual_vector(article, translation) if multilingual is None else multilingual,
-                          embeddings.ENGLISH.encode([lead])[0] if english else None,
-                          frozenset({"en" if english else article.language}))
+                          embeddings.ENGLISH.encode([lead])[0] if lead is not None else None,
+                          frozenset({"en" if lead is not None else article.language}))
 
 
 def multilingual_vector(article: StoredArticle, translation: Translation | None) -> np.ndarray:
