@@ -235,3 +235,13 @@ def test_content_revision_moves_on_every_write_and_only_then(store, tmp_path):
     with Store(store.url) as other_process:
         other_process.update_proposition(proposition, status="rejected")
     assert store.revision() > added
+
+
+def test_reads_by_id_take_more_ids_than_one_query_binds(store):
+    """A redo over a large store asks about every article at once; SQLite refuses a query with more
+    variables than it was built for (32,766 by default, 250,000 in Debian's build)."""
+    Ingestor(store).run([str(SEEDS)])
+    ids = [a.id for a in store.articles()]
+    asked = range(1, 300_001)
+    assert sorted(store.languages(asked)) == sorted(ids)
+    assert store.story_of_articles(asked) == {}  # nothing placed yet

@@ -14,7 +14,7 @@ from storyline.records import (
     DueDelivery,
     Webhook,
 )
-from storyline.store.base import StoreBase, utc_now
+from storyline.store.base import StoreBase, in_chunks, utc_now
 from storyline.store.models import (
     AlertRow,
     AlertWatermarkRow,
@@ -66,8 +66,7 @@ class AlertStore(StoreBase):
             if statements_through is not None:
                 session.execute(update(AlertWatermarkRow).where(AlertWatermarkRow.id == 1).values(statements_through=statements_through))
             keys = [a.key for a in alerts]
-            known = {key for chunk in range(0, len(keys), 10_000)  # SQLite caps the variables of one query
-                     for key in session.scalars(select(AlertRow.key).where(AlertRow.key.in_(keys[chunk:chunk + 10_000])))}
+            known = {key for chunk in in_chunks(keys) for key in session.scalars(select(AlertRow.key).where(AlertRow.key.in_(chunk)))}
             hooks = list(session.scalars(select(WebhookRow)))
             fresh = [a for a in {a.key: a for a in alerts}.values() if a.key not in known]
             for alert in fresh:

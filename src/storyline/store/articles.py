@@ -23,7 +23,7 @@ from storyline.records import (
     Translation,
 )
 from storyline.settings import settings
-from storyline.store.base import StoreBase, utc_now
+from storyline.store.base import StoreBase, in_chunks, utc_now
 from storyline.store.models import (
     ArticleRow,
     CopyRow,
@@ -283,11 +283,11 @@ class ArticleStore(StoreBase):
 
     def languages(self, article_ids: Iterable[int]) -> dict[int, tuple[str | None, bool]]:
         """Each article's language, and whether a translation into English is stored for it."""
+        query = (select(ArticleRow.id, ArticleRow.language, TranslationRow.article_id.is_not(None))
+                 .outerjoin(TranslationRow, TranslationRow.article_id == ArticleRow.id))
         with self._session() as session:
-            query = (select(ArticleRow.id, ArticleRow.language, TranslationRow.article_id.is_not(None))
-                     .outerjoin(TranslationRow, TranslationRow.article_id == ArticleRow.id)
-                     .where(ArticleRow.id.in_(set(article_ids))))
-            return {article_id: (language, bool(translated)) for article_id, language, translated in session.execute(query)}
+            return {article_id: (language, bool(translated)) for chunk in in_chunks(set(article_ids))
+                    for article_id, language, translated in session.execute(query.where(ArticleRow.id.in_(chunk)))}
 
     def translated_titles(self, article_ids: Iterable[int]) -> dict[int, str]:
         """The English titles translations give these articles, by article id."""

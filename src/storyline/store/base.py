@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Self
+from typing import Self, TypeVar
 
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine
@@ -23,6 +23,17 @@ from storyline.store.models import (
     StatementRow,
 )
 from storyline.store.upgrade import upgrade_to_head
+
+
+Value = TypeVar("Value")
+IN_LIST_SIZE = 10_000  # values bound in one IN list: SQLite caps the variables of a query (32,766 by default)
+
+
+def in_chunks(values: Iterable[Value]) -> Iterator[list[Value]]:
+    """The values in runs short enough for one query's IN list."""
+    values = list(values)
+    for start in range(0, len(values), IN_LIST_SIZE):
+        yield values[start:start + IN_LIST_SIZE]
 
 
 def utc_now() -> datetime:

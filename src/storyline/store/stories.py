@@ -25,7 +25,7 @@ from storyline.records import (
 )
 from storyline.settings import settings
 from storyline.store.articles import article_filtered, on_or_before
-from storyline.store.base import StoreBase
+from storyline.store.base import StoreBase, in_chunks
 from storyline.store.models import (
     ActorRow,
     ArticleParseRow,
@@ -336,11 +336,10 @@ class StoryStore(StoreBase):
 
     def story_of_articles(self, article_ids: Iterable[int]) -> dict[int, int]:
         """The story line each of these articles is in (an article not yet placed is absent)."""
-        wanted = list(dict.fromkeys(article_ids))
         with self._session() as session:
-            return {article: story for chunk in range(0, len(wanted), 10_000) for article, story in session.execute(
+            return {article: story for chunk in in_chunks(dict.fromkeys(article_ids)) for article, story in session.execute(
                 select(EventArticleRow.article_id, EventRow.story_id).join(EventRow, EventRow.id == EventArticleRow.event_id)
-                .where(EventArticleRow.article_id.in_(wanted[chunk:chunk + 10_000])))}
+                .where(EventArticleRow.article_id.in_(chunk)))}
 
     def search_text(self, query: str, limit: int = 20, filters: ArticleFilters = ArticleFilters()) -> list[SearchHit]:
         """Full-text search over article titles and text, and over statements, in the articles that
