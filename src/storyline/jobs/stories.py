@@ -25,7 +25,7 @@ def embed_and_keep(store: Store, article_id: int) -> bool:
 class StoriesJob(Job):
     name = "stories"
     title = "Stories"
-    batch_size = 8  # articles a process() call places, their English leads encoded together first
+    batch_size = 8  # articles a process() call places, their leads encoded side by side first
 
     def __init__(self, store: Store):
         from storyline.stories.placement import Storyteller
@@ -45,14 +45,17 @@ class StoriesJob(Job):
 
     def process(self, batch: Sequence[int], report: StageReport) -> None:
         from storyline.analysis import embeddings
-        from storyline.stories.placement import english_lead, represent
+        from storyline.stories.placement import english_lead, lead_text, represent
 
         # A batch that failed is tried again an article at a time: those placed before the failure stay placed.
         batch = [article_id for article_id in batch if article_id not in self.placed]
         stored = self.store.article_vectors_of(batch)  # kept when stories are placed afresh
         found = [(self.store.article(article_id), self.store.translation(article_id)) for article_id in batch]
-        # Articles are placed one after another, but their English leads are read side by side first.
+        # Articles are placed one after another, but their leads are read side by side first, one a
+        # core (a lone text runs on one); placing each then finds its vectors remembered.
         embeddings.ENGLISH.encode([lead for article, translation in found if (lead := english_lead(article, translation)) is not None])
+        embeddings.MULTILINGUAL.encode([lead_text(article, translation) for article_id, (article, translation) in zip(batch, found, strict=True)
+                                        if article_id not in stored])
         for article_id, (article, translation) in zip(batch, found, strict=True):
             item = represent(article, translation, stored.get(article_id))
             if article_id not in stored:
