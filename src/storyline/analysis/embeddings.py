@@ -1,4 +1,5 @@
-"""Sentence embeddings from models whose weights ship inside registry packages.
+"""Sentence embeddings from models whose weights ship inside registry packages (one of them run as
+a graph converted into this repository from its package's weights).
 
 Three encoders, each used where it measures better (`python -m bench.stories encoders`):
 

@@ -170,4 +170,5 @@ class MultilingualE5:
         from storyline.analysis.runtime import side_by_side
 
         prefix = "query: " if query else "passage: "
+        _ = (self._tokenizer, self._session)  # loaded once, before the threads share them
         return np.vstack(side_by_side(self._pooled, [prefix + text for text in texts]))

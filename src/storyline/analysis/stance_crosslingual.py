@@ -26,7 +26,7 @@ from storyline.analysis.stance_model import (
 
 WEIGHTS_FILE = MODEL_DIR / "stance-crosslingual.npz"
 CARD_FILE = MODEL_DIR / "stance-crosslingual.json"
-ENCODER = embeddings.MULTILINGUAL_ENGINE  # the vectors it was fit on; the int8 graph's cost it dev F1
+ENCODER = embeddings.MULTILINGUAL_ENGINE  # the vectors it was fit on; refit on the int8 graph's, it lost dev F1
 
 
 def pair_features(propositions: np.ndarray, statements: np.ndarray) -> np.ndarray:
