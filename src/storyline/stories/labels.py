@@ -52,14 +52,20 @@ def sentence_phrases(parsed: dict[int, ParsedText], sentences: list[SummarySente
 def keyphrases(found: list[frozenset[str]], centre: np.ndarray, documents: list[str], count: int = 3) -> list[str]:
     """Phrases (`found` in the texts that describe something) near the centre, used by several
     of the `documents`, longer ones preferred, none repeating another's words or meaning."""
-    candidates = sorted(set().union(*found))
-    if not candidates:
-        return []
-    vectors = embeddings.ENGLISH.encode(candidates)
     lowered = [d.casefold() for d in documents]
-    spread = np.array([sum(c.casefold() in d for d in lowered) for c in candidates])
     least = 2 if len(documents) >= 3 else 1
-    value = (vectors @ centre) * (spread >= least) * (1 + 0.5 * np.log(np.maximum(spread, 1)))
+    # A phrase fewer documents use can never be chosen, so it is not encoded (most are used once);
+    # nor is a second casing of one ("Tuft cells", "tuft cells"): the uncased model reads them alike,
+    # and the first in sorted order stands for both.
+    used: dict[str, tuple[str, int]] = {}
+    for phrase in sorted(set().union(*found)):
+        if phrase.casefold() not in used and (uses := sum(phrase.casefold() in d for d in lowered)) >= least:
+            used[phrase.casefold()] = (phrase, uses)
+    if not used:
+        return []
+    candidates, spread = [phrase for phrase, _uses in used.values()], np.array([uses for _phrase, uses in used.values()])
+    vectors = embeddings.ENGLISH.encode(candidates)
+    value = (vectors @ centre) * (1 + 0.5 * np.log(spread))
     value *= np.array([1 + 0.25 * (len(c.split()) - 1) for c in candidates])
     chosen: list[int] = []
     for index in np.argsort(-value):
