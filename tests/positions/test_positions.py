@@ -35,16 +35,9 @@ def positioned(tmp_path_factory, gold):
 # gap the next model must close (README, "Propositions"), and one that starts passing fails here
 # until its mark is removed. No rule is written for these sentences: that would fit the seeds.
 MISREAD = {
-    ("003", "Vladimir Putin", "ukraine_in_nato"): "'would be a trigger for war' read as support (0.81)",
-    ("004", "Anders Fogh Rasmussen", "land_for_nato"): "'membership … in exchange for renouncing claims on territories' read as oppose (0.48)",
-    ("004", "Andriy Yermak", "land_for_nato"): "'Any concession on independence, territorial integrity and sovereignty is not "
-                                               "acceptable' read as support (0.46; the float model too, 0.52)",
+    ("003", "Vladimir Putin", "ukraine_in_nato"): "'would be a trigger for war' read as support (0.85)",
+    ("004", "Anders Fogh Rasmussen", "land_for_nato"): "'membership … in exchange for renouncing claims on territories' read as oppose (0.52)",
 }
-SHIFTS_MISREAD = ("six shifts the gold does not have, from statements the attribution tagger finds: Russia's 'has denied "
-                  "any plans to invade Ukraine' (support 0.46, oppose 0.51) before its 'welcomed the suggestion that Ukraine "
-                  "could give up on its NATO ambitions' (mixed: the suggestion's 'could' reads as Russia's hedge), and that "
-                  "before its 'non-NATO status a cornerstone' (oppose 0.46, 0.48), on both propositions; Peskov's 'one of the "
-                  "cornerstones' after an earlier support; Prystaiko's 'this is our land' read as support (0.62) of land for membership")
 
 
 def _gold_stances():
@@ -84,7 +77,6 @@ def test_every_gold_stance_is_found(positioned, article, expected):
     assert store.article(evidence.article_id).text[evidence.start:evidence.end] == evidence.sentence
 
 
-@pytest.mark.xfail(strict=True, reason=SHIFTS_MISREAD)
 def test_the_gold_shifts_and_no_others(positioned, gold):
     store, ids = positioned
     found = [s for s in shifts(store) if s.kind in ("shift", "walk-back")]
@@ -107,7 +99,7 @@ def test_zelenskyy_shift_crosses_outlets_and_the_press_names_it(positioned, gold
 
 
 @pytest.mark.xfail(strict=True, reason="'From the very beginning, Ukraine's desire was to join NATO; … Some partners … did not "
-                                       "support this direction' reads as oppose (0.73), more surely than his offer (0.70), so it is cited")
+                                       "support this direction' reads as oppose (0.81), more surely than his offer (0.76), so it is cited")
 def test_zelenskyy_shift_cites_his_offer_to_drop_the_nato_goal(positioned):
     store, ids = positioned
     [shift] = [s for s in shifts(store, ids["ukraine_in_nato"]) if same_person(s.actor, "Volodymyr Zelenskyy")]

@@ -56,3 +56,15 @@ def test_one_sides_actors_who_disagree_contradict():
     assert "Ukraine" in found.reason
     sides[8] = side_of("Kremlin spokesman")
     assert sides[8] == "Russia" and contradictions([point(DROP, "oppose"), point(kuleba, "support")], sides) == []
+
+
+def test_a_move_resting_on_a_likely_misreading_is_not_claimed():
+    """Two stances read at 0.6 are both right about a third of the time: neither a shift nor a contradiction."""
+    unsure = [replace(point(BEST, "support"), confidence=0.6), replace(point(DROP, "oppose"), confidence=0.6)]
+    assert detect(unsure, lambda _id: "", {}) == []
+    kuleba = replace(DROP, id=6, actor_id=8, speaker="Oleksii Kuleba", date="2025-12-20")
+    sides = {7: side_of("President of Ukraine"), 8: side_of("Deputy Prime Minister of Ukraine")}
+    assert contradictions([unsure[1], replace(point(kuleba, "support"), confidence=0.6)], sides) == []
+    sure = [replace(unsure[0], confidence=0.75), replace(unsure[1], confidence=0.7)]
+    [shift] = detect(sure, lambda _id: "", {})
+    assert (shift.before.stance, shift.after.stance) == ("support", "oppose")

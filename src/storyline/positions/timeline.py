@@ -46,6 +46,12 @@ def _sentence_matching(text: str, pattern: re.Pattern) -> str | None:
     return next((sentence for sentence in split_sentences(text) if pattern.search(sentence)), None)
 
 
+def believed(a: PositionPoint, b: PositionPoint) -> bool:
+    """Whether a move between two stances is more likely real than a misreading: it needs both to be
+    right, and each stance's calibrated confidence is the chance that it is."""
+    return a.confidence * b.confidence >= settings().timeline.shift_belief
+
+
 def _outlets_disagree(a: PositionPoint, b: PositionPoint) -> bool:
     """Two outlets giving one actor opposite stances on what may be the same remarks: the same day,
     or a few days apart when a date is only the article's (a report may trail the remarks)."""
@@ -82,8 +88,8 @@ def actor_shifts(points: list[PositionPoint], article_text: Callable[[int], str]
     runs = [list(run) for _stance, run in groupby(moments(points), key=lambda p: p.stance)]
     for before_run, after_run in zip(runs, runs[1:], strict=False):
         before, after = before_run[-1], after_run[0]
-        if _outlets_disagree(before, after):
-            continue  # two readings of what may be one moment, not a move
+        if _outlets_disagree(before, after) or not believed(before, after):
+            continue  # two readings of what may be one moment, or a move resting on a likely misreading
         text = article_text(after.statement.article_id)
         days = (full_date(after) - full_date(before)).days
         clarified = _sentence_matching(text, CLARIFICATION) if days <= settings().timeline.walk_back_days else None
@@ -99,7 +105,7 @@ def contradictions(points: list[PositionPoint], sides: dict[int, str | None]) ->
     found = []
     dated = [p for p in points if full_date(p) and p.stance in ("support", "oppose")]
     for a, b in combinations(sorted(dated, key=sortable), 2):
-        if a.stance == b.stance:
+        if a.stance == b.stance or not believed(a, b):
             continue
         days = abs((full_date(b) - full_date(a)).days)
         sa, sb = a.statement, b.statement
