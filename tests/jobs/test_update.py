@@ -45,8 +45,8 @@ def test_the_stages_run_in_one_order_and_a_wrong_name_is_refused(store):
 def test_analyze_parses_each_paragraph_once_and_a_new_proposition_parses_nothing(tmp_path, gold, parses):
     with Store(tmp_path / "seeds.db") as store:
         Ingestor(store).run([str(SEEDS)])
-        for text in gold["propositions"].values():
-            store.add_proposition(text)
+        for proposition in gold["propositions"].values():
+            store.add_proposition(proposition)
         reports = {r.stage: r for r in update(store)}
         articles = [store.article(a.id) for a in store.articles()]
         parts = Counter([a.title for a in articles if a.title] + [a.text[p.start:p.end] for a in articles for p in a.paragraphs])

@@ -23,8 +23,12 @@ class VectorsJob(Job):
         self.scorer = None
 
     def pending(self) -> Sequence[StoredStatement]:
-        """An actor's statements with no vector stored (an unnamed source's are never judged)."""
-        return self.store.statements(actors_only=True, unembedded=True)
+        """An actor's statements with no vector stored by the encoders in use (an unnamed source's
+        are never judged): after an encoder changes, its old vectors are made again here, not by
+        the first proposition that asks."""
+        from storyline.positions.scoring import RETRIEVAL_MODELS
+
+        return self.store.statements(actors_only=True, unembedded=RETRIEVAL_MODELS)
 
     def item_key(self, item: StoredStatement) -> str:
         return f"statement {item.id}"

@@ -45,6 +45,7 @@ from storyline.store import Store
 
 # The encoder that retrieves a statement, by whether it is read across languages (no translation).
 _ENCODERS = {False: embeddings.ENGLISH, True: CROSSLINGUAL_ENCODER}
+RETRIEVAL_MODELS = tuple(encoder.name for encoder in _ENCODERS.values())  # a statement's stored vector is by one of these
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)?")
 _OPENING = re.compile(r"^\W*(?:\w+,\s+)?(\w+)")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict
 from datetime import datetime
 
@@ -197,9 +197,10 @@ class StatementStore(StoreBase):
 
     @staticmethod
     def _statement_filters(query, actor_ids: Iterable[int] | None, since: str | None, after_id: int,
-                           article_ids: Iterable[int] | None, actors_only: bool = False, unembedded: bool = False):
+                           article_ids: Iterable[int] | None, actors_only: bool = False, unembedded: Collection[str] = ()):
         if unembedded:
-            query = query.where(~exists().where(StatementVectorRow.statement_id == StatementRow.id))
+            query = query.where(~exists().where(StatementVectorRow.statement_id == StatementRow.id,
+                                                StatementVectorRow.model.in_(list(unembedded))))
         if actor_ids is not None:
             query = query.where(StatementRow.actor_id.in_(list(actor_ids)))
         elif actors_only:
@@ -214,9 +215,10 @@ class StatementStore(StoreBase):
 
     def statements(self, actor_ids: Iterable[int] | None = None, since: str | None = None, after_id: int = 0, *,
                    article_ids: Iterable[int] | None = None, limit: int | None = None, offset: int = 0,
-                   actors_only: bool = False, unembedded: bool = False) -> list[StoredStatement]:
+                   actors_only: bool = False, unembedded: Collection[str] = ()) -> list[StoredStatement]:
         """In statement-date order; only the page asked for is read. `actors_only` leaves out unnamed
-        sources; `unembedded` keeps those with no retrieval vector stored."""
+        sources; `unembedded` keeps those with no retrieval vector by one of these models (a vector
+        by a model no longer in use is as good as none)."""
         with self._session() as session:
             query = self._statement_filters(self._statement_query(), actor_ids, since, after_id, article_ids, actors_only,
                                             unembedded)
