@@ -440,8 +440,9 @@ def averaged_graph(paths: list[Path], output: Path) -> None:
     import onnx
     from onnx import compose, helper
 
-    members = [compose.add_prefix(onnx.load(str(path)), f"member{number}/") for number, path in enumerate(paths)]
-    original = onnx.load(str(paths[0]))
+    loaded = [onnx.load(str(path)) for path in paths]
+    members = [compose.add_prefix(model, f"member{number}/") for number, model in enumerate(loaded)]  # copies
+    original = loaded[0]
     first = original.graph
     feeds = [helper.make_node("Identity", [graph_input.name], [f"member{number}/{graph_input.name}"])
              for number in range(len(members)) for graph_input in first.input]
