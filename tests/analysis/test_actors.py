@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from storyline.analysis.actors import roles_fit
+from storyline.analysis import actors
+from storyline.analysis.actors import ActorDirectory, KnownActor, NewActor, roles_fit
 from storyline.jobs.contract import UpdateOptions
 from storyline.jobs.update import update
 from storyline.lang.names import same_person
@@ -79,3 +80,18 @@ def test_order_of_articles_does_not_change_actors(tmp_path):
 )
 def test_roles_fit(a, b, fit):
     assert roles_fit([a], [b]) is fit
+
+
+def test_a_mention_is_matched_against_actors_of_its_surname_only(gold, monkeypatch):
+    """Resolving a speaker costs the same in a store of thousands of actors as in one of ten."""
+    speakers = sorted({name for article in gold["articles"].values() for name in article["speakers"]})
+    crowd = [KnownActor(i, f"Person{i // 26} {chr(97 + i % 26)}{i}", "person") for i in range(5000)]
+    directory = ActorDirectory(crowd + [KnownActor(5000 + i, name, "person") for i, name in enumerate(speakers)])
+    compared = []
+    monkeypatch.setattr(actors, "same_person", lambda a, b: compared.append(a) or same_person(a, b))
+    assert directory.resolve("Zelensky", "person", "President of Ukraine") == 5000 + speakers.index("Volodymyr Zelenskyy")
+    assert compared == ["Volodymyr Zelenskyy"]
+    directory.learn(6000, "Kyslytsya", "person", None)
+    directory.learn(6000, "Serhiy Kyslytsya", "person", "Ukraine's UN ambassador")
+    assert directory.resolve("Sergiy Kyslytsya", "person", None) == 6000, "found under the name it learned"
+    assert isinstance(directory.resolve("Kyslytsya Junior", "person", None), NewActor)

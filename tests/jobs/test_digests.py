@@ -10,7 +10,7 @@ from storyline.jobs.update import update
 from storyline.pipeline import Ingestor
 from storyline.store import Store
 from storyline.stories.digests import story_sections
-from storyline.stories.summaries import summarize
+from storyline.stories.summaries import story_summary
 from storyline.views.stories import story_view
 from tests.conftest import SEEDS
 
@@ -20,7 +20,7 @@ def _computed_here(store: Store, story_id: int):
     story = store.story(story_id)
     articles = [store.article(i) for i in story.articles]
     translations = store.translations(list(story.articles))
-    return summarize(articles, translations=translations), story_sections(articles, translations,
+    return story_summary(articles, translations), story_sections(articles, translations,
                                                                           store.parses(story.articles, ANALYSIS_VERSION))
 
 
@@ -60,3 +60,33 @@ def test_a_story_page_reads_its_digest_and_an_article_joining_makes_it_stale(tmp
         assert store.stories_to_digest() == []
         digest = store.story_digest(story.id)
         assert list(digest.summary) == summary and list(digest.sections) == sections
+
+
+def test_a_lone_report_is_summarised_by_its_lead_without_a_model(tmp_path, monkeypatch):
+    """Most stories of a fresh store have one article: its digest costs no encoding."""
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    shutil.copy(sorted(SEEDS.glob("*.txt"))[1], lone)
+    with Store(tmp_path / "s.db") as store:
+        Ingestor(store).run([str(lone)])
+        update(store, only=("statements", "stories"))
+        [story] = store.stories()
+        [article] = [store.article(i) for i in story.articles]
+
+        def refuse(*_args, **_kwargs):
+            raise AssertionError("a lone report's digest encodes nothing")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(type(embeddings.ENGLISH), "encode", refuse)
+            update(store, only=("digests",))
+        digest = store.story_digest(story.id)
+        first = []
+        for paragraph in (p for p in article.paragraphs if p.kind == "body"):
+            for sentence in (s.strip() for s in article.text[paragraph.start:paragraph.end].split(". ")):
+                if 8 <= len(sentence.split()) <= 60 and sentence.casefold() not in {f.casefold() for f in first}:
+                    first.append(sentence)
+        assert len(digest.summary) == 5 and digest.sections == ()
+        assert [s.start for s in digest.summary] == sorted(s.start for s in digest.summary)
+        assert digest.summary[0].text.rstrip(".") == first[0].rstrip("."), "the summary opens with the report's first sentence"
+        assert len({s.text.casefold() for s in digest.summary}) == 5
+        assert all(article.text[s.start:s.end] == s.text for s in digest.summary)

@@ -67,15 +67,29 @@ class NewActor:
 
 
 class ActorDirectory:
+    """The actors by the key a new mention must share with them (a person's surname skeleton, an
+    organisation's folded name), so resolving a mention reads a handful of actors, not the store's."""
+
     def __init__(self, actors: list[KnownActor]):
-        self.actors = {actor.id: actor for actor in actors}
+        self.actors: dict[int, KnownActor] = {}
+        self._by_key: dict[tuple[str, str], dict[int, KnownActor]] = {}
+        for actor in actors:
+            self._add(actor)
+
+    @staticmethod
+    def _key(name: str, kind: str) -> tuple[str, str]:
+        return kind, surname_key(name) if kind == "person" else organisation_key(name)
+
+    def _add(self, actor: KnownActor) -> None:
+        self.actors[actor.id] = actor
+        self._by_key.setdefault(self._key(actor.name, actor.kind), {})[actor.id] = actor
 
     def resolve(self, name: str, kind: str, role: str | None) -> int | NewActor:
+        near = self._by_key.get(self._key(name, kind), {})
         if kind != "person":
-            key = organisation_key(name)
-            return next((a.id for a in self.actors.values() if a.kind == kind and organisation_key(a.name) == key), NewActor(name, kind))
+            return min(near, default=NewActor(name, kind))
         roles = [role] if role else []
-        candidates = [a for a in self.actors.values() if a.kind == "person" and same_person(a.name, name) and roles_fit(a.roles, roles)]
+        candidates = [a for a in near.values() if same_person(a.name, name) and roles_fit(a.roles, roles)]
         if len(name_parts(name)) >= 2:
             full = [a for a in candidates if a.full]
             chosen = full or candidates
@@ -87,9 +101,14 @@ class ActorDirectory:
         return best.id
 
     def learn(self, actor_id: int, name: str, kind: str, role: str | None) -> None:
-        actor = self.actors.setdefault(actor_id, KnownActor(actor_id, name, kind))
+        actor = self.actors.get(actor_id)
+        if actor is None:
+            actor = KnownActor(actor_id, name, kind)
+            self._add(actor)
         if len(name_parts(name)) > len(name_parts(actor.name)):
+            del self._by_key[self._key(actor.name, actor.kind)][actor_id]
             actor.name = name
+            self._add(actor)
         if role and role not in actor.roles:
             actor.roles.append(role)
 
@@ -99,10 +118,8 @@ class ActorDirectory:
         for actor in self.actors.values():
             if actor.kind != "person" or actor.full:
                 continue
-            fitting = [
-                other for other in self.actors.values()
-                if other.full and other.kind == "person" and surname_key(other.name) == surname_key(actor.name) and roles_fit(other.roles, actor.roles)
-            ]
+            near = self._by_key[self._key(actor.name, actor.kind)].values()
+            fitting = [other for other in near if other.full and roles_fit(other.roles, actor.roles)]
             if len(fitting) == 1:
                 merges.append((actor.id, fitting[0].id))
         return merges

@@ -37,6 +37,8 @@ _NOT_CHARSETS = {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode
 # C0 controls other than tab and line ends are no part of any article; a stray NUL past the binary sniff is one.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _BREAKING_CONTROLS = re.compile("[\x0b\x0c]")
+# What a wrong decoding leaves: replacement characters, and C0 controls other than tab, line and form feed.
+_GARBAGE = re.compile("[\ufffd\x00-\x08\x0b\x0e-\x1f]")
 
 
 def gunzip_limited(data: bytes, max_bytes: int) -> bytes:
@@ -82,8 +84,7 @@ def _looks_binary(data: bytes) -> str | None:
 def _garbage_share(text: str) -> float:
     if not text:
         return 1.0
-    bad = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\n\r\t\f"))
-    return bad / len(text)
+    return len(_GARBAGE.findall(text)) / len(text)
 
 
 def charset_codec(label: str) -> str | None:

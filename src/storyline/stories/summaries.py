@@ -1,5 +1,5 @@
 """Extractive summaries: a few sentences chosen for coverage and against repetition (MMR),
-each citing its article and character offsets.
+each citing its article and character offsets. A story of one article is summarised by its lead.
 
 An article with an English translation contributes its English sentences, each citing the
 original sentence it was translated from (offsets into the original text), so a summary
@@ -92,3 +92,22 @@ def summarize(articles: list[StoredArticle], size: int = 5, translations: dict[i
     # In reading order: by article date, then place in the article.
     order = {a.id: (a.published or "9999", a.id) for a in articles}
     return sorted((sentences[i] for i in chosen), key=lambda s: (order[s.article_id], s.start))
+
+
+def lead(article: StoredArticle, translation: Translation | None = None, size: int = 5) -> list[SummarySentence]:
+    """The article's first sentences, each said once: a news report puts what matters first."""
+    chosen: dict[str, SummarySentence] = {}
+    for sentence in readable_first(body_sentences(article, translation), size):
+        chosen.setdefault(sentence.text.casefold(), sentence)
+        if len(chosen) == size:
+            break
+    return sorted(chosen.values(), key=lambda s: s.start)
+
+
+def story_summary(articles: list[StoredArticle], translations: dict[int, Translation]) -> list[SummarySentence]:
+    """One article's lead, or several articles' sentences chosen by `summarize`. A summary of a
+    lone report needs no model, and most stories of a fresh store have one article: encoding
+    every sentence of each was most of the update's time in summaries."""
+    if len(articles) == 1:
+        return lead(articles[0], translations.get(articles[0].id))
+    return summarize(articles, translations=translations)

@@ -157,9 +157,9 @@ def story_view(store: Store, story_id: int) -> StoryView | None:
     digest = store.story_digest(story_id)
     if digest is None:
         from storyline.analysis import ANALYSIS_VERSION
-        from storyline.stories.summaries import summarize
+        from storyline.stories.summaries import story_summary
 
-        summary, parses = summarize(articles, translations=translations), store.parses(story.articles, ANALYSIS_VERSION)
+        summary, parses = story_summary(articles, translations), store.parses(story.articles, ANALYSIS_VERSION)
     else:
         summary, parses = list(digest.summary), {}
     return StoryView(story, articles, translations, said, summary, store.event_of_articles(story.articles), takes(articles, said),
