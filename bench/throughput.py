@@ -18,8 +18,10 @@ import json
 import random
 import resource
 import shutil
+import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -91,7 +93,61 @@ def english_pages(corpus: Path, target: Path) -> int:
     return kept
 
 
+def _resident_mb(pid: int | str) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass  # gone between the listing and the read
+    return 0.0
+
+
+def _children() -> list[str]:
+    mine = str(os.getpid())
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[1] == mine:
+                found.append(entry.name)
+    return found
+
+
+class TreeMemory:
+    """The peak of this process's and its children's resident memory at one moment, sampled. The
+    statements stage's worker processes live only while that stage runs, so adding a worker's own
+    peak to this process's would count memory never in use together."""
+
+    def __init__(self, every: float = 0.1):
+        self.every, self.peak_mb = every, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mb = max(self.peak_mb, _resident_mb("self") + sum(map(_resident_mb, _children())))
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def _worker(mode: str, corpus: Path, db: Path) -> None:
+    with TreeMemory() as memory:
+        result = _run_mode(mode, corpus, db)
+    print(json.dumps({**result, "tree_peak_mb": memory.peak_mb}))
+
+
+def _run_mode(mode: str, corpus: Path, db: Path) -> dict:
     started = time.perf_counter()
     if mode == "storyline":
         from storyline.pipeline import Ingestor
@@ -122,7 +178,7 @@ def _worker(mode: str, corpus: Path, db: Path) -> None:
         n, detail = len(pages), "text + metadata"
     seconds = time.perf_counter() - started
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the statements stage's worker processes
-    print(json.dumps({"n": n, "seconds": seconds, "peak_mb": _peak_rss_mb(), "children_peak_mb": children, "detail": detail}))
+    return {"n": n, "seconds": seconds, "peak_mb": _peak_rss_mb(), "children_peak_mb": children, "detail": detail}
 
 
 def _peak_rss_mb() -> float:
