@@ -83,6 +83,9 @@ def extract_html(html: str, url: str | None = None, known_boilerplate: frozenset
             with_metadata=True,
             include_comments=False,
             include_tables=True,
+            # Trafilatura's own date is not used (dates.py weighs htmldate's answers with other evidence):
+            # its extensive search, dateparser over every locale, was most of a foreign page's extraction.
+            date_extraction_params={"extensive_search": False},
         )
     except (ParserError, ValueError) as exc:
         raise IngestError(f"malformed HTML: {exc}") from exc
