@@ -101,6 +101,8 @@ def test_ingest_needs_the_write_token_and_then_analyses_in_the_background(tmp_pa
     assert client.post("/api/ingest", json=body, headers={"Authorization": "Bearer wrong"}).status_code == 401
     bad = client.post("/api/ingest", json={"articles": [{"url": "https://example.org/"}]}, headers={"Authorization": "Bearer s3cret"})
     assert bad.status_code == 422 and "html or its text" in bad.json()["error"]
+    empty = client.post("/api/ingest", json={"articles": [{"html": ""}]}, headers={"Authorization": "Bearer s3cret"})
+    assert empty.status_code == 202 and [o["status"] for o in empty.json()["outcomes"]] == ["failed"], empty.text
     url, html = world_page("zaxid.net")
     body["articles"].append({"html": html.decode("utf-8", "replace"), "url": url})
     accepted = client.post("/api/ingest", json=body, headers={"Authorization": "Bearer s3cret"})

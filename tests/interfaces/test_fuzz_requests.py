@@ -27,7 +27,7 @@ VALUES = (st.integers(-2 ** 70, 2 ** 70).map(str) | st.sampled_from(["²", "١٢
 @pytest.fixture(scope="module")
 def client(tmp_path_factory, demo_db):
     db = demo_copy(demo_db, tmp_path_factory.mktemp("fuzz"))
-    return TestClient(create_app(db, write_token=TOKEN), raise_server_exceptions=False)
+    return TestClient(create_app(db, write_token=TOKEN), raise_server_exceptions=True)
 
 
 def _judge(answer, path: str) -> None:

@@ -84,6 +84,85 @@ def test_statements_read_by_worker_processes_are_a_one_process_run_s(tmp_path, m
     assert not parses, "the workers parsed the articles, not this process"
 
 
+def test_a_worker_dying_mid_batch_leaves_the_rest_to_this_process(tmp_path, monkeypatch):
+    """Readings already handed back are saved; the articles after them are read here, once."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    with Store(tmp_path / "one.db") as one:
+        Ingestor(one).run([str(SEEDS)])
+        update(one, only=("statements",))
+        expected = said(one)
+
+    class DiesAfterTwo:
+        def __init__(self, *_args, **_kwargs):
+            self.mapped: list = []
+
+        def map(self, function, items):
+            for number, item in enumerate(items):
+                if number == 2:
+                    raise BrokenProcessPool("a worker was killed")
+                self.mapped.append(item[0].id)
+                yield function(item)
+
+        def shutdown(self):
+            pass
+
+    from storyline.jobs import statements
+
+    read = Counter()
+
+    def counted(pair):
+        read[pair[0].id] += 1
+        return reading(pair)
+
+    reading = statements._read_stored
+    pooled = replace(settings(), analysis=replace(settings().analysis, workers=2, parallel_from=1))
+    monkeypatch.setattr(statements, "settings", lambda: pooled)
+    monkeypatch.setattr(statements, "ProcessPoolExecutor", DiesAfterTwo)
+    monkeypatch.setattr(statements, "_read_stored", counted)
+    with Store(tmp_path / "two.db") as two:
+        Ingestor(two).run([str(SEEDS)])
+        [report] = update(two, only=("statements",))
+        assert report.counts["articles"] == len(list(SEEDS.glob("*.txt"))) and not report.failures
+        assert said(two) == expected
+    assert set(read.values()) == {1}, read
+
+
+def test_an_article_that_fails_in_a_batch_costs_only_itself(tmp_path, monkeypatch):
+    """Its batch is tried again an article at a time; those saved before it are not read or counted twice."""
+    from storyline.jobs import statements
+
+    class InThisProcess:
+        def __init__(self, *_args, **_kwargs):
+            pass
+
+        def map(self, function, items):
+            return map(function, items)
+
+        def shutdown(self):
+            pass
+
+    read = Counter()
+    reading = statements._read_stored
+
+    def third_fails(pair):
+        read[pair[0].id] += 1
+        if pair[0].id == 3:
+            raise ValueError("the parser gave up")
+        return reading(pair)
+
+    pooled = replace(settings(), analysis=replace(settings().analysis, workers=2, parallel_from=1))
+    monkeypatch.setattr(statements, "settings", lambda: pooled)
+    monkeypatch.setattr(statements, "ProcessPoolExecutor", InThisProcess)
+    monkeypatch.setattr(statements, "_read_stored", third_fails)
+    with Store(tmp_path / "s.db") as store:
+        Ingestor(store).run([str(SEEDS)])
+        [report] = update(store, only=("statements",))
+        assert [key for key, _reason in report.failures] == ["article 3"]
+        assert report.counts["articles"] == len(list(SEEDS.glob("*.txt"))) - 1
+        assert read == Counter({1: 1, 2: 1, 3: 2, 4: 1, 5: 1}), "the failed article alone is read again"
+
+
 def test_readings_and_vectors_kept_by_queue_workers_are_saved_as_one_process_makes_them(tmp_path, parses, monkeypatch):
     """What `read_article` tasks keep (jobs.queue), the analysis saves as a one-process run would,
     parsing and embedding nothing; a reading of a text that has changed since is stale and read again."""

@@ -260,7 +260,7 @@ def create_app(db: str | Path, write_token: str | None = None, deliver_alerts: b
 
         _check_token(authorization)
         documents = [
-            RawDocument(origin=item.url or f"posted to /api/ingest (item {n + 1})", data=(item.html or item.text).encode("utf-8"),
+            RawDocument(origin=item.url or f"posted to /api/ingest (item {n + 1})", data=(item.html if item.html is not None else item.text).encode("utf-8"),
                         kind_hint="html" if item.html is not None else "text", content_type="text/html; charset=utf-8"
                         if item.html is not None else "text/plain; charset=utf-8",
                         given=GivenMetadata(url=item.url, title=item.title, outlet=item.outlet, country=item.country,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
@@ -119,6 +119,7 @@ class StatementsJob(Job):
         self.since, self.redo, self.leave = since, redo, leave
         self.directory = None
         self.touched: set[int] = set()
+        self.saved: set[int] = set()
         self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
@@ -137,28 +138,39 @@ class StatementsJob(Job):
         to_parse = sum(parses(*found) for found in self.store.languages(unread).values())
         if _workers() > 1 and to_parse >= settings().analysis.parallel_from:
             # Parsing is the cost and each article's own: worker processes read a batch while this one
-            # resolves actors and saves, in article order, so the result is a one-process run's.
+            # resolves actors and saves, in article order, so the result is a one-process run's. A batch
+            # ends with workers idle but the last, so batches are long: 4 articles a worker lost 8%.
             self.pool = ProcessPoolExecutor(_workers(), mp_context=multiprocessing.get_context("spawn"), initializer=_load_models)
-            self.batch_size = _workers() * 4
+            self.batch_size = _workers() * 16
         return pending
 
-    def _read(self, pairs: list[tuple[StoredArticle, Translation | None]]) -> list[tuple[list[Statement], StoredParse | None]]:
+    def _read(self, pairs: list[tuple[StoredArticle, Translation | None]]) -> Iterator[tuple[list[Statement], StoredParse | None]]:
+        """The readings in order, each as soon as it is done, so this process saves one article
+        while the workers still parse the next."""
+        done = 0
         if self.pool is not None and len(pairs) > 1:
             try:
-                return list(self.pool.map(_read_stored, pairs))
+                for reading in self.pool.map(_read_stored, pairs):
+                    done += 1
+                    yield reading
+                return
             except BrokenProcessPool:
-                self.pool = None  # a worker died (killed, out of memory): go on in this process
-        return [_read_stored(pair) for pair in pairs]
+                self.pool = None  # a worker died (killed, out of memory): the rest are read in this process
+        yield from map(_read_stored, pairs[done:])
 
-    def _kept_or_read(self, batch: Sequence[int]) -> list[tuple[list[Statement], StoredParse | None]]:
+    def _kept_or_read(self, batch: Sequence[int]) -> Iterator[tuple[list[Statement], StoredParse | None]]:
         """What queue workers read and kept for these articles (jobs.queue), the rest read here."""
         pairs = [(self.store.article(article_id), self.store.translation(article_id)) for article_id in batch]
         kept = [None if self.redo else self.store.reading(article.id, ANALYSIS_VERSION, text_digest(article, translation))
                 for article, translation in pairs]
-        fresh = iter(self._read([pair for pair, reading in zip(pairs, kept, strict=True) if reading is None]))
-        return [reading if reading is not None else next(fresh) for reading in kept]
+        fresh = self._read([pair for pair, reading in zip(pairs, kept, strict=True) if reading is None])
+        for reading in kept:
+            yield reading if reading is not None else next(fresh)
 
     def process(self, batch: Sequence[int], report: StageReport) -> None:
+        # Articles are saved as their readings come back: when one fails, the contract tries the
+        # batch again an article at a time, and those saved before the failure stay saved.
+        batch = [article_id for article_id in batch if article_id not in self.saved]
         read = self._kept_or_read(batch)
         for article_id, (statements, parse) in zip(batch, read, strict=True):
             # A known actor's id, or None for a speaker the store has not met yet (the store creates it)
@@ -171,6 +183,7 @@ class StatementsJob(Job):
                 if actor_id is not None:
                     self.directory.learn(actor_id, statement.speaker, statement.speaker_kind, statement.role)
                     self.touched.add(actor_id)
+            self.saved.add(article_id)
             report.counts["articles"] += 1
             report.counts["statements"] += len(statements)
 
