@@ -177,7 +177,7 @@ def _speed_table() -> Table:
     rows = {row["mode"]: row for row in throughput.measure()}
     for row in rows.values():
         memory = f"{row['tree_peak_mb']:.0f} (own peaks: this process {row['peak_mb']:.0f}" + (
-            f", a worker {row['children_peak_mb']:.0f})" if row["children_peak_mb"] else ")")
+            f", a child process {row['children_peak_mb']:.0f})" if row["children_peak_mb"] else ")")
         table.add_row(row["mode"], str(row["n"]), f"{row['seconds']:.1f}", f"{row['rate']:.1f}", memory, row["detail"])
     alone, whole, english = rows["trafilatura"]["rate"], rows[throughput.WHOLE_PATH]["rate"], rows[throughput.ENGLISH_PATH]["rate"]
     table.caption = (f"Storyline's full ingest takes {alone / rows['storyline']['rate']:.2f}x the time of trafilatura's extraction alone; "
