@@ -34,7 +34,7 @@ def test_an_article_whose_placement_fails_costs_only_itself(tmp_path, monkeypatc
 
 def test_a_batchs_multilingual_leads_are_encoded_side_by_side_once(tmp_path, monkeypatch):
     """A lone text runs on one core; the batch's leads go to the encoder together, so they run one
-    a core, and placing each article finds its vector remembered instead of encoding it alone."""
+    a core, once each."""
     encode = embeddings.MULTILINGUAL._load()
     asked: list[int] = []
     counted = embeddings.Encoder(embeddings.MULTILINGUAL.name, embeddings.DIMENSIONS,

@@ -84,42 +84,52 @@ def test_statements_read_by_worker_processes_are_a_one_process_run_s(tmp_path, m
     assert not parses, "the workers parsed the articles, not this process"
 
 
+class _WorkersHere:
+    """A stand-in for the worker pool that reads in this process, its workers killed after `dies_after` readings."""
+
+    dies_after: int | None = None
+
+    def __init__(self, *_args, **_kwargs):
+        pass
+
+    def map(self, function, items):
+        for number, item in enumerate(items):
+            if number == self.dies_after:
+                from concurrent.futures.process import BrokenProcessPool
+
+                raise BrokenProcessPool("a worker was killed")
+            yield function(item)
+
+    def shutdown(self):
+        pass
+
+
+def _read_by_workers(monkeypatch, pool: type, failing: int | None = None) -> Counter:
+    """The statements stage with a pool of `pool`; how often each article is read (`failing` raises)."""
+    from storyline.jobs import statements
+
+    read, reading = Counter(), statements._read_stored
+
+    def counted(pair):
+        read[pair[0].id] += 1
+        if pair[0].id == failing:
+            raise ValueError("the parser gave up")
+        return reading(pair)
+
+    pooled = replace(settings(), analysis=replace(settings().analysis, workers=2, parallel_from=1))
+    monkeypatch.setattr(statements, "settings", lambda: pooled)
+    monkeypatch.setattr(statements, "ProcessPoolExecutor", pool)
+    monkeypatch.setattr(statements, "_read_stored", counted)
+    return read
+
+
 def test_a_worker_dying_mid_batch_leaves_the_rest_to_this_process(tmp_path, monkeypatch):
     """Readings already handed back are saved; the articles after them are read here, once."""
-    from concurrent.futures.process import BrokenProcessPool
-
     with Store(tmp_path / "one.db") as one:
         Ingestor(one).run([str(SEEDS)])
         update(one, only=("statements",))
         expected = said(one)
-
-    class DiesAfterTwo:
-        def __init__(self, *_args, **_kwargs):
-            self.mapped: list = []
-
-        def map(self, function, items):
-            for number, item in enumerate(items):
-                if number == 2:
-                    raise BrokenProcessPool("a worker was killed")
-                self.mapped.append(item[0].id)
-                yield function(item)
-
-        def shutdown(self):
-            pass
-
-    from storyline.jobs import statements
-
-    read = Counter()
-
-    def counted(pair):
-        read[pair[0].id] += 1
-        return reading(pair)
-
-    reading = statements._read_stored
-    pooled = replace(settings(), analysis=replace(settings().analysis, workers=2, parallel_from=1))
-    monkeypatch.setattr(statements, "settings", lambda: pooled)
-    monkeypatch.setattr(statements, "ProcessPoolExecutor", DiesAfterTwo)
-    monkeypatch.setattr(statements, "_read_stored", counted)
+    read = _read_by_workers(monkeypatch, type("DiesAfterTwo", (_WorkersHere,), {"dies_after": 2}))
     with Store(tmp_path / "two.db") as two:
         Ingestor(two).run([str(SEEDS)])
         [report] = update(two, only=("statements",))
@@ -130,31 +140,7 @@ def test_a_worker_dying_mid_batch_leaves_the_rest_to_this_process(tmp_path, monk
 
 def test_an_article_that_fails_in_a_batch_costs_only_itself(tmp_path, monkeypatch):
     """Its batch is tried again an article at a time; those saved before it are not read or counted twice."""
-    from storyline.jobs import statements
-
-    class InThisProcess:
-        def __init__(self, *_args, **_kwargs):
-            pass
-
-        def map(self, function, items):
-            return map(function, items)
-
-        def shutdown(self):
-            pass
-
-    read = Counter()
-    reading = statements._read_stored
-
-    def third_fails(pair):
-        read[pair[0].id] += 1
-        if pair[0].id == 3:
-            raise ValueError("the parser gave up")
-        return reading(pair)
-
-    pooled = replace(settings(), analysis=replace(settings().analysis, workers=2, parallel_from=1))
-    monkeypatch.setattr(statements, "settings", lambda: pooled)
-    monkeypatch.setattr(statements, "ProcessPoolExecutor", InThisProcess)
-    monkeypatch.setattr(statements, "_read_stored", third_fails)
+    read = _read_by_workers(monkeypatch, _WorkersHere, failing=3)
     with Store(tmp_path / "s.db") as store:
         Ingestor(store).run([str(SEEDS)])
         [report] = update(store, only=("statements",))

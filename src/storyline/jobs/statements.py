@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from storyline.analysis import ANALYSIS_VERSION
 from storyline.jobs.contract import Job, StageReport, UpdateOptions
@@ -40,32 +40,38 @@ def _through_translation(article: StoredArticle, translation: Translation, publi
     return mapped, parsed
 
 
-def parses(language: str | None, translated: bool) -> bool:
-    """Whether read_article parses an article in this language: English, or a translation of a
-    language with no pattern rules of its own."""
+ReadBy = Literal["rules", "original", "translation"]
+
+
+def read_by(language: str | None, translated: bool) -> ReadBy | None:
+    """How read_article reads an article in this language: by the pattern rules of the languages
+    that have them (uk, ru, fr, es), on the original (no parse); by the parser-based extractor on
+    English text; by that extractor over a translation for any other language (each statement
+    pointed back at the original sentence); None when that language has no translation."""
     from storyline.lang.speech import speech_rules
 
-    return language not in speech_rules() and (language in (None, "en") or translated)
+    if language in speech_rules():
+        return "rules"
+    if language in (None, "en"):
+        return "original"
+    return "translation" if translated else None
 
 
 def read_article(article: StoredArticle, translation: Translation | None) -> tuple[list[Statement], ParsedText | None]:
-    """Statements, and the parse they were found in. The reader depends on the language: English
-    text goes to the parser-based extractor; the languages with pattern rules (uk, ru, fr, es) to
-    their rules on the original (no parse); any other language to the English extractor over its
-    translation, each statement pointed back at the original sentence."""
+    """Statements, and the parse they were found in, read as `read_by` says."""
     from storyline.analysis.document import parse_text
     from storyline.analysis.reported_speech import extract_reported_speech
     from storyline.analysis.statements import extract_statements
-    from storyline.lang.speech import speech_rules
 
     published = date.fromisoformat(article.published[:10]) if article.published else None
     paragraphs = [(p.start, p.end) for p in article.paragraphs]
-    if article.language in speech_rules():
+    how = read_by(article.language, translation is not None)
+    if how == "rules":
         return extract_reported_speech(article.text, paragraphs, article.language, published), None
-    if article.language in (None, "en"):
+    if how == "original":
         parsed = parse_text(article.id, "original", article.text, paragraphs, article.title)
         return extract_statements(article.text, paragraphs, published, parsed.paragraphs), parsed
-    return _through_translation(article, translation, published) if translation is not None else ([], None)
+    return _through_translation(article, translation, published) if how == "translation" else ([], None)
 
 
 def statements_of(article: StoredArticle, translation: Translation | None) -> list[Statement]:
@@ -135,7 +141,7 @@ class StatementsJob(Job):
         pending = [i for i in self.store.article_ids_to_analyze(ANALYSIS_VERSION, self.since, self.redo) if i not in self.leave]
         unread = pending if self.redo else list(set(pending) - self.store.read_ahead(ANALYSIS_VERSION))
         # Pattern rules read an article in a few milliseconds; the parse is what is worth the workers' start.
-        to_parse = sum(parses(*found) for found in self.store.languages(unread).values())
+        to_parse = sum(read_by(*found) in ("original", "translation") for found in self.store.languages(unread).values())
         if _workers() > 1 and to_parse >= settings().analysis.parallel_from:
             # Parsing is the cost and each article's own: worker processes read a batch while this one
             # resolves actors and saves, in article order, so the result is a one-process run's. A batch

@@ -45,19 +45,14 @@ class StoriesJob(Job):
 
     def process(self, batch: Sequence[int], report: StageReport) -> None:
         from storyline.analysis import embeddings
-        from storyline.stories.placement import english_lead, lead_text, represent
+        from storyline.stories.placement import represent
 
         # A batch that failed is tried again an article at a time: those placed before the failure stay placed.
         batch = [article_id for article_id in batch if article_id not in self.placed]
         stored = self.store.article_vectors_of(batch)  # kept when stories are placed afresh
-        found = [(self.store.article(article_id), self.store.translation(article_id)) for article_id in batch]
-        # Articles are placed one after another, but their leads are read side by side first, one a
-        # core (a lone text runs on one); placing each then finds its vectors remembered.
-        embeddings.ENGLISH.encode([lead for article, translation in found if (lead := english_lead(article, translation)) is not None])
-        embeddings.MULTILINGUAL.encode([lead_text(article, translation) for article_id, (article, translation) in zip(batch, found, strict=True)
-                                        if article_id not in stored])
-        for article_id, (article, translation) in zip(batch, found, strict=True):
-            item = represent(article, translation, stored.get(article_id))
+        found = [(self.store.article(article_id), self.store.translation(article_id), stored.get(article_id)) for article_id in batch]
+        # Articles are placed one after another, their leads read side by side first.
+        for article_id, (article, _translation, _stored), item in zip(batch, found, represent(found), strict=True):
             if article_id not in stored:
                 self.store.save_article_vector(article_id, embeddings.MULTILINGUAL.name, item.multilingual)
             new_event, new_story = self.teller.place(article, item)

@@ -26,13 +26,17 @@ def english_lead(article: StoredArticle, translation: Translation | None) -> str
     return lead_text(article, translation) if translation is not None or article.language in ("en", None) else None
 
 
-def represent(article: StoredArticle, translation: Translation | None, multilingual: np.ndarray | None = None) -> Representation:
-    """The article's lead in both spaces; `multilingual` is its stored vector, where it has one
-    (the multilingual encoder is the slow one)."""
-    lead = english_lead(article, translation)
-    return Representation(multilingual_vector(article, translation) if multilingual is None else multilingual,
-                          embeddings.ENGLISH.encode([lead])[0] if lead is not None else None,
-                          frozenset({"en" if lead is not None else article.language}))
+def represent(articles: list[tuple[StoredArticle, Translation | None, np.ndarray | None]]) -> list[Representation]:
+    """Articles' leads in both spaces, each space's leads encoded side by side (a lone text runs on
+    one core); the third of each triple is the article's stored multilingual vector, where it has
+    one (the multilingual encoder is the slow one)."""
+    leads = [english_lead(article, translation) for article, translation, _stored in articles]
+    english = iter(embeddings.ENGLISH.encode([lead for lead in leads if lead is not None]))
+    multilingual = iter(embeddings.MULTILINGUAL.encode([lead_text(article, translation)
+                                                        for article, translation, stored in articles if stored is None]))
+    return [Representation(next(multilingual) if stored is None else stored, next(english) if lead is not None else None,
+                           frozenset({"en" if lead is not None else article.language}))
+            for (article, _translation, stored), lead in zip(articles, leads, strict=True)]
 
 
 def multilingual_vector(article: StoredArticle, translation: Translation | None) -> np.ndarray:
