@@ -136,9 +136,10 @@ def _digest(db: Path, story_ids: list[int]) -> list[float]:
     first story loads the models and is not counted."""
     from storyline.jobs.contract import StageReport
     from storyline.jobs.digests import DigestsJob
+    from storyline.stories import DIGEST_RECIPE
 
     with Store(db) as store:
-        job, inputs = DigestsJob(store), dict(store.stories_to_digest())
+        job, inputs = DigestsJob(store), dict(store.stories_to_digest(DIGEST_RECIPE))
         times = []
         for story_id in story_ids:
             began = time.perf_counter()

@@ -9,6 +9,7 @@ from storyline.analysis import ANALYSIS_VERSION, embeddings
 from storyline.jobs.update import update
 from storyline.pipeline import Ingestor
 from storyline.store import Store
+from storyline.stories import DIGEST_RECIPE
 from storyline.stories.digests import story_sections
 from storyline.stories.summaries import story_summary
 from storyline.views.stories import story_view
@@ -33,7 +34,7 @@ def test_a_story_page_reads_its_digest_and_an_article_joining_makes_it_stale(tmp
     with Store(tmp_path / "s.db") as store:
         Ingestor(store).run([str(first)])
         update(store)
-        assert store.stories_to_digest() == []
+        assert store.stories_to_digest(DIGEST_RECIPE) == []
         [story] = store.stories()
         summary, sections = _computed_here(store, story.id)
         assert summary and sections
@@ -50,15 +51,15 @@ def test_a_story_page_reads_its_digest_and_an_article_joining_makes_it_stale(tmp
         update(store, only=("statements", "stories"))
         [story] = store.stories()
         assert len(story.articles) == len(seeds), "the last seed joins the story"
-        assert [i for i, _inputs in store.stories_to_digest()] == [story.id]
-        assert store.story_digest(story.id) is None, "a digest of four articles is not shown for five"
+        assert [i for i, _inputs in store.stories_to_digest(DIGEST_RECIPE)] == [story.id]
+        assert store.story_digest(story.id, DIGEST_RECIPE) is None, "a digest of four articles is not shown for five"
         summary, sections = _computed_here(store, story.id)
         view = story_view(store, story.id)
         assert view.summary == summary and view.sections() == sections, "computed on the page until the update runs"
 
         update(store, only=("digests",))
-        assert store.stories_to_digest() == []
-        digest = store.story_digest(story.id)
+        assert store.stories_to_digest(DIGEST_RECIPE) == []
+        digest = store.story_digest(story.id, DIGEST_RECIPE)
         assert list(digest.summary) == summary and list(digest.sections) == sections
 
 
@@ -79,7 +80,7 @@ def test_a_lone_report_is_summarised_by_its_lead_without_a_model(tmp_path, monke
         with monkeypatch.context() as patched:
             patched.setattr(type(embeddings.ENGLISH), "encode", refuse)
             update(store, only=("digests",))
-        digest = store.story_digest(story.id)
+        digest = store.story_digest(story.id, DIGEST_RECIPE)
         first = []
         for paragraph in (p for p in article.paragraphs if p.kind == "body"):
             for sentence in (s.strip() for s in article.text[paragraph.start:paragraph.end].split(". ")):
@@ -90,3 +91,5 @@ def test_a_lone_report_is_summarised_by_its_lead_without_a_model(tmp_path, monke
         assert digest.summary[0].text.rstrip(".") == first[0].rstrip("."), "the summary opens with the report's first sentence"
         assert len({s.text.casefold() for s in digest.summary}) == 5
         assert all(article.text[s.start:s.end] == s.text for s in digest.summary)
+        assert store.story_digest(story.id, DIGEST_RECIPE - 1) is None, "a digest another recipe made is not shown"
+        assert [i for i, _inputs in store.stories_to_digest(DIGEST_RECIPE + 1)] == [story.id], "and is made again"

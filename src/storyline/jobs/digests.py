@@ -14,7 +14,9 @@ class DigestsJob(Job):
     title = "Story summaries"
 
     def pending(self) -> Sequence[tuple[int, str]]:
-        return self.store.stories_to_digest()
+        from storyline.stories import DIGEST_RECIPE
+
+        return self.store.stories_to_digest(DIGEST_RECIPE)
 
     def item_key(self, item: tuple[int, str]) -> str:
         return f"story {item[0]}"

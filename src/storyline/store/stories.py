@@ -202,9 +202,9 @@ class StoryStore(StoreBase):
             session.add(EventArticleRow(article_id=article_id, event_id=event_row.id, similarity=similarity))
             return event_row.id, story_row.id
 
-    def story_inputs(self, story_ids: Iterable[int] | None = None) -> dict[int, str]:
-        """A fingerprint per story of what its digest is made from: its articles, their text, date
-        and translation, and the analysis version of their parses (which label its sections)."""
+    def story_inputs(self, recipe: int, story_ids: Iterable[int] | None = None) -> dict[int, str]:
+        """A fingerprint per story of what its digest is made from: the recipe (its version), its
+        articles, their text, date and translation, and the analysis version of their parses."""
         with self._session() as session:
             query = (select(EventRow.story_id, ArticleRow.id, ArticleRow.text_hash, ArticleRow.published,
                             TranslationRow.created_at, ArticleParseRow.version)
@@ -217,11 +217,13 @@ class StoryStore(StoreBase):
             parts: defaultdict[int, list[str]] = defaultdict(list)
             for story_id, *row in session.execute(query):
                 parts[story_id].append("|".join(map(str, row)))
-        return {story_id: hashlib.sha256("\n".join(sorted(rows)).encode()).hexdigest() for story_id, rows in parts.items()}
+        return {story_id: hashlib.sha256("\n".join([f"recipe {recipe}", *sorted(rows)]).encode()).hexdigest()
+                for story_id, rows in parts.items()}
 
-    def stories_to_digest(self) -> list[tuple[int, str]]:
-        """(story id, inputs) of the stories with no digest, or one made from other articles than they have now."""
-        current = self.story_inputs()
+    def stories_to_digest(self, recipe: int) -> list[tuple[int, str]]:
+        """(story id, inputs) of the stories with no digest, or one made from other articles than
+        they have now or by another recipe."""
+        current = self.story_inputs(recipe)
         with self._session() as session:
             stored = {story_id: inputs for story_id, inputs in session.execute(select(StoryDigestRow.story_id, StoryDigestRow.inputs))}
         return sorted((story_id, inputs) for story_id, inputs in current.items() if stored.get(story_id) != inputs)
@@ -232,9 +234,9 @@ class StoryStore(StoreBase):
                                          summary_json=json.dumps([asdict(s) for s in digest.summary]),
                                          sections_json=json.dumps([asdict(s) for s in digest.sections])))
 
-    def story_digest(self, story_id: int) -> StoryDigest | None:
-        """The story's stored digest, where it was made from the articles the story has now."""
-        current = self.story_inputs([story_id]).get(story_id)
+    def story_digest(self, story_id: int, recipe: int) -> StoryDigest | None:
+        """The story's stored digest, where it was made from the articles the story has now, by this recipe."""
+        current = self.story_inputs(recipe, [story_id]).get(story_id)
         with self._session() as session:
             row = session.get(StoryDigestRow, story_id)
             if row is None or row.inputs != current:

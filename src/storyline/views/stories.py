@@ -17,6 +17,7 @@ from storyline.records import (
     Translation,
 )
 from storyline.store import Store
+from storyline.stories import DIGEST_RECIPE
 
 if TYPE_CHECKING:
     import numpy as np
@@ -154,7 +155,7 @@ def story_view(store: Store, story_id: int) -> StoryView | None:
     articles = [store.article(i) for i in story.articles]
     translations = store.translations(list(story.articles))
     said = store.statements(article_ids=story.articles)
-    digest = store.story_digest(story_id)
+    digest = store.story_digest(story_id, DIGEST_RECIPE)
     if digest is None:
         from storyline.analysis import ANALYSIS_VERSION
         from storyline.stories.summaries import story_summary
