@@ -80,6 +80,7 @@ class Job:
 
     def __init__(self, store: Store):
         self.store = store
+        self.done: set[Any] = set()  # items saved in this run, which the retry of a failed batch leaves out
 
     @classmethod
     def from_options(cls, store: Store, options: UpdateOptions) -> Job:
@@ -112,8 +113,8 @@ def _fail(job: Job, item: Any, error: Exception, report: StageReport) -> None:
 
 
 def _process(job: Job, batch: Sequence[Any], report: StageReport) -> None:
-    """A batch; when it fails, each of its items alone (saves are idempotent), so one bad item
-    costs only itself."""
+    """A batch; when it fails, each of its items alone that `process` has not marked done (a job
+    that saves item by item marks them in `job.done`), so one bad item costs only itself."""
     try:
         job.process(batch, report)
         return
@@ -123,7 +124,7 @@ def _process(job: Job, batch: Sequence[Any], report: StageReport) -> None:
         if len(batch) == 1:
             _fail(job, batch[0], error, report)
             return
-    for item in batch:
+    for item in (item for item in batch if item not in job.done):
         try:
             job.process([item], report)
         except LeaseLost:

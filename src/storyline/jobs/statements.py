@@ -125,7 +125,6 @@ class StatementsJob(Job):
         self.since, self.redo, self.leave = since, redo, leave
         self.directory = None
         self.touched: set[int] = set()
-        self.saved: set[int] = set()
         self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
@@ -174,10 +173,7 @@ class StatementsJob(Job):
             yield reading if reading is not None else next(fresh)
 
     def process(self, batch: Sequence[int], report: StageReport) -> None:
-        # Articles are saved as their readings come back: when one fails, the contract tries the
-        # batch again an article at a time, and those saved before the failure stay saved.
-        batch = [article_id for article_id in batch if article_id not in self.saved]
-        read = self._kept_or_read(batch)
+        read = self._kept_or_read(batch)  # each saved as its reading comes back, and marked done
         for article_id, (statements, parse) in zip(batch, read, strict=True):
             # A known actor's id, or None for a speaker the store has not met yet (the store creates it)
             # and for an unnamed source (no actor stands for it).
@@ -189,7 +185,7 @@ class StatementsJob(Job):
                 if actor_id is not None:
                     self.directory.learn(actor_id, statement.speaker, statement.speaker_kind, statement.role)
                     self.touched.add(actor_id)
-            self.saved.add(article_id)
+            self.done.add(article_id)
             report.counts["articles"] += 1
             report.counts["statements"] += len(statements)
 

@@ -32,7 +32,6 @@ class StoriesJob(Job):
 
         super().__init__(store)
         self.teller = Storyteller(store)
-        self.placed: set[int] = set()
 
     def prepare(self) -> None:
         from storyline.analysis import embeddings
@@ -47,8 +46,6 @@ class StoriesJob(Job):
         from storyline.analysis import embeddings
         from storyline.stories.placement import represent
 
-        # A batch that failed is tried again an article at a time: those placed before the failure stay placed.
-        batch = [article_id for article_id in batch if article_id not in self.placed]
         stored = self.store.article_vectors_of(batch)  # kept when stories are placed afresh
         found = [(self.store.article(article_id), self.store.translation(article_id), stored.get(article_id)) for article_id in batch]
         # Articles are placed one after another, their leads read side by side first.
@@ -59,13 +56,13 @@ class StoriesJob(Job):
             report.counts["articles"] += 1
             report.counts["new_events"] += new_event
             report.counts["new_stories"] += new_story
-            self.placed.add(article_id)
+            self.done.add(article_id)  # placed: a retry of this batch leaves it out
 
     def finish(self, report: StageReport) -> None:
         from storyline.records import ArticleFilters
         from storyline.stories.headlines import headline
 
-        for story in self.store.stories_to_label(self.placed):
+        for story in self.store.stories_to_label(self.done):
             articles = self.store.articles(ArticleFilters(ids=story.articles))
             chosen = headline(articles, self.store.translated_titles(story.articles), self.store.article_vectors_of(story.articles))
             self.store.set_story_label(story.id, chosen.text if chosen else "", chosen.language if chosen else None)
