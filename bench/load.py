@@ -183,10 +183,10 @@ def run(clients: int = 200, seconds: int = 20) -> tuple[dict[str, LoadResult], f
 
 def _peak_memory_mib(pid: int) -> float:
     """The server's peak resident memory (VmHWM), read before it stops."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    from bench.throughput import memory_mb
+
+    peak = memory_mb(pid, "VmHWM")
+    return peak if peak is not None else float("nan")
 
 
 def report(measured: tuple[dict[str, LoadResult], float] | None) -> str:

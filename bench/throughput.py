@@ -93,14 +93,20 @@ def english_pages(corpus: Path, target: Path) -> int:
     return kept
 
 
-def _resident_mb(pid: int | str) -> float:
+def memory_mb(pid: int | str, field: str) -> float | None:
+    """A memory figure the kernel keeps for a process ("VmRSS" now, "VmHWM" its peak), in MB;
+    None when the process is gone."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     except OSError:
-        pass  # gone between the listing and the read
-    return 0.0
+        pass
+    return None
+
+
+def _resident_mb(pid: int | str) -> float:
+    return memory_mb(pid, "VmRSS") or 0.0  # a child may be gone between the listing and the read
 
 
 def _children() -> list[str]:
@@ -183,10 +189,8 @@ def _run_mode(mode: str, corpus: Path, db: Path) -> dict:
 
 def _peak_rss_mb() -> float:
     """This process's own peak resident memory. ru_maxrss would carry the parent's peak across exec."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = memory_mb("self", "VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _run(mode: str, corpus: Path, db: Path) -> dict:

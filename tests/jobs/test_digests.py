@@ -81,14 +81,11 @@ def test_a_lone_report_is_summarised_by_its_lead_without_a_model(tmp_path, monke
             patched.setattr(type(embeddings.ENGLISH), "encode", refuse)
             update(store, only=("digests",))
         digest = store.story_digest(story.id, DIGEST_RECIPE)
-        first = []
-        for paragraph in (p for p in article.paragraphs if p.kind == "body"):
-            for sentence in (s.strip() for s in article.text[paragraph.start:paragraph.end].split(". ")):
-                if 8 <= len(sentence.split()) <= 60 and sentence.casefold() not in {f.casefold() for f in first}:
-                    first.append(sentence)
+        first = next(sentence for p in article.paragraphs if p.kind == "body"
+                     for sentence in (s.strip() for s in article.text[p.start:p.end].split(". ")) if 8 <= len(sentence.split()) <= 60)
         assert len(digest.summary) == 5 and digest.sections == ()
         assert [s.start for s in digest.summary] == sorted(s.start for s in digest.summary)
-        assert digest.summary[0].text.rstrip(".") == first[0].rstrip("."), "the summary opens with the report's first sentence"
+        assert digest.summary[0].text.rstrip(".") == first.rstrip("."), "the summary opens with the report's first sentence"
         assert len({s.text.casefold() for s in digest.summary}) == 5
         assert all(article.text[s.start:s.end] == s.text for s in digest.summary)
         assert store.story_digest(story.id, DIGEST_RECIPE - 1) is None, "a digest another recipe made is not shown"
