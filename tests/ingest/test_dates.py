@@ -41,6 +41,7 @@ def test_datelines_in_many_shapes(line, expected, kind):
         "Russia annexed Ukraine's southern Crimean peninsula in 2014.",
         "On October 1, Perebeinis stated that Western partners would publicly reject any proposition.",
         "Vadym Prystaiko, at the time Ukrainian foreign minister, gives a press conference in Berlin on December 20, 2019.",
+        "http://www.ipabionline.com/2013/02/ahmadinejad-siapa-menghina-sahabat.html#ixzz2PpyAj3AN",  # a line of a real page
     ],
 )
 def test_sentences_mentioning_dates_are_not_datelines(line):

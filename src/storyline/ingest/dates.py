@@ -39,6 +39,9 @@ _WEEKDAY_NO_YEAR = re.compile(
 )
 _STAMP_PREFIX = re.compile(r"^\s*(?P<label>last\s+updated|updated?|published(?:\s+on)?|posted(?:\s+on)?|first\s+published)\s*:?\s*", re.I)
 _YEAR_MENTION = re.compile(r"\b(19[5-9]\d|20\d{2})\b")
+# A web address ("http://…/2013/02/…") is never a date line: dateparser would try each of its
+# some 200 locales on it, compiling their patterns, about a second the first time in a process.
+_WEB_ADDRESS = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
 _WEEKDAY_INDEX = {name: i for i, names in enumerate(
     (("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed"), ("thursday", "thu", "thur", "thurs"),
      ("friday", "fri"), ("saturday", "sat"), ("sunday", "sun"))) for name in names}
@@ -103,7 +106,7 @@ def _parse_numeric(line: str, month_first: bool) -> tuple[datetime | date, str] 
 
 
 def _parse_wordy(fragment: str, languages: list[str] | None) -> datetime | date | None:
-    if not _YEAR_MENTION.search(fragment):
+    if not _YEAR_MENTION.search(fragment) or _WEB_ADDRESS.search(fragment):
         return None
     parsed = dateparser.parse(
         fragment, languages=languages, settings={"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]}
