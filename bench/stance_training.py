@@ -371,8 +371,9 @@ def e5_encoder(packed):
     return model
 
 
-class CrossEncoder:
-    """e5 with a linear head over its mean-pooled last layer; every epoch kept in WORK/e5-SEED-EPOCH.pt."""
+class E5Trainee:
+    """multilingual-e5-small as a cross-encoder, a linear head over its mean-pooled last layer;
+    every epoch kept in WORK/e5-SEED-EPOCH.pt."""
 
     name = "e5"
 
@@ -446,7 +447,7 @@ def training_counts(examples: list[Example]) -> dict:
             "framed_statement_pairs": sum(e.source == "framed" for e in examples)}
 
 
-def export_e5(model: CrossEncoder, path: Path) -> Path:
+def export_e5(model: E5Trainee, path: Path) -> Path:
     """The encoder and head as one graph from word embeddings [1, tokens, hidden] to logits,
     int8 weights with a scale per output channel, as the other graphs Storyline runs."""
     import torch
@@ -470,8 +471,13 @@ def export_e5(model: CrossEncoder, path: Path) -> Path:
     return path
 
 
-def train(epochs: int = 2, batch_size: int = 16, learning_rate: float = 5e-5, pairs_of_perspectives: int = 14000,
-          news_neutrals: int = 2500, framed: int = 7000, limit: int | None = None) -> dict:
+RECIPE = {"batch_size": 16, "learning_rate": 5e-5, "pairs_of_perspectives": 14000, "news_neutrals": 2500, "framed": 7000}
+FLOORS_SLICE = 400  # dev's first pairs, as tests/bench/test_quality_floors.py scores them (STANCE_PAIRS)
+
+
+def train(epochs: int = 2, batch_size: int = RECIPE["batch_size"], learning_rate: float = RECIPE["learning_rate"],
+          pairs_of_perspectives: int = RECIPE["pairs_of_perspectives"], news_neutrals: int = RECIPE["news_neutrals"],
+          framed: int = RECIPE["framed"], limit: int | None = None) -> dict:
     """The members fine-tuned one after the other, then shipped as one graph."""
     members = [fine_tune(MiniLMTrainee, seed, epochs, batch_size, learning_rate, pairs_of_perspectives, news_neutrals, framed, limit)
                for seed in MEMBER_SEEDS]
@@ -534,7 +540,7 @@ def compare_e5(epochs: int = 2) -> dict:
     on dev as int8, alone and with the shipped MiniLM pair (log-probabilities averaged), each with
     its temperature and side threshold fit on dev by the rules the shipped reader's were: as the
     system decides (retrieval, side) and with every pair given a side, on all of dev and on the
-    quality floors' first pairs. About 80 minutes on 2 cores."""
+    quality floors' first pairs. About 75 minutes on 2 cores."""
     import torch
 
     from bench.stance import PERSPECTRUM_DEV, read_pairs
@@ -544,7 +550,7 @@ def compare_e5(epochs: int = 2) -> dict:
     from storyline.positions.scoring import side_taken
     from storyline.settings import settings
 
-    member = fine_tune(CrossEncoder, SEED, epochs, 16, 5e-5, 14000, 2500, 7000)
+    member = fine_tune(E5Trainee, SEED, epochs, **RECIPE)
     dev = dev_set(random.Random(SEED + 1))
     gold, pairs = [e.label for e in dev], [(e.proposition, e.statement) for e in dev]
     shipped = stance_model.default_reader().logits(pairs)
@@ -553,7 +559,7 @@ def compare_e5(epochs: int = 2) -> dict:
     near = np.einsum("ij,ij->i", embeddings.ENGLISH.encode([e.statement for e in dev]),
                      np.vstack([claim_vectors[e.proposition] for e in dev])) >= settings().stances.retrieval
     sided = [i for i, label in enumerate(gold) if label != "neutral"]
-    floors_slice = sided[:len(read_pairs(eval_data_dir() / PERSPECTRUM_DEV, 400))]
+    floors_slice = sided[:len(read_pairs(eval_data_dir() / PERSPECTRUM_DEV, FLOORS_SLICE))]
 
     def scores(logits: np.ndarray) -> dict:
         temperature = fit_temperature(logits, np.array([LABELS.index(label) for label in gold]))
@@ -570,7 +576,7 @@ def compare_e5(epochs: int = 2) -> dict:
 
     result = {"e5": member["dev_history"], "shipped": scores(shipped)}
     for epoch in range(1, epochs + 1):
-        model = CrossEncoder()
+        model = E5Trainee()
         model.load(torch.load(WORK / f"e5-{SEED}-{epoch}.pt"))
         graph = export_e5(model, WORK / f"stance-e5-{epoch}-int8.onnx")
         session, packed, tokenizer = onnx_session(graph), model.packed, model.tokenizer
@@ -644,7 +650,7 @@ def export(models: list, tokenizer) -> None:
     fp32 = WORK / "stance-fp32.onnx"
     averaged_graph(paths, fp32)
     # One scale per output channel: one per tensor cost 0.024 dev macro-F1 against the float graph.
-    quantize_dynamic(str(fp32), str(stance_model.MINILM_FILE), weight_type=QuantType.QInt8, per_channel=True)
+    quantize_dynamic(str(fp32), str(stance_model.MODEL_FILE), weight_type=QuantType.QInt8, per_channel=True)
     shutil.copy(Path(tokenizer.name_or_path) / "tokenizer.json", stance_model.TOKENIZER_FILE)
 
 
