@@ -87,6 +87,14 @@ def read_pairs(path: Path, limit: int | None = None) -> list[dict]:
     return rows[:limit]
 
 
+def retrieval_similarities(encoder: embeddings.Encoder, pairs: list[tuple[str, str]]) -> np.ndarray:
+    """Each (claim, statement) pair's cosine, as retrieval measures it: each claim encoded once."""
+    claims = sorted({claim for claim, _statement in pairs})
+    claim_vectors = dict(zip(claims, encoder.encode(claims), strict=True))
+    return np.einsum("ij,ij->i", encoder.encode([statement for _claim, statement in pairs]),
+                     np.vstack([claim_vectors[claim] for claim, _statement in pairs]))
+
+
 def direction(path: Path | None = None, limit: int | None = None, across_languages: bool = False) -> DirectionScores:
     """Support/oppose on a Perspectrum-format file: per-class F1 and their mean, as the papers report.
     `across_languages` reads the statements as Storyline reads those it has no translation for:
@@ -96,10 +104,7 @@ def direction(path: Path | None = None, limit: int | None = None, across_languag
     reader, encoder, retrieval = path_taken.reader, path_taken.encoder, path_taken.retrieval
     reader.probabilities([(rows[0]["claim"], rows[0]["statement"])])  # load before the clock starts
     started = time.perf_counter()
-    claims = sorted({r["claim"] for r in rows})
-    claim_vectors = dict(zip(claims, encoder.encode(claims), strict=True))
-    similarities = np.einsum("ij,ij->i", encoder.encode([r["statement"] for r in rows]),
-                             np.vstack([claim_vectors[r["claim"]] for r in rows]))
+    similarities = retrieval_similarities(encoder, [(r["claim"], r["statement"]) for r in rows])
     near = [i for i, s in enumerate(similarities) if s >= retrieval]
     verdicts = dict(zip(near, reader.probabilities([(rows[i]["claim"], rows[i]["statement"]) for i in near]), strict=True))
     seconds = time.perf_counter() - started

@@ -543,7 +543,7 @@ def compare_e5(epochs: int = 2) -> dict:
     quality floors' first pairs. About 75 minutes on 2 cores."""
     import torch
 
-    from bench.stance import PERSPECTRUM_DEV, read_pairs
+    from bench.stance import PERSPECTRUM_DEV, read_pairs, retrieval_similarities
     from bench.scoring import class_f1
     from storyline.analysis import embeddings
     from storyline.analysis.runtime import onnx_session, side_by_side
@@ -554,10 +554,7 @@ def compare_e5(epochs: int = 2) -> dict:
     dev = dev_set(random.Random(SEED + 1))
     gold, pairs = [e.label for e in dev], [(e.proposition, e.statement) for e in dev]
     shipped = stance_model.default_reader().logits(pairs)
-    claims = sorted({e.proposition for e in dev})
-    claim_vectors = dict(zip(claims, embeddings.ENGLISH.encode(claims), strict=True))
-    near = np.einsum("ij,ij->i", embeddings.ENGLISH.encode([e.statement for e in dev]),
-                     np.vstack([claim_vectors[e.proposition] for e in dev])) >= settings().stances.retrieval
+    near = retrieval_similarities(embeddings.ENGLISH, pairs) >= settings().stances.retrieval
     sided = [i for i, label in enumerate(gold) if label != "neutral"]
     floors_slice = sided[:len(read_pairs(eval_data_dir() / PERSPECTRUM_DEV, FLOORS_SLICE))]
 

@@ -41,7 +41,7 @@ _STAMP_PREFIX = re.compile(r"^\s*(?P<label>last\s+updated|updated?|published(?:\
 _YEAR_MENTION = re.compile(r"\b(19[5-9]\d|20\d{2})\b")
 # A web address ("http://…/2013/02/…") is never a date line: dateparser would try each of its
 # some 200 locales on it, compiling their patterns, about a second the first time in a process.
-_WEB_ADDRESS = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
+_WEB_ADDRESS = re.compile(r"(?i)\b(?:https?://|www\.)")
 _WEEKDAY_INDEX = {name: i for i, names in enumerate(
     (("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed"), ("thursday", "thu", "thur", "thurs"),
      ("friday", "fri"), ("saturday", "sat"), ("sunday", "sun"))) for name in names}
