@@ -157,8 +157,8 @@ FRAMES = {
         "{s} has not decided whether {x}", "Reporters asked {s} if {x}", "{s} will hold hearings on whether {x}"),
 }
 # The same speech acts on a proposal whose terms are the view ("rejected any deal under which
-# <view>"): news reports the refusal of terms as it reports the denial of a claim, and the
-# "that" clauses above never show one.
+# <view>"): news reports a refusal of terms as often as the denial of a claim, and a reader that
+# learned only "that" clauses takes the terms' words for the speaker's side.
 PROPOSAL_FRAMES = {
     1: ("{s} proposed a plan under which {x}", "{s} pushed for a deal in which {x}", "{s} endorsed a proposal under which {x}",
         "{s} signed on to an agreement under which {x}", "{s} put forward an offer in which {x}",
@@ -486,9 +486,8 @@ def export_e5(model: E5Trainee, path: Path) -> Path:
 
 
 RECIPE = {"batch_size": 16, "learning_rate": 5e-5, "pairs_of_perspectives": 14000, "news_neutrals": 2500, "framed": 7000}
-# The e5 member also reads refusals of a proposal's terms (PROPOSAL_FRAMES). Fine-tuned on RECIPE
-# alone it read such a refusal on the seeds as support; the frames did not change that, but they
-# raised its dev scores (alone, as the system decides: 0.7413 -> 0.7595), so they stay.
+# The e5 member also reads refusals of a proposal's terms (PROPOSAL_FRAMES): fine-tuned on RECIPE
+# alone it took "rejected any proposal under which X" for support of X, which the MiniLM members read right.
 E5_RECIPE = {**RECIPE, "framed_proposals": 3000}
 E5_WEIGHTS = tuple(round(float(w), 2) for w in np.arange(0.1, 0.51, 0.05))
 # The weight shipped: the largest of E5_WEIGHTS at which the seeds' regression checks
