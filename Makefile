@@ -65,9 +65,8 @@ bench: install
 fuzz: install
 	$(BIN)/python -m bench.fuzz --inputs 10000
 
-# Fine-tunes the stance reader's two MiniLM members on Perspectrum train and exports their average as one
-# int8 ONNX graph (src/storyline/analysis/models/stance-minilm-int8.onnx), then its e5 member (stance-e5-int8.onnx),
-# and calibrates the three together into the model card (about two and a half hours on 2 quiet cores);
+# Fine-tunes the stance cross-encoder's two members on Perspectrum train and exports their average as one
+# int8 ONNX graph, src/storyline/analysis/models/stance-minilm-int8.onnx, with its model card (about an hour on 2 quiet cores);
 # then fits the head for untranslated statements (stance-crosslingual.npz, a few minutes).
 train-stance: install
 	$(BIN)/python -m bench.stance train

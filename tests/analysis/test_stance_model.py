@@ -1,5 +1,5 @@
 """The stance reader as the stages call it: a pair met again (a wire copy, a repeated paragraph,
-an occlusion's variant) is read once and reads the same; both members read every pair."""
+an occlusion's variant) is read once and reads the same."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from bench.data import eval_data_dir
 from bench.stance import PERSPECTRUM_DEV, read_pairs
-from storyline.analysis.stance_model import StanceReader, averaged
+from storyline.analysis.stance_model import StanceReader
 
 
 def test_a_pair_met_again_is_read_once_and_reads_the_same(monkeypatch):
@@ -31,19 +31,6 @@ def test_a_pair_met_again_is_read_once_and_reads_the_same(monkeypatch):
     np.testing.assert_array_equal(twice[:6], twice[6:])
     np.testing.assert_array_equal(twice[0], first[0])
     assert np.allclose(twice[1:6], StanceReader().logits(pairs[1:6]))  # a fresh reader, nothing remembered
-
-
-def test_the_reader_weighs_its_members_as_its_card_says(tmp_path):
-    """The card's e5 weight is what was fit on dev; a card without one (fit before the e5
-    member) reads the MiniLM pair alone."""
-    pairs = [(r["claim"], r["statement"]) for r in read_pairs(eval_data_dir() / PERSPECTRUM_DEV, limit=8)]
-    reader = StanceReader()
-    assert 0 < reader.e5_weight < 1
-    minilm, deeper = reader.read_minilm(pairs), reader.read_e5(pairs)
-    assert np.allclose(reader.logits(pairs), averaged(minilm, deeper, reader.e5_weight), atol=1e-5)
-    older = tmp_path / "card.json"
-    older.write_text('{"temperature": 1.8, "side": 0.44}')
-    np.testing.assert_array_equal(StanceReader(card_file=older).logits(pairs), minilm)
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
