@@ -592,10 +592,7 @@ def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
     """The softmax temperature that minimises dev log-loss: calibrated confidences (Guo et al. 2017)."""
     best_t, best_loss = 1.0, float("inf")
     for t in np.arange(0.5, 4.01, 0.05):
-        scaled = logits / t
-        scaled = scaled - scaled.max(axis=1, keepdims=True)
-        log_p = scaled - np.log(np.exp(scaled).sum(axis=1, keepdims=True))
-        loss = -log_p[np.arange(len(gold)), gold].mean()
+        loss = -_log_softmax(logits / t)[np.arange(len(gold)), gold].mean()
         if loss < best_loss:
             best_t, best_loss = float(t), loss
     return best_t
